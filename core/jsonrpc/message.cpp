@@ -1,0 +1,212 @@
+#include "message.h"
+
+namespace mcp::jsonrpc {
+
+Message Message::request(Json id, std::string method, Json params)
+{
+    Message m;
+    m.kind = Kind::Request;
+    m.id = std::move(id);
+    m.method = std::move(method);
+    m.params = std::move(params);
+    return m;
+}
+
+Message Message::notification(std::string method, Json params)
+{
+    Message m;
+    m.kind = Kind::Notification;
+    m.method = std::move(method);
+    m.params = std::move(params);
+    return m;
+}
+
+Message Message::response(Json id, Json result)
+{
+    Message m;
+    m.kind = Kind::Response;
+    m.id = std::move(id);
+    m.result = result.is_null() ? Json::object() : std::move(result);
+    return m;
+}
+
+Message Message::errorResponse(Json id, int code, const std::string &message, Json data)
+{
+    Message m;
+    m.kind = Kind::Error;
+    m.id = std::move(id);
+    m.error = {{"code", code}, {"message", message}};
+    if (!data.is_null())
+        m.error["data"] = std::move(data);
+    return m;
+}
+
+int Message::errorCode() const
+{
+    if (kind != Kind::Error)
+        return 0;
+    return error.value("code", 0);
+}
+
+QString Message::errorMessage() const
+{
+    return stringOr(error, "message");
+}
+
+Json Message::toJson() const
+{
+    Json j = {{"jsonrpc", "2.0"}};
+    switch (kind) {
+    case Kind::Request:
+        j["id"] = id;
+        j["method"] = method;
+        if (!params.is_null())
+            j["params"] = params;
+        break;
+    case Kind::Notification:
+        j["method"] = method;
+        if (!params.is_null())
+            j["params"] = params;
+        break;
+    case Kind::Response:
+        j["id"] = id;
+        j["result"] = result;
+        break;
+    case Kind::Error:
+        j["id"] = id;
+        j["error"] = error;
+        break;
+    }
+    return j;
+}
+
+QString ParseError::toString() const
+{
+    return offset >= 0 ? QStringLiteral("%1 (at byte %2)").arg(message).arg(offset) : message;
+}
+
+static bool validId(const Json &id)
+{
+    return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
+
+std::optional<Message> fromJson(const Json &v, ParseError *error)
+{
+    auto fail = [error](const QString &what) -> std::optional<Message> {
+        if (error)
+            *error = {what, -1};
+        return std::nullopt;
+    };
+    if (!v.is_object())
+        return fail(QStringLiteral("a JSON-RPC message must be an object, got %1")
+                        .arg(QString::fromLatin1(v.type_name())));
+    auto version = v.find("jsonrpc");
+    if (version == v.end() || !version->is_string() || version->get<std::string>() != "2.0")
+        return fail(QStringLiteral("missing or wrong \"jsonrpc\": \"2.0\""));
+
+    Message m;
+    const bool hasId = v.contains("id");
+    if (hasId) {
+        m.id = v["id"];
+        if (!validId(m.id))
+            return fail(QStringLiteral("\"id\" must be a string or an integer, got %1")
+                            .arg(QString::fromStdString(m.id.dump())));
+    }
+    auto method = v.find("method");
+    if (method != v.end()) {
+        if (!method->is_string())
+            return fail(QStringLiteral("\"method\" must be a string"));
+        m.method = method->get<std::string>();
+        m.kind = hasId ? Kind::Request : Kind::Notification;
+        if (auto p = v.find("params"); p != v.end()) {
+            if (!p->is_object() && !p->is_array())
+                return fail(QStringLiteral("\"params\" must be an object or an array"));
+            m.params = *p;
+        }
+        return m;
+    }
+    const bool hasResult = v.contains("result");
+    const bool hasError = v.contains("error");
+    if (!hasId)
+        return fail(QStringLiteral("a message without \"method\" must be a response with an \"id\""));
+    if (hasResult == hasError)
+        return fail(QStringLiteral("a response needs exactly one of \"result\" and \"error\""));
+    if (hasResult) {
+        m.kind = Kind::Response;
+        m.result = v["result"];
+        return m;
+    }
+    const Json &e = v["error"];
+    if (!e.is_object() || !e.contains("code") || !e["code"].is_number_integer() || !e.contains("message")
+        || !e["message"].is_string())
+        return fail(QStringLiteral("\"error\" must be an object with an integer \"code\" and a string \"message\""));
+    m.kind = Kind::Error;
+    m.error = e;
+    return m;
+}
+
+ParseResult parse(QByteArrayView frame, const Limits &limits)
+{
+    ParseResult r;
+    if (frame.size() > limits.maxFrameBytes) {
+        r.error = ParseError{QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
+                                 .arg(frame.size())
+                                 .arg(limits.maxFrameBytes),
+                             limits.maxFrameBytes};
+        return r;
+    }
+    Json value;
+    try {
+        value = Json::parse(frame.begin(), frame.end());
+    } catch (const Json::parse_error &e) {
+        // nlohmann reports "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
+        QString what = QString::fromUtf8(e.what());
+        const int colon = what.indexOf(QStringLiteral(": "), what.indexOf(QStringLiteral("parse error")));
+        r.error = ParseError{QStringLiteral("malformed JSON: ") + (colon >= 0 ? what.mid(colon + 2) : what),
+                             qsizetype(e.byte) - 1};
+        return r;
+    }
+    if (value.is_array()) {
+        r.batch = true;
+        if (!limits.allowBatch) {
+            r.error = ParseError{QStringLiteral("JSON-RPC batches are not allowed in this protocol version"), 0};
+            return r;
+        }
+        if (value.empty()) {
+            r.error = ParseError{QStringLiteral("empty JSON-RPC batch"), 0};
+            return r;
+        }
+        for (size_t i = 0; i < value.size(); ++i) {
+            ParseError e;
+            auto m = fromJson(value[i], &e);
+            if (!m) {
+                e.message = QStringLiteral("batch element %1: %2").arg(i).arg(e.message);
+                r.error = e;
+                return r;
+            }
+            r.messages.push_back(std::move(*m));
+        }
+        return r;
+    }
+    ParseError e;
+    auto m = fromJson(value, &e);
+    if (!m) {
+        if (value.is_object() && value.contains("id") && validId(value["id"]))
+            r.errorId = value["id"];
+        r.error = e;
+        return r;
+    }
+    r.messages.push_back(std::move(*m));
+    return r;
+}
+
+QString idText(const Json &id)
+{
+    if (id.is_string())
+        return QStringLiteral("\"%1\"").arg(QString::fromStdString(id.get<std::string>()));
+    if (id.is_null())
+        return {};
+    return QString::fromStdString(id.dump());
+}
+
+} // namespace mcp::jsonrpc

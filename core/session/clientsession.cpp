@@ -1,0 +1,679 @@
+#include "clientsession.h"
+
+#include "../traffic/recorder.h"
+#include "protocolversion.h"
+
+#include <QTimer>
+
+namespace mcp {
+
+using jsonrpc::Kind;
+using jsonrpc::Message;
+
+struct ClientSession::Pending
+{
+    QString method;
+    Json params;          // as the caller gave them, for 2026-07-28 retries
+    RequestOptions options;
+    ReplyHandler handler;
+    QPointer<QObject> context;
+    bool hasContext = false;
+    bool handshake = false;
+    int inputRounds = 0;
+    QElapsedTimer age;
+    std::unique_ptr<QTimer> timer;
+};
+
+ClientSession::ClientSession(Transport *transport, Recorder *recorder, SessionOptions options, QObject *parent)
+    : QObject(parent), m_transport(transport), m_recorder(recorder), m_options(std::move(options))
+{
+    m_transport->setParent(this);
+    if (m_recorder)
+        m_connectionId = m_recorder->addConnection(m_options.connectionName);
+
+    connect(m_transport, &Transport::frameReceived, this, &ClientSession::onFrame);
+    connect(m_transport, &Transport::diagnostic, this, &ClientSession::diagnostic);
+    connect(m_transport, &Transport::httpExchange, this, [this](const HttpExchange &exchange) {
+        if (m_recorder)
+            m_recorder->recordHttp(m_connectionId, exchange);
+    });
+    connect(m_transport, &Transport::stateChanged, this, [this](Transport::State s) {
+        if (s == Transport::State::Open && m_state == State::Connecting)
+            beginHandshake();
+        else if (s == Transport::State::Closed && m_state != State::Failed) {
+            failAll(makeError(Error::Category::Connection, QStringLiteral("close"), QStringLiteral("connection closed")));
+            setState(State::Closed);
+        }
+    });
+    connect(m_transport, &Transport::failed, this, &ClientSession::failSession);
+    connect(m_transport, &Transport::sendFailed, this, [this](const QByteArray &frame, const Error &error) {
+        const auto parsed = jsonrpc::parse(frame);
+        if (parsed.ok() && parsed.messages.front().isRequest() && parsed.messages.front().id.is_number_integer())
+            finish(parsed.messages.front().id.get<qint64>(), Reply{nullptr, error});
+        else
+            Q_EMIT protocolError(error);
+    });
+    connect(m_transport, &Transport::sessionExpired, this, [this] {
+        Q_EMIT diagnostic({Diagnostic::Kind::Warning,
+                           QStringLiteral("the server forgot this session (HTTP 404); initializing again")});
+        if (m_state == State::Ready)
+            sendInitialize();
+    });
+}
+
+ClientSession::~ClientSession()
+{
+    m_pending.clear();
+}
+
+QString ClientSession::stateName(State s)
+{
+    switch (s) {
+    case State::Idle: return QStringLiteral("idle");
+    case State::Connecting: return QStringLiteral("connecting");
+    case State::Initializing: return QStringLiteral("initializing");
+    case State::Ready: return QStringLiteral("ready");
+    case State::Closing: return QStringLiteral("closing");
+    case State::Closed: return QStringLiteral("closed");
+    case State::Failed: return QStringLiteral("failed");
+    }
+    return {};
+}
+
+bool ClientSession::isModern() const
+{
+    return protocol::isModern(m_version);
+}
+
+void ClientSession::setState(State s)
+{
+    if (s == m_state)
+        return;
+    m_state = s;
+    Q_EMIT stateChanged(s);
+}
+
+void ClientSession::start()
+{
+    m_lastError = {};
+    m_version.clear();
+    setState(State::Connecting);
+    if (m_transport->state() == Transport::State::Open)
+        beginHandshake();
+    else
+        m_transport->open();
+}
+
+void ClientSession::close()
+{
+    if (m_state == State::Closed || m_state == State::Idle) {
+        setState(State::Closed);
+        return;
+    }
+    failAll(makeError(Error::Category::Cancelled, QStringLiteral("close"), QStringLiteral("connection closed by the user")));
+    setState(State::Closing);
+    m_transport->close();
+    if (m_transport->state() == Transport::State::Closed || m_transport->state() == Transport::State::Failed)
+        setState(State::Closed);
+}
+
+void ClientSession::failSession(const Error &error)
+{
+    if (m_state == State::Failed)
+        return;
+    m_lastError = error;
+    failAll(error);
+    if (m_state == State::Closing) { // an expected end
+        setState(State::Closed);
+        return;
+    }
+    setState(State::Failed);
+    Q_EMIT failed(error);
+}
+
+void ClientSession::failAll(const Error &error)
+{
+    auto pending = std::move(m_pending);
+    m_pending.clear();
+    for (auto &[id, p] : pending)
+        deliver(*p, Reply{nullptr, error});
+}
+
+// ---- handshake -------------------------------------------------------------------------------------
+
+void ClientSession::beginHandshake()
+{
+    setState(State::Initializing);
+    const QString pinned = m_options.protocolVersion;
+    if (!pinned.isEmpty() && !protocol::isSupported(pinned)) {
+        failSession(makeError(Error::Category::Usage, QStringLiteral("negotiate"),
+                              QStringLiteral("protocol version %1 is not one this client speaks (%2)")
+                                  .arg(pinned, protocol::supportedVersions().join(QStringLiteral(", ")))));
+        return;
+    }
+    // The legacy SSE transport exists only for 2024-11-05 servers: no point probing for a modern one.
+    const bool probe = pinned.isEmpty() ? m_options.probeModern && m_transport->kind() != QStringLiteral("sse")
+                                        : protocol::isModern(pinned);
+    if (probe)
+        sendDiscover(pinned.isEmpty() ? protocol::V2026_07_28 : pinned);
+    else
+        sendInitialize();
+}
+
+void ClientSession::sendDiscover(const QString &version)
+{
+    m_version = version; // requests carry it in _meta and MCP-Protocol-Version
+    m_transport->setProtocolVersion(version);
+    RequestOptions options;
+    options.timeoutMs = m_options.protocolVersion.isEmpty() ? m_options.probeTimeoutMs : m_options.requestTimeoutMs;
+    sendRequest(QStringLiteral("server/discover"), Json::object(),
+                [this, version](const Reply &r) { onDiscoverReply(r, version); }, options, nullptr, true);
+}
+
+void ClientSession::onDiscoverReply(const Reply &reply, const QString &requestedVersion)
+{
+    const bool pinned = !m_options.protocolVersion.isEmpty();
+    if (reply.ok()) {
+        QStringList theirs;
+        for (const auto &v : reply.result.value("supportedVersions", Json::array()))
+            if (v.is_string())
+                theirs << toQString(v.get<std::string>());
+        QString chosen;
+        if (pinned)
+            chosen = theirs.contains(m_options.protocolVersion) ? m_options.protocolVersion : QString();
+        else
+            for (const QString &v : protocol::supportedVersions())
+                if (protocol::isModern(v) && theirs.contains(v)) {
+                    chosen = v;
+                    break;
+                }
+        if (chosen.isEmpty()) {
+            if (!pinned) { // a dual-era server that offers only legacy versions to us
+                sendInitialize();
+                return;
+            }
+            failSession(makeError(Error::Category::Protocol, QStringLiteral("server/discover"),
+                                  QStringLiteral("the server supports %1, not the pinned version %2")
+                                      .arg(theirs.join(QStringLiteral(", ")), m_options.protocolVersion)));
+            return;
+        }
+        m_version = chosen;
+        m_transport->setProtocolVersion(chosen);
+        m_serverCapabilities = reply.result.value("capabilities", Json::object());
+        m_serverInfo = reply.result.value("_meta", Json::object()).value(protocol::MetaServerInfo, Json::object());
+        m_instructions = stringOr(reply.result, "instructions");
+        becomeReady();
+        return;
+    }
+    // A recognised modern error: the server is modern but wants another version.
+    if (reply.error.code == jsonrpc::ErrorCode::UnsupportedProtocolVersion) {
+        for (const auto &v : reply.error.data.value("supported", Json::array())) {
+            const QString version = v.is_string() ? toQString(v.get<std::string>()) : QString();
+            if (protocol::isModern(version) && protocol::isSupported(version) && version != requestedVersion && !pinned) {
+                sendDiscover(version);
+                return;
+            }
+        }
+    }
+    if (pinned) {
+        failSession(makeError(Error::Category::Protocol, QStringLiteral("server/discover"),
+                              QStringLiteral("the server does not speak %1: %2")
+                                  .arg(m_options.protocolVersion, reply.error.message),
+                              reply.error.code, reply.error.data));
+        return;
+    }
+    // Anything else identifies a legacy server (spec 2026-07-28, versioning: backward compatibility).
+    Q_EMIT diagnostic({Diagnostic::Kind::Info, QStringLiteral("server/discover probe: %1; using the initialize "
+                                                              "handshake")
+                                                   .arg(reply.error.toString())});
+    sendInitialize();
+}
+
+void ClientSession::sendInitialize()
+{
+    setState(State::Initializing);
+    const QString offered = m_options.protocolVersion.isEmpty() ? protocol::latestStatefulVersion()
+                                                                : m_options.protocolVersion;
+    m_version.clear();
+    m_transport->setProtocolVersion(QString()); // initialize itself carries no version header
+    Json params = {{"protocolVersion", toStd(offered)},
+                   {"capabilities", clientCapabilities()},
+                   {"clientInfo", {{"name", toStd(m_options.clientName)}, {"version", toStd(m_options.clientVersion)}}}};
+    sendRequest(QStringLiteral("initialize"), std::move(params), [this](const Reply &r) { onInitializeReply(r); },
+                {}, nullptr, true);
+}
+
+void ClientSession::onInitializeReply(const Reply &reply)
+{
+    if (!reply.ok()) {
+        Error e = reply.error;
+        e.step = QStringLiteral("initialize");
+        failSession(e);
+        return;
+    }
+    const QString version = stringOr(reply.result, "protocolVersion");
+    if (!protocol::isSupported(version) || protocol::isModern(version)) {
+        failSession(makeError(Error::Category::Protocol, QStringLiteral("initialize"),
+                              QStringLiteral("the server chose protocol version \"%1\", which this client does not "
+                                             "speak over initialize (it speaks %2)")
+                                  .arg(version, protocol::supportedVersions().mid(1).join(QStringLiteral(", ")))));
+        return;
+    }
+    if (!m_options.protocolVersion.isEmpty() && version != m_options.protocolVersion)
+        Q_EMIT diagnostic({Diagnostic::Kind::Warning, QStringLiteral("asked for protocol %1, the server chose %2")
+                                                          .arg(m_options.protocolVersion, version)});
+    m_version = version;
+    m_transport->setProtocolVersion(version);
+    m_serverCapabilities = reply.result.value("capabilities", Json::object());
+    m_serverInfo = reply.result.value("serverInfo", Json::object());
+    m_instructions = stringOr(reply.result, "instructions");
+    notify(QStringLiteral("notifications/initialized"));
+    if (!m_options.logLevel.isEmpty() && m_serverCapabilities.contains("logging"))
+        request(QStringLiteral("logging/setLevel"), {{"level", toStd(m_options.logLevel)}}, [](const Reply &) {});
+    becomeReady();
+}
+
+void ClientSession::becomeReady()
+{
+    setState(State::Ready);
+    Q_EMIT ready();
+}
+
+Json ClientSession::clientCapabilities() const
+{
+    Json caps = m_handler ? m_handler->capabilities() : Json::object();
+    if (!caps.is_object())
+        caps = Json::object();
+    return caps;
+}
+
+void ClientSession::setLogLevel(const QString &level)
+{
+    m_options.logLevel = level;
+    if (m_state == State::Ready && !isModern())
+        request(QStringLiteral("logging/setLevel"), {{"level", toStd(level)}}, [](const Reply &) {});
+}
+
+// ---- requests --------------------------------------------------------------------------------------
+
+qint64 ClientSession::request(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
+                              QObject *context)
+{
+    if (m_state != State::Ready) {
+        const Error e = makeError(Error::Category::Connection, method,
+                                  QStringLiteral("not connected (the connection is %1)").arg(stateName(m_state)));
+        QTimer::singleShot(0, context ? context : this, [handler, e] { handler(Reply{nullptr, e}); });
+        return -1;
+    }
+    return sendRequest(method, std::move(params), std::move(handler), std::move(options), context, false);
+}
+
+// The name that the 2026-07-28 HTTP transport puts in Mcp-Name.
+static QString frameName(const QString &method, const Json &params)
+{
+    if (method == QStringLiteral("tools/call") || method == QStringLiteral("prompts/get"))
+        return stringOr(params, "name");
+    if (method == QStringLiteral("resources/read") || method == QStringLiteral("resources/subscribe")
+        || method == QStringLiteral("resources/unsubscribe"))
+        return stringOr(params, "uri");
+    return {};
+}
+
+Json ClientSession::withModernMeta(Json params) const
+{
+    if (!params.is_object())
+        params = Json::object();
+    Json &meta = params["_meta"];
+    if (!meta.is_object())
+        meta = Json::object();
+    meta[protocol::MetaProtocolVersion] = toStd(m_version);
+    meta[protocol::MetaClientInfo] = {{"name", toStd(m_options.clientName)}, {"version", toStd(m_options.clientVersion)}};
+    meta[protocol::MetaClientCapabilities] = clientCapabilities();
+    if (!m_options.logLevel.isEmpty())
+        meta[protocol::MetaLogLevel] = toStd(m_options.logLevel);
+    return params;
+}
+
+qint64 ClientSession::sendRequest(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
+                                  QObject *context, bool handshake, const Json &wireAdditions, int inputRounds)
+{
+    const qint64 id = m_nextId++;
+    auto p = std::make_unique<Pending>();
+    p->method = method;
+    p->params = params;
+    p->options = options;
+    p->handler = std::move(handler);
+    p->context = context;
+    p->hasContext = context != nullptr;
+    p->handshake = handshake;
+    p->inputRounds = inputRounds;
+    p->age.start();
+
+    Json wire = isModern() ? withModernMeta(std::move(params)) : std::move(params);
+    for (const auto &[key, value] : wireAdditions.items())
+        wire[key] = value;
+    if (options.reportProgress) {
+        if (!wire.is_object())
+            wire = Json::object();
+        wire["_meta"]["progressToken"] = id;
+    }
+    Pending &ref = *p;
+    m_pending.emplace(id, std::move(p));
+    armTimeout(id, ref);
+    transmit(Message::request(id, toStd(method), wire.is_null() ? Json::object() : wire), method,
+             frameName(method, wire), true, ref.options.extraHeaders);
+    return id;
+}
+
+void ClientSession::transmit(const Message &message, const QString &method, const QString &name, bool expectsReply,
+                             const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+{
+    OutgoingFrame frame;
+    frame.bytes = message.serialize();
+    frame.method = method;
+    frame.name = name;
+    frame.expectsReply = expectsReply;
+    frame.extraHeaders = extraHeaders;
+    if (m_recorder) {
+        jsonrpc::ParseResult parsed;
+        parsed.messages.push_back(message);
+        m_recorder->record(m_connectionId, Direction::Sent, frame.bytes, parsed);
+    }
+    m_transport->send(frame);
+}
+
+void ClientSession::armTimeout(qint64 id, Pending &p)
+{
+    const int timeout = p.options.timeoutMs > 0 ? p.options.timeoutMs : m_options.requestTimeoutMs;
+    const qint64 left = qMax<qint64>(0, m_options.maxRequestTimeoutMs - p.age.elapsed());
+    if (!p.timer) {
+        p.timer = std::make_unique<QTimer>();
+        p.timer->setSingleShot(true);
+        connect(p.timer.get(), &QTimer::timeout, this, [this, id] { onTimeout(id); });
+    }
+    p.timer->start(int(qMin<qint64>(timeout, left)));
+}
+
+void ClientSession::onTimeout(qint64 id)
+{
+    auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return;
+    const Pending &p = *it->second;
+    const bool hardLimit = p.age.elapsed() >= m_options.maxRequestTimeoutMs;
+    const QString why = hardLimit ? QStringLiteral("no result within the maximum of %1 ms").arg(m_options.maxRequestTimeoutMs)
+                                  : QStringLiteral("no answer or progress for %1 ms")
+                                        .arg(p.options.timeoutMs > 0 ? p.options.timeoutMs : m_options.requestTimeoutMs);
+    const Error error = makeError(Error::Category::Timeout, p.method, why);
+    if (!p.handshake) // tell the server to stop working on it
+        notify(QStringLiteral("notifications/cancelled"), {{"requestId", id}, {"reason", toStd(why)}});
+    finish(id, Reply{nullptr, error});
+}
+
+void ClientSession::notify(const QString &method, Json params)
+{
+    transmit(Message::notification(toStd(method), std::move(params)), method, {}, false);
+}
+
+void ClientSession::cancel(qint64 requestId, const QString &reason)
+{
+    if (!m_pending.count(requestId))
+        return;
+    Json params = {{"requestId", requestId}};
+    if (!reason.isEmpty())
+        params["reason"] = toStd(reason);
+    notify(QStringLiteral("notifications/cancelled"), std::move(params));
+    finish(requestId, Reply{nullptr, makeError(Error::Category::Cancelled, m_pending[requestId]->method,
+                                               reason.isEmpty() ? QStringLiteral("cancelled") : reason)});
+}
+
+std::unique_ptr<ClientSession::Pending> ClientSession::take(qint64 id)
+{
+    auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return nullptr;
+    std::unique_ptr<Pending> p = std::move(it->second);
+    m_pending.erase(it);
+    p->timer.reset();
+    return p;
+}
+
+void ClientSession::deliver(const Pending &p, const Reply &reply)
+{
+    if (p.handler && (!p.hasContext || p.context))
+        p.handler(reply);
+}
+
+void ClientSession::finish(qint64 id, const Reply &reply)
+{
+    if (auto p = take(id))
+        deliver(*p, reply);
+}
+
+void ClientSession::listAll(const QString &method, const QString &key, ReplyHandler handler, QObject *context,
+                            int maxPages)
+{
+    struct Walk
+    {
+        Json items = Json::array();
+        QSet<QString> seenCursors;
+        int pages = 0;
+    };
+    auto walk = std::make_shared<Walk>();
+    auto step = std::make_shared<std::function<void(const QString &)>>();
+    *step = [this, method, key, handler, context, maxPages, walk, step](const QString &cursor) {
+        Json params = Json::object();
+        if (!cursor.isEmpty())
+            params["cursor"] = toStd(cursor);
+        request(method, params, [=, this](const Reply &r) {
+            if (!r.ok()) {
+                handler(r);
+                *step = nullptr; // break the self-reference
+                return;
+            }
+            const std::string k = toStd(key);
+            if (r.result.contains(k) && r.result[k].is_array())
+                for (const auto &item : r.result[k])
+                    walk->items.push_back(item);
+            ++walk->pages;
+            const QString next = stringOr(r.result, "nextCursor");
+            if (next.isEmpty() || walk->pages >= maxPages || walk->seenCursors.contains(next)) {
+                Json all = {{k, walk->items}};
+                if (!next.isEmpty())
+                    all["nextCursor"] = toStd(next); // stopped early: say where
+                handler(Reply{all, {}});
+                *step = nullptr;
+                return;
+            }
+            walk->seenCursors.insert(next);
+            (*step)(next);
+        }, {}, context);
+    };
+    (*step)(QString());
+}
+
+// ---- incoming --------------------------------------------------------------------------------------
+
+void ClientSession::onFrame(const QByteArray &bytes)
+{
+    jsonrpc::Limits limits;
+    limits.allowBatch = m_version.isEmpty() || protocol::allowsBatches(m_version);
+    const jsonrpc::ParseResult parsed = jsonrpc::parse(bytes, limits);
+    if (m_recorder)
+        m_recorder->record(m_connectionId, Direction::Received, bytes, parsed);
+    if (!parsed.ok()) {
+        const Error e = makeError(Error::Category::Protocol, QStringLiteral("receive"),
+                                  QStringLiteral("invalid frame from the server: %1").arg(parsed.error->toString()));
+        if (parsed.errorId.is_number_integer() && m_pending.count(parsed.errorId.get<qint64>()))
+            finish(parsed.errorId.get<qint64>(), Reply{nullptr, e});
+        else
+            Q_EMIT protocolError(e);
+        return;
+    }
+    for (const Message &m : parsed.messages)
+        onMessage(m);
+}
+
+void ClientSession::onMessage(const Message &m)
+{
+    switch (m.kind) {
+    case Kind::Response:
+    case Kind::Error: onReply(m); break;
+    case Kind::Request: onServerRequest(m); break;
+    case Kind::Notification: onNotification(m); break;
+    }
+}
+
+void ClientSession::onReply(const Message &m)
+{
+    const qint64 id = m.id.is_number_integer() ? m.id.get<qint64>() : -1;
+    auto it = m_pending.find(id);
+    if (it == m_pending.end()) {
+        // A server that cannot tell which request failed (id null) during the modern probe: it is legacy.
+        if (m.kind == Kind::Error && m.id.is_null()) {
+            for (auto &[pid, p] : m_pending)
+                if (p->handshake) {
+                    finish(pid, Reply{nullptr, makeError(Error::Category::Rpc, p->method, m.errorMessage(), m.errorCode())});
+                    return;
+                }
+        }
+        Q_EMIT protocolError(makeError(Error::Category::Protocol, QStringLiteral("receive"),
+                                       QStringLiteral("response to unknown or already answered request id %1")
+                                           .arg(jsonrpc::idText(m.id))));
+        return;
+    }
+    Pending &p = *it->second;
+    if (m.kind == Kind::Error) {
+        finish(id, Reply{nullptr, makeError(Error::Category::Rpc, p.method, m.errorMessage(), m.errorCode(),
+                                            m.error.value("data", Json()))});
+        return;
+    }
+    if (!m.result.is_object()) {
+        finish(id, Reply{nullptr, makeError(Error::Category::Protocol, p.method,
+                                            QStringLiteral("the result is not a JSON object"))});
+        return;
+    }
+    if (stringOr(m.result, "resultType") == QStringLiteral("input_required")) {
+        answerInputRequired(id, m.result);
+        return;
+    }
+    Reply reply{m.result, {}};
+    if (p.method == QStringLiteral("tools/call") && m.result.value("isError", false)) {
+        QString text;
+        for (const auto &c : m.result.value("content", Json::array()))
+            if (stringOr(c, "type") == QStringLiteral("text"))
+                text += stringOr(c, "text");
+        reply.error = makeError(Error::Category::Tool, p.method,
+                                text.isEmpty() ? QStringLiteral("the tool reported an error") : text);
+    }
+    finish(id, reply);
+}
+
+// 2026-07-28 multi round-trip requests: answer every input request, then retry with a new id.
+void ClientSession::answerInputRequired(qint64 id, const Json &result)
+{
+    std::shared_ptr<Pending> original = take(id);
+    const Json requests = result.value("inputRequests", Json::object());
+    if (original->inputRounds >= m_options.maxInputRounds) {
+        deliver(*original, Reply{nullptr, makeError(Error::Category::Protocol, original->method,
+                                                    QStringLiteral("the server asked for input %1 times; giving up")
+                                                        .arg(original->inputRounds))});
+        return;
+    }
+    struct Round
+    {
+        Json responses = Json::object();
+        size_t outstanding = 0;
+        Error error;
+    };
+    auto round = std::make_shared<Round>();
+    round->outstanding = requests.is_object() ? requests.size() : 0;
+    const Json state = result.contains("requestState") ? result["requestState"] : Json();
+    auto retry = [this, round, state, original, alive = QPointer<ClientSession>(this)] {
+        if (!alive)
+            return;
+        if (round->error) {
+            deliver(*original, Reply{nullptr, round->error});
+            return;
+        }
+        Json additions = Json::object();
+        if (!round->responses.empty())
+            additions["inputResponses"] = round->responses;
+        if (!state.is_null())
+            additions["requestState"] = state;
+        sendRequest(original->method, original->params, original->handler, original->options, original->context,
+                    original->handshake, additions, original->inputRounds + 1);
+    };
+    if (round->outstanding == 0) {
+        retry();
+        return;
+    }
+    for (const auto &[key, inputRequest] : requests.items()) {
+        const QString method = stringOr(inputRequest, "method");
+        auto answer = [round, key, retry](const Json &answerResult, const Error &error) {
+            if (error && !round->error)
+                round->error = error;
+            else
+                round->responses[key] = answerResult;
+            if (--round->outstanding == 0)
+                retry();
+        };
+        if (!m_handler)
+            answer({}, makeError(Error::Category::Protocol, original->method,
+                                 QStringLiteral("the server needs %1 from the client, which this client does not answer")
+                                     .arg(method)));
+        else
+            m_handler->handle(method, inputRequest.value("params", Json::object()), answer);
+    }
+}
+
+void ClientSession::onServerRequest(const Message &m)
+{
+    const QString method = toQString(m.method);
+    const Json id = m.id;
+    auto respond = [this, id, method, alive = QPointer<ClientSession>(this)](const Json &result, const Error &error) {
+        if (!alive || (m_state != State::Ready && m_state != State::Initializing))
+            return;
+        if (error)
+            transmit(Message::errorResponse(id, error.code ? error.code : jsonrpc::ErrorCode::InternalError,
+                                            toStd(error.message), error.data),
+                     {}, {}, false);
+        else
+            transmit(Message::response(id, result), {}, {}, false);
+    };
+    if (method == QStringLiteral("ping")) {
+        respond(Json::object(), {});
+        return;
+    }
+    const bool known = method == QStringLiteral("sampling/createMessage") || method == QStringLiteral("elicitation/create")
+                       || method == QStringLiteral("roots/list");
+    if (!known || !m_handler) {
+        respond({}, makeError(Error::Category::Rpc, method,
+                              known ? QStringLiteral("this client does not answer %1").arg(method)
+                                    : QStringLiteral("method not found: %1").arg(method),
+                              jsonrpc::ErrorCode::MethodNotFound));
+        return;
+    }
+    m_handler->handle(method, m.params, respond);
+}
+
+void ClientSession::onNotification(const Message &m)
+{
+    const QString method = toQString(m.method);
+    if (method == QStringLiteral("notifications/progress")) {
+        const Json token = m.params.value("progressToken", Json());
+        if (token.is_number_integer()) {
+            auto it = m_pending.find(token.get<qint64>());
+            if (it != m_pending.end()) {
+                armTimeout(it->first, *it->second); // progress proves the server is alive
+                Q_EMIT progress(it->first, m.params.value("progress", 0.0), m.params.value("total", 0.0),
+                                stringOr(m.params, "message"));
+            }
+        }
+    } else if (method == QStringLiteral("notifications/message")) {
+        Q_EMIT logMessage(stringOr(m.params, "level"), stringOr(m.params, "logger"), m.params.value("data", Json()));
+    }
+    Q_EMIT notificationReceived(method, m.params);
+}
+
+} // namespace mcp

