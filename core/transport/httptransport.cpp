@@ -1,0 +1,891 @@
+#include "httptransport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslError>
+
+namespace mcp {
+
+namespace {
+
+bool isTokenChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+}
+
+bool isHeaderSafe(QByteArrayView v)
+{
+    for (char ch : v) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (!(c == 0x09 || (c >= 0x20 && c <= 0x7E)))
+            return false;
+    }
+    return true;
+}
+
+QString hostPort(const QUrl &url)
+{
+    const int defaultPort =
+        url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("wss") ? 443 : 80;
+    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(defaultPort));
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// HttpTransportBase
+
+HttpTransportBase::HttpTransportBase(HttpOptions options, QObject *parent)
+    : Transport(parent), m_options(std::move(options)), m_nam(new QNetworkAccessManager(this))
+{}
+
+HttpTransportBase::~HttpTransportBase()
+{
+    // The derived part is gone: no callback may run any more.
+    for (auto &[reply, call] : m_calls) {
+        reply->disconnect(this);
+        if (!call->done)
+            reply->abort();
+        delete reply;
+    }
+    m_calls.clear();
+}
+
+QByteArray HttpTransportBase::encodeHeaderValue(const QString &value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    bool safe = isHeaderSafe(utf8);
+    if (safe && !utf8.isEmpty()) {
+        const auto isWs = [](char c) { return c == ' ' || c == '\t'; };
+        if (isWs(utf8.front()) || isWs(utf8.back()))
+            safe = false;
+    }
+    if (safe && utf8.startsWith("=?base64?") && utf8.endsWith("?="))
+        safe = false;
+    if (safe)
+        return utf8;
+    return QByteArrayLiteral("=?base64?") + utf8.toBase64() + QByteArrayLiteral("?=");
+}
+
+bool HttpTransportBase::checkUrl(const QStringList &schemes)
+{
+    const QUrl &url = m_options.url;
+    if (!url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme().toLower())) {
+        fail(makeError(Error::Category::Usage, kind() + QStringLiteral(": open"),
+                       QStringLiteral("\"%1\" is not a usable %2 URL")
+                           .arg(url.toString(), schemes.join(QStringLiteral("/")))));
+        return false;
+    }
+    return true;
+}
+
+bool HttpTransportBase::prepareTls()
+{
+    if (m_sslReady)
+        return true;
+#ifndef QT_NO_SSL
+    m_ssl = QSslConfiguration::defaultConfiguration();
+    if (!m_options.caFile.isEmpty()) {
+        QList<QSslCertificate> certs = QSslCertificate::fromPath(m_options.caFile, QSsl::Pem);
+        if (certs.isEmpty())
+            certs = QSslCertificate::fromPath(m_options.caFile, QSsl::Der);
+        if (certs.isEmpty()) {
+            const QString why = QFile::exists(m_options.caFile)
+                                    ? QStringLiteral("it holds no PEM or DER certificate")
+                                    : QStringLiteral("the file does not exist");
+            Q_EMIT diagnostic({Diagnostic::Kind::Tls,
+                               QStringLiteral("cannot use CA file %1: %2").arg(m_options.caFile, why)});
+            fail(makeError(Error::Category::Usage, kind() + QStringLiteral(": TLS"),
+                           QStringLiteral("cannot use CA file %1: %2").arg(m_options.caFile, why)));
+            return false;
+        }
+        // addCaCertificates() would switch off the system roots; keep them and add the user's.
+        m_ssl.setCaCertificates(QSslConfiguration::systemCaCertificates() + certs);
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Tls, QStringLiteral("trusting %1 certificate(s) from %2 besides the "
+                                                   "system CAs")
+                                        .arg(certs.size())
+                                        .arg(m_options.caFile)});
+    }
+#endif
+    m_sslReady = true;
+    return true;
+}
+
+HttpTransportBase::Call *HttpTransportBase::startCall(const QByteArray &verb, const QUrl &url,
+                                                      const HeaderList &headers, const QByteArray &body,
+                                                      int role)
+{
+    QNetworkRequest req(url);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+#ifndef QT_NO_SSL
+    if (url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0)
+        req.setSslConfiguration(m_ssl);
+#endif
+    for (const auto &[name, value] : headers)
+        req.setRawHeader(name, value);
+    for (const auto &[name, value] : m_options.headers) // the user's headers win
+        req.setRawHeader(name, value);
+
+    auto call = std::make_unique<Call>();
+    Call *c = call.get();
+    c->role = role;
+    c->exchange.started = QDateTime::currentDateTimeUtc();
+    c->exchange.method = verb;
+    c->exchange.url = url;
+    for (const QByteArray &name : req.rawHeaderList())
+        c->exchange.requestHeaders.append({name, req.rawHeader(name)});
+    c->exchange.requestBody = body;
+
+    QNetworkReply *reply = verb == "POST"   ? m_nam->post(req, body)
+                           : body.isEmpty() ? m_nam->sendCustomRequest(req, verb)
+                                            : m_nam->sendCustomRequest(req, verb, body);
+    c->reply = reply;
+    m_calls.emplace(reply, std::move(call));
+
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [c] {
+        c->timedOut = true;
+        c->reply->abort();
+    });
+    timer->start(qMax(1, m_options.connectTimeoutMs));
+    const auto stopTimer = [timer] { timer->stop(); };
+    connect(reply, &QNetworkReply::requestSent, timer, stopTimer);
+    connect(reply, &QNetworkReply::metaDataChanged, timer, stopTimer);
+    connect(reply, &QNetworkReply::readyRead, this, [this, c] { handleReadyRead(c); });
+    connect(reply, &QNetworkReply::finished, this, [this, c, timer] {
+        timer->stop();
+        handleFinished(c);
+    });
+#ifndef QT_NO_SSL
+    connect(reply, &QNetworkReply::sslErrors, this,
+            [this, c](const QList<QSslError> &e) { handleSslErrors(c, e); });
+#endif
+    return c;
+}
+
+void HttpTransportBase::handleSslErrors(Call *call, const QList<QSslError> &errors)
+{
+    QStringList texts;
+    for (const QSslError &e : errors)
+        texts << e.errorString();
+    const QString joined = texts.join(QStringLiteral("; "));
+    if (m_options.insecure) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning,
+             QStringLiteral("INSECURE: ignoring TLS certificate errors for %1 because the insecure "
+                            "option is on: %2")
+                 .arg(hostPort(call->exchange.url), joined)});
+        call->reply->ignoreSslErrors();
+        return;
+    }
+    call->tlsErrors = joined;
+    Q_EMIT diagnostic(
+        {Diagnostic::Kind::Tls,
+         QStringLiteral("TLS certificate of %1 rejected: %2").arg(hostPort(call->exchange.url), joined)});
+}
+
+void HttpTransportBase::handleReadyRead(Call *call)
+{
+    if (call->done)
+        return;
+    const QByteArray chunk = call->reply->readAll();
+    if (chunk.isEmpty())
+        return;
+    QByteArray &rec = call->exchange.responseBody;
+    if (rec.size() < m_options.maxRecordedBodyBytes)
+        rec.append(chunk.left(m_options.maxRecordedBodyBytes - rec.size()));
+    if (rec.size() >= m_options.maxRecordedBodyBytes && chunk.size() > 0)
+        call->recordCut = true;
+    if (call->aborted)
+        return;
+    onData(call, chunk);
+}
+
+void HttpTransportBase::handleFinished(Call *call)
+{
+    if (call->done)
+        return;
+    // Bytes still buffered arrive before the end.
+    if (!call->aborted && call->reply->bytesAvailable() > 0)
+        handleReadyRead(call);
+    call->done = true;
+    QNetworkReply *reply = call->reply;
+    HttpExchange &ex = call->exchange;
+    ex.status = statusOf(call);
+    ex.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    ex.responseHeaders = reply->rawHeaderPairs();
+    if (call->recordCut)
+        ex.responseBody += QByteArrayLiteral("\n[recorded body cut at the size limit]");
+    if (call->aborted)
+        ex.error = QStringLiteral("closed by the client");
+    else if (!call->failure.isEmpty())
+        ex.error = call->failure;
+    else if (reply->error() != QNetworkReply::NoError && ex.status == 0)
+        ex.error = networkError(call, QString()).message;
+    Q_EMIT httpExchange(ex);
+    onFinished(call);
+    // Free later: a caller further up the stack may still hold the call.
+    QMetaObject::invokeMethod(
+        this,
+        [this, reply] {
+            m_calls.erase(reply);
+            reply->deleteLater();
+        },
+        Qt::QueuedConnection);
+}
+
+void HttpTransportBase::abortCall(Call *call)
+{
+    if (!call || call->done)
+        return;
+    call->aborted = true;
+    call->reply->abort();
+}
+
+void HttpTransportBase::abortAllCalls()
+{
+    QList<QNetworkReply *> replies;
+    for (const auto &entry : m_calls)
+        replies << entry.first;
+    for (QNetworkReply *r : replies)
+        abortCall(findCall(r));
+}
+
+void HttpTransportBase::abortCallsWithRole(int role)
+{
+    QList<QNetworkReply *> replies;
+    for (const auto &[reply, call] : m_calls)
+        if (call->role == role)
+            replies << reply;
+    for (QNetworkReply *r : replies)
+        abortCall(findCall(r));
+}
+
+HttpTransportBase::Call *HttpTransportBase::findCall(QNetworkReply *reply) const
+{
+    const auto it = m_calls.find(reply);
+    return it == m_calls.end() ? nullptr : it->second.get();
+}
+
+int HttpTransportBase::statusOf(const Call *call)
+{
+    return call->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+QByteArray HttpTransportBase::contentTypeOf(const Call *call)
+{
+    return call->reply->rawHeader("Content-Type").trimmed().toLower();
+}
+
+bool HttpTransportBase::isConnectionLevel(const Call *call)
+{
+    if (call->timedOut)
+        return true;
+    switch (call->reply->error()) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::HostNotFoundError:
+    case QNetworkReply::SslHandshakeFailedError:
+    case QNetworkReply::UnknownNetworkError:
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyNotFoundError:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Error HttpTransportBase::networkError(const Call *call, const QString &step) const
+{
+    const QString where = hostPort(call->exchange.url);
+    QString msg;
+    if (!call->failure.isEmpty()) {
+        msg = call->failure;
+    } else if (call->timedOut) {
+        msg = QStringLiteral("could not reach %1 within %2 ms (connect timeout)")
+                  .arg(where)
+                  .arg(m_options.connectTimeoutMs);
+    } else {
+        switch (call->reply->error()) {
+        case QNetworkReply::ConnectionRefusedError:
+            msg = QStringLiteral("connection refused by %1 (is the server running and listening there?)")
+                      .arg(where);
+            break;
+        case QNetworkReply::HostNotFoundError:
+            msg = QStringLiteral("host \"%1\" not found").arg(call->exchange.url.host());
+            break;
+        case QNetworkReply::SslHandshakeFailedError:
+            msg = QStringLiteral(
+                      "TLS handshake with %1 failed: %2. Trust the server's CA with the CA file option, "
+                      "or (for testing only) use the insecure option")
+                      .arg(where, call->tlsErrors.isEmpty() ? call->reply->errorString() : call->tlsErrors);
+            break;
+        case QNetworkReply::RemoteHostClosedError:
+            msg = QStringLiteral("%1 closed the connection before the response was complete").arg(where);
+            break;
+        case QNetworkReply::TimeoutError:
+            msg = QStringLiteral("the connection to %1 timed out").arg(where);
+            break;
+        default:
+            msg = QStringLiteral("%1 %2 failed: %3")
+                      .arg(QString::fromLatin1(call->exchange.method), call->exchange.url.toString(),
+                           call->reply->errorString());
+        }
+    }
+    return makeError(Error::Category::Connection, step, msg);
+}
+
+Error HttpTransportBase::httpStatusError(const Call *call, const QString &step, const QByteArray &body) const
+{
+    const int status = statusOf(call);
+    const QByteArray reason =
+        call->reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    QString msg = QStringLiteral("the server answered HTTP %1%2")
+                      .arg(status)
+                      .arg(reason.isEmpty() ? QString() : QStringLiteral(" ") + QString::fromLatin1(reason));
+    const Error::Category cat =
+        status == 401 || status == 403 ? Error::Category::Auth : Error::Category::Connection;
+    if (status == 401) {
+        const QByteArray www = call->reply->rawHeader("WWW-Authenticate");
+        if (!www.isEmpty())
+            msg += QStringLiteral(" (WWW-Authenticate: %1)").arg(QString::fromLatin1(www));
+    }
+    const QString s = snippet(body);
+    if (!s.isEmpty())
+        msg += QStringLiteral(": ") + s;
+    return makeError(cat, step, msg, 0);
+}
+
+QString HttpTransportBase::snippet(const QByteArray &body, int max)
+{
+    QString s = QString::fromUtf8(body.left(max * 4)).simplified();
+    if (s.size() > max)
+        s = s.left(max) + QStringLiteral("…");
+    return s;
+}
+
+HeaderList HttpTransportBase::sanitizedExtraHeaders(const HeaderList &headers, QStringList *dropped)
+{
+    HeaderList out;
+    for (const auto &[name, value] : headers) {
+        bool okName = !name.isEmpty();
+        for (char c : name)
+            okName = okName && isTokenChar(c);
+        if (!okName) {
+            if (dropped)
+                *dropped << QString::fromUtf8(name);
+            continue;
+        }
+        // Already-encoded values pass through; raw non-ASCII or control characters get the Base64 sentinel.
+        out.append({name, isHeaderSafe(value)
+                              ? value
+                              : QByteArrayLiteral("=?base64?") + value.toBase64() + QByteArrayLiteral("?=")});
+    }
+    return out;
+}
+
+QJsonValue HttpTransportBase::requestId(const QByteArray &frame)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(frame);
+    if (doc.isObject())
+        return doc.object().value(QLatin1String("id"));
+    return QJsonValue(QJsonValue::Undefined);
+}
+
+bool HttpTransportBase::isResponseTo(const QByteArray &frame, const QJsonValue &id)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(frame);
+    const auto matches = [&id](const QJsonObject &o) {
+        return (o.contains(QLatin1String("result")) || o.contains(QLatin1String("error"))) &&
+               o.value(QLatin1String("id")) == id;
+    };
+    if (doc.isObject())
+        return matches(doc.object());
+    if (doc.isArray()) {
+        for (const QJsonValue &v : doc.array())
+            if (v.isObject() && matches(v.toObject()))
+                return true;
+    }
+    return false;
+}
+
+bool HttpTransportBase::isJsonRpcResponse(const QByteArray &body, bool requireId)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isObject())
+        return false;
+    const QJsonObject o = doc.object();
+    if (o.value(QLatin1String("jsonrpc")) != QLatin1String("2.0"))
+        return false;
+    if (!o.contains(QLatin1String("result")) && !o.contains(QLatin1String("error")))
+        return false;
+    if (requireId) {
+        const QJsonValue id = o.value(QLatin1String("id"));
+        return id.isString() || id.isDouble();
+    }
+    return true;
+}
+
+bool HttpTransportBase::isJson(const QByteArray &body)
+{
+    QJsonParseError err;
+    QJsonDocument::fromJson(body, &err);
+    return err.error == QJsonParseError::NoError;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HttpTransport
+
+HttpTransport::HttpTransport(HttpOptions options, QObject *parent)
+    : HttpTransportBase(std::move(options), parent)
+{
+    m_closeTimer.setSingleShot(true);
+    connect(&m_closeTimer, &QTimer::timeout, this, [this] {
+        if (state() != State::Closing)
+            return;
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning, QStringLiteral("no answer to DELETE within %1 ms; closed "
+                                                       "without confirmation")
+                                            .arg(m_options.closeTimeoutMs)});
+        abortAllCalls();
+        m_sessionId.clear();
+        setState(State::Closed);
+    });
+}
+
+HttpTransport::~HttpTransport() = default;
+
+QString HttpTransport::kind() const
+{
+    return isStateless() ? QStringLiteral("stateless-http") : QStringLiteral("http");
+}
+
+bool HttpTransport::isStatelessVersion(const QString &version)
+{
+    // Versions are dates (YYYY-MM-DD), which compare correctly as strings.
+    return version.size() == 10 && version.at(4) == QLatin1Char('-') &&
+           version >= QLatin1String("2026-07-28");
+}
+
+void HttpTransport::setProtocolVersion(const QString &version)
+{
+    Transport::setProtocolVersion(version);
+    if (isStateless()) {
+        if (!m_sessionId.isEmpty())
+            Q_EMIT diagnostic(
+                {Diagnostic::Kind::Info,
+                 QStringLiteral("protocol %1 has no sessions; dropping session id").arg(version)});
+        m_sessionId.clear();
+        abortCallsWithRole(GetStream);
+    }
+}
+
+void HttpTransport::open()
+{
+    if (state() == State::Open || state() == State::Connecting)
+        return;
+    if (!checkUrl({QStringLiteral("http"), QStringLiteral("https")}) || !prepareTls())
+        return;
+    ++m_generation;
+    m_sessionId.clear();
+    m_expiredSessionId.clear();
+    m_anySuccess = false;
+    m_getLastEventId.clear();
+    m_getRetryMs = -1;
+    m_getAttempts = 0;
+    // Nothing to connect yet: every frame is its own request.
+    setState(State::Connecting);
+    setState(State::Open);
+}
+
+HeaderList HttpTransport::commonHeaders() const
+{
+    HeaderList h;
+    if (!isStateless() && !m_sessionId.isEmpty())
+        h.append({"Mcp-Session-Id", m_sessionId});
+    if (!protocolVersion().isEmpty())
+        h.append({"MCP-Protocol-Version", protocolVersion().toUtf8()});
+    return h;
+}
+
+void HttpTransport::send(const OutgoingFrame &frame)
+{
+    if (state() != State::Open) {
+        Q_EMIT sendFailed(frame.bytes,
+                          makeError(Error::Category::Connection, QStringLiteral("http: send"),
+                                    QStringLiteral("the transport is %1, not open").arg(stateName(state()))));
+        return;
+    }
+    HeaderList h{{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
+    h += commonHeaders();
+    if (isStateless()) {
+        if (!frame.method.isEmpty())
+            h.append({"Mcp-Method", frame.method.toUtf8()});
+        if (!frame.name.isEmpty())
+            h.append({"Mcp-Name", encodeHeaderValue(frame.name)});
+    }
+    QStringList dropped;
+    h += sanitizedExtraHeaders(frame.extraHeaders, &dropped);
+    if (!dropped.isEmpty())
+        Q_EMIT diagnostic({Diagnostic::Kind::Warning, QStringLiteral("dropped headers with invalid names: %1")
+                                                          .arg(dropped.join(QStringLiteral(", ")))});
+    Call *c = startCall("POST", m_options.url, h, frame.bytes, Post);
+    c->frame = frame;
+    c->sessionIdSent = isStateless() ? QByteArray() : m_sessionId;
+    if (frame.expectsReply) {
+        c->awaiting = true;
+        c->awaitedId = requestId(frame.bytes);
+    }
+}
+
+void HttpTransport::close()
+{
+    if (state() == State::Closed || state() == State::Closing)
+        return;
+    ++m_generation;
+    abortAllCalls();
+    m_getReply = nullptr;
+    if (state() == State::Open && !isStateless() && !m_sessionId.isEmpty()) {
+        setState(State::Closing);
+        startCall("DELETE", m_options.url, commonHeaders(), {}, Delete);
+        m_closeTimer.start(qMax(1, m_options.closeTimeoutMs));
+        return;
+    }
+    m_sessionId.clear();
+    setState(State::Closed);
+}
+
+void HttpTransport::checkHeaders(Call *call)
+{
+    if (call->headersChecked)
+        return;
+    call->headersChecked = true;
+    const int status = statusOf(call);
+    if (!isSuccess(status))
+        return;
+    m_anySuccess = true;
+    call->isSse = contentTypeOf(call).startsWith("text/event-stream");
+    if (call->role == Post && !isStateless() && call->frame.method == QLatin1String("initialize")) {
+        const QByteArray sid = call->reply->rawHeader("Mcp-Session-Id").trimmed();
+        if (!sid.isEmpty()) {
+            if (!isHeaderSafe(sid) || sid.contains(' ')) {
+                Q_EMIT diagnostic(
+                    {Diagnostic::Kind::Warning,
+                     QStringLiteral("the server's session id has characters outside visible ASCII")});
+            }
+            m_sessionId = sid;
+            // The id is a credential of sorts: say that there is one, not what it is (HttpExchange has the
+            // bytes).
+            Q_EMIT diagnostic(
+                {Diagnostic::Kind::Info,
+                 QStringLiteral("the server assigned a session id (%1 characters)").arg(sid.size())});
+        }
+    }
+}
+
+void HttpTransport::onData(Call *call, const QByteArray &chunk)
+{
+    checkHeaders(call);
+    if (!call->isSse) {
+        call->body.append(chunk);
+        return;
+    }
+    const QList<SseEvent> events = call->parser.feed(chunk);
+    const quint64 generation = m_generation;
+    for (const SseEvent &ev : events) {
+        if (ev.event != "message") {
+            Q_EMIT diagnostic(
+                {Diagnostic::Kind::Info,
+                 QStringLiteral("ignored SSE event of type \"%1\"").arg(QString::fromUtf8(ev.event))});
+            continue;
+        }
+        if (ev.data.trimmed().isEmpty())
+            continue; // a priming event (id, no data)
+        if (call->role == GetStream)
+            m_getAttempts = 0;
+        else
+            call->attempt = 0;
+        if (call->awaiting && !call->answered && isResponseTo(ev.data, call->awaitedId))
+            call->answered = true;
+        Q_EMIT frameReceived(ev.data);
+        if (call->done || call->aborted || generation != m_generation)
+            return; // a receiver closed us
+    }
+    if (call->role == GetStream) {
+        if (call->parser.hasLastEventId())
+            m_getLastEventId = call->parser.lastEventId();
+        if (call->parser.retryMs() >= 0)
+            m_getRetryMs = call->parser.retryMs();
+    }
+    if (call->parser.hasError()) {
+        call->failure = call->parser.errorString();
+        call->reply->abort();
+    }
+}
+
+void HttpTransport::onFinished(Call *call)
+{
+    if (call->role == Delete) {
+        finishDelete(call);
+        return;
+    }
+    if (call->aborted || state() != State::Open)
+        return;
+    checkHeaders(call);
+    if (call->role == GetStream)
+        finishGetStream(call);
+    else
+        finishPostOrResume(call);
+}
+
+void HttpTransport::finishPostOrResume(Call *call)
+{
+    const QString step =
+        call->role == Resume ? QStringLiteral("http: resume stream") : QStringLiteral("http: POST");
+    const int status = statusOf(call);
+    if (status == 0) {
+        const Error err = networkError(call, step);
+        if (call->role == Resume && call->attempt < m_options.maxReconnectAttempts) {
+            Q_EMIT diagnostic({Diagnostic::Kind::Warning, err.toString()});
+            scheduleResume(call);
+            return;
+        }
+        Q_EMIT sendFailed(call->frame.bytes, err);
+        if (isConnectionLevel(call))
+            fail(err);
+        return;
+    }
+    if (isSuccess(status)) {
+        if (call->isSse) {
+            const QString problem = call->parser.finish();
+            if (call->awaiting && !call->answered) {
+                if (!problem.isEmpty())
+                    Q_EMIT diagnostic({Diagnostic::Kind::Warning, problem});
+                const bool haveId = call->parser.hasLastEventId() || !call->resumeFromId.isEmpty();
+                if (!isStateless() && haveId && call->attempt < m_options.maxReconnectAttempts) {
+                    scheduleResume(call);
+                    return;
+                }
+                QString msg =
+                    problem.isEmpty()
+                        ? QStringLiteral("the server ended the response stream without sending the response")
+                        : problem;
+                if (call->reply->error() != QNetworkReply::NoError)
+                    msg += QStringLiteral(" (%1)").arg(networkError(call, {}).message);
+                if (haveId && !isStateless())
+                    msg += QStringLiteral("; gave up after %1 resumption attempts").arg(call->attempt);
+                Q_EMIT sendFailed(call->frame.bytes, makeError(Error::Category::Connection, step, msg));
+            } else if (!problem.isEmpty()) {
+                Q_EMIT diagnostic({Diagnostic::Kind::Warning, problem});
+            }
+        } else {
+            const QByteArray body = call->body.trimmed();
+            if (!body.isEmpty()) {
+                if (isJson(body)) {
+                    Q_EMIT frameReceived(body);
+                    if (state() != State::Open)
+                        return;
+                } else {
+                    Q_EMIT sendFailed(
+                        call->frame.bytes,
+                        makeError(Error::Category::Protocol, step,
+                                  QStringLiteral("HTTP %1 with a body that is not JSON (Content-Type "
+                                                 "\"%2\"): %3")
+                                      .arg(status)
+                                      .arg(QString::fromLatin1(contentTypeOf(call)), snippet(body))));
+                    return;
+                }
+            } else if (call->awaiting) {
+                Q_EMIT diagnostic(
+                    {Diagnostic::Kind::Warning,
+                     QStringLiteral("HTTP %1 without a body in answer to a request; the response can only "
+                                    "come on the GET stream")
+                         .arg(status)});
+            }
+        }
+        if (call->role == Post && call->frame.method == QLatin1String("notifications/initialized"))
+            startGetStream();
+        return;
+    }
+    // An HTTP error status.
+    if (status == 404 && !call->sessionIdSent.isEmpty()) {
+        expireSession(call);
+        return;
+    }
+    const QByteArray body = call->body.trimmed();
+    if (m_legacyDetection && call->role == Post && !m_anySuccess &&
+        (status == 400 || status == 404 || status == 405) && !isJsonRpcResponse(body, false)) {
+        Q_EMIT legacyServerSuspected(call->frame, status);
+        return;
+    }
+    if (isJsonRpcResponse(body, true)) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Http,
+             QStringLiteral("HTTP %1 carrying a JSON-RPC response; delivered as a frame").arg(status)});
+        Q_EMIT frameReceived(body);
+        return;
+    }
+    Q_EMIT diagnostic({Diagnostic::Kind::Http, QStringLiteral("POST answered HTTP %1").arg(status)});
+    Q_EMIT sendFailed(call->frame.bytes, httpStatusError(call, step, body));
+}
+
+void HttpTransport::expireSession(Call *call)
+{
+    const bool current = call->sessionIdSent == m_sessionId;
+    if (current) {
+        m_expiredSessionId = m_sessionId;
+        m_sessionId.clear();
+        m_getLastEventId.clear();
+        abortCallsWithRole(GetStream);
+        m_getReply = nullptr;
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning,
+             QStringLiteral("the server no longer knows session %1 (HTTP 404); a new initialize is needed")
+                 .arg(QString::fromLatin1(call->sessionIdSent))});
+    }
+    if (call->role != GetStream)
+        Q_EMIT sendFailed(call->frame.bytes,
+                          makeError(Error::Category::Connection, QStringLiteral("http: POST"),
+                                    QStringLiteral("session %1 expired (HTTP 404); initialize again")
+                                        .arg(QString::fromLatin1(call->sessionIdSent))));
+    if (current)
+        Q_EMIT sessionExpired();
+}
+
+void HttpTransport::scheduleResume(const Call *from)
+{
+    const QByteArray lastId = from->parser.hasLastEventId() ? from->parser.lastEventId() : from->resumeFromId;
+    const int retry = from->parser.retryMs() >= 0 ? from->parser.retryMs()
+                      : from->retryMs >= 0        ? from->retryMs
+                                                  : m_options.defaultRetryMs;
+    const int attempt = from->attempt + 1;
+    Q_EMIT diagnostic(
+        {Diagnostic::Kind::Info,
+         QStringLiteral("response stream dropped before the response; resuming with Last-Event-ID %1 "
+                        "in %2 ms (attempt %3 of %4)")
+             .arg(QString::fromLatin1(lastId))
+             .arg(retry)
+             .arg(attempt)
+             .arg(m_options.maxReconnectAttempts)});
+    const OutgoingFrame frame = from->frame;
+    const QJsonValue awaitedId = from->awaitedId;
+    const bool awaiting = from->awaiting;
+    const quint64 generation = m_generation;
+    QTimer::singleShot(retry, this, [=, this] {
+        if (generation != m_generation || state() != State::Open)
+            return;
+        HeaderList h{{"Accept", "text/event-stream"}};
+        h += commonHeaders();
+        h.append({"Last-Event-ID", lastId});
+        Call *c = startCall("GET", m_options.url, h, {}, Resume);
+        c->frame = frame;
+        c->awaiting = awaiting;
+        c->awaitedId = awaitedId;
+        c->attempt = attempt;
+        c->resumeFromId = lastId;
+        c->retryMs = retry;
+        c->sessionIdSent = m_sessionId;
+    });
+}
+
+void HttpTransport::startGetStream()
+{
+    if (m_getReply || isStateless() || !m_options.openGetStream || state() != State::Open)
+        return;
+    HeaderList h{{"Accept", "text/event-stream"}};
+    h += commonHeaders();
+    if (!m_getLastEventId.isEmpty())
+        h.append({"Last-Event-ID", m_getLastEventId});
+    Call *c = startCall("GET", m_options.url, h, {}, GetStream);
+    c->sessionIdSent = m_sessionId;
+    m_getReply = c->reply;
+}
+
+void HttpTransport::scheduleGetStream()
+{
+    if (m_getAttempts >= m_options.maxReconnectAttempts) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning,
+             QStringLiteral("the GET stream could not be kept open after %1 attempts; server-initiated "
+                            "messages now only arrive on POST response streams")
+                 .arg(m_getAttempts)});
+        return;
+    }
+    ++m_getAttempts;
+    const int retry = m_getRetryMs >= 0 ? m_getRetryMs : m_options.defaultRetryMs;
+    Q_EMIT diagnostic(
+        {Diagnostic::Kind::Info,
+         QStringLiteral("GET stream ended; reconnecting in %1 ms%2")
+             .arg(retry)
+             .arg(
+                 m_getLastEventId.isEmpty()
+                     ? QString()
+                     : QStringLiteral(" with Last-Event-ID %1").arg(QString::fromLatin1(m_getLastEventId)))});
+    const quint64 generation = m_generation;
+    QTimer::singleShot(retry, this, [this, generation] {
+        if (generation == m_generation)
+            startGetStream();
+    });
+}
+
+void HttpTransport::finishGetStream(Call *call)
+{
+    if (m_getReply == call->reply)
+        m_getReply = nullptr;
+    const int status = statusOf(call);
+    if (status == 405) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Info, QStringLiteral("the server offers no GET stream (HTTP 405); "
+                                                    "server messages arrive on POST responses only")});
+        return;
+    }
+    if (status == 404 && !call->sessionIdSent.isEmpty()) {
+        expireSession(call);
+        return;
+    }
+    if (status == 0) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning, networkError(call, QStringLiteral("http: GET stream")).toString()});
+        scheduleGetStream();
+        return;
+    }
+    if (!isSuccess(status) || !call->isSse) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Http, QStringLiteral("GET stream not opened: %1")
+                                         .arg(httpStatusError(call, QString(), call->body).message)});
+        return;
+    }
+    const QString problem = call->parser.finish();
+    if (!problem.isEmpty())
+        Q_EMIT diagnostic({Diagnostic::Kind::Warning, QStringLiteral("GET stream: ") + problem});
+    scheduleGetStream();
+}
+
+void HttpTransport::finishDelete(Call *call)
+{
+    m_closeTimer.stop();
+    if (!call->aborted) {
+        const int status = statusOf(call);
+        if (status == 405)
+            Q_EMIT diagnostic(
+                {Diagnostic::Kind::Info,
+                 QStringLiteral("the server does not let clients end sessions (DELETE answered 405)")});
+        else if (status == 0 || !isSuccess(status))
+            Q_EMIT diagnostic({Diagnostic::Kind::Http,
+                               QStringLiteral("DELETE of the session failed: %1")
+                                   .arg(status == 0 ? networkError(call, {}).message
+                                                    : httpStatusError(call, {}, call->body).message)});
+    }
+    m_sessionId.clear();
+    if (state() == State::Closing)
+        setState(State::Closed);
+}
+
+} // namespace mcp
