@@ -1,0 +1,245 @@
+#include "resultview.h"
+
+#include "common/jsonschema.h"
+
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QLabel>
+#include <QMimeDatabase>
+#include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QVBoxLayout>
+
+namespace mcpui {
+
+using mcp::Json;
+
+namespace {
+
+// A read-only text block as tall as its content, so the whole result scrolls as one page.
+QPlainTextEdit *textBlock(const QString &text, bool monospace, QWidget *parent)
+{
+    auto *edit = new QPlainTextEdit(text, parent);
+    edit->setReadOnly(true);
+    edit->setObjectName(QStringLiteral("resultText"));
+    if (monospace)
+        edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    edit->setLineWrapMode(monospace ? QPlainTextEdit::NoWrap : QPlainTextEdit::WidgetWidth);
+    const int lines = qBound(1, int(text.count(QLatin1Char('\n'))) + 1, 20);
+    edit->setFixedHeight(edit->fontMetrics().lineSpacing() * lines + 2 * edit->frameWidth() + 10);
+    return edit;
+}
+
+QString describeSize(qsizetype bytes)
+{
+    return QLocale().formattedDataSize(bytes);
+}
+
+} // namespace
+
+ResultView::ResultView(QWidget *parent)
+    : QScrollArea(parent), m_body(new QWidget), m_layout(new QVBoxLayout(m_body))
+{
+    setWidgetResizable(true);
+    setWidget(m_body);
+    m_layout->addStretch();
+}
+
+void ResultView::clear()
+{
+    while (m_layout->count() > 1) {
+        QLayoutItem *item = m_layout->takeAt(0);
+        delete item->widget();
+        delete item;
+    }
+    m_texts.clear();
+}
+
+void ResultView::showError(const QString &message)
+{
+    clear();
+    addBanner(message, true);
+}
+
+void ResultView::showNote(const QString &message)
+{
+    clear();
+    addCaption(message);
+}
+
+void ResultView::showToolResult(const Json &result, const Json &outputSchema)
+{
+    clear();
+    if (result.value("isError", false))
+        addBanner(tr("The tool reported an error"), true);
+    for (const Json &block : result.value("content", Json::array()))
+        addContent(block);
+    if (result.contains("structuredContent")) {
+        addCaption(tr("Structured content"));
+        addJson(result["structuredContent"]);
+        if (outputSchema.is_object()) {
+            const QStringList problems = validate(result["structuredContent"], outputSchema);
+            if (problems.isEmpty())
+                addCaption(tr("✓ Matches the tool's output schema"));
+            else
+                addBanner(
+                    tr("Does not match the tool's output schema:\n%1").arg(problems.join(QLatin1Char('\n'))),
+                    true);
+        }
+    } else if (outputSchema.is_object() && !result.value("isError", false)) {
+        addBanner(tr("The tool declares an output schema but returned no structured content"), true);
+    }
+}
+
+void ResultView::showResourceContents(const Json &result)
+{
+    clear();
+    for (const Json &resource : result.value("contents", Json::array()))
+        addResource(resource);
+}
+
+void ResultView::showPromptMessages(const Json &result)
+{
+    clear();
+    if (const QString d = mcp::stringOr(result, "description"); !d.isEmpty())
+        addCaption(d);
+    for (const Json &message : result.value("messages", Json::array())) {
+        addCaption(mcp::stringOr(message, "role", tr("message")));
+        addContent(message.value("content", Json::object()));
+    }
+}
+
+void ResultView::addBanner(const QString &text, bool error)
+{
+    auto *label = new QLabel(text, m_body);
+    label->setObjectName(error ? QStringLiteral("errorBanner") : QStringLiteral("banner"));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setStyleSheet(
+        error ? QStringLiteral(
+                    "QLabel { background: #c62828; color: white; padding: 6px; border-radius: 3px; }")
+              : QStringLiteral("QLabel { padding: 6px; }"));
+    m_layout->insertWidget(m_layout->count() - 1, label);
+    m_texts << text;
+}
+
+void ResultView::addCaption(const QString &text)
+{
+    auto *label = new QLabel(text, m_body);
+    label->setWordWrap(true);
+    QFont f = label->font();
+    f.setBold(true);
+    label->setFont(f);
+    m_layout->insertWidget(m_layout->count() - 1, label);
+    m_texts << text;
+}
+
+void ResultView::addText(const QString &text)
+{
+    m_layout->insertWidget(m_layout->count() - 1, textBlock(text, false, m_body));
+    m_texts << text;
+}
+
+void ResultView::addJson(const Json &json)
+{
+    const QString text = mcp::dumpPretty(json);
+    m_layout->insertWidget(m_layout->count() - 1, textBlock(text, true, m_body));
+    m_texts << text;
+}
+
+void ResultView::addContent(const Json &block)
+{
+    const QString type = mcp::stringOr(block, "type");
+    if (type == QLatin1String("text")) {
+        addText(mcp::stringOr(block, "text"));
+    } else if (type == QLatin1String("image")) {
+        addImage(mcp::stringOr(block, "data").toLatin1(), mcp::stringOr(block, "mimeType"));
+    } else if (type == QLatin1String("audio")) {
+        addAudio(mcp::stringOr(block, "data").toLatin1(), mcp::stringOr(block, "mimeType"));
+    } else if (type == QLatin1String("resource_link")) {
+        const QString uri = mcp::stringOr(block, "uri");
+        auto *label =
+            new QLabel(QStringLiteral("🔗 <a href=\"%1\">%2</a> <span style=\"color:gray\">%3</span>")
+                           .arg(uri.toHtmlEscaped(), mcp::stringOr(block, "name", uri).toHtmlEscaped(),
+                                mcp::stringOr(block, "description").toHtmlEscaped()),
+                       m_body);
+        label->setObjectName(QStringLiteral("resourceLink"));
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextBrowserInteraction);
+        label->setOpenExternalLinks(false);
+        label->setToolTip(uri);
+        m_layout->insertWidget(m_layout->count() - 1, label);
+        m_texts << uri;
+    } else if (type == QLatin1String("resource")) {
+        addResource(block.value("resource", Json::object()));
+    } else {
+        addCaption(tr("Unknown content type \"%1\"").arg(type));
+        addJson(block);
+    }
+}
+
+void ResultView::addResource(const Json &resource)
+{
+    const QString mime = mcp::stringOr(resource, "mimeType");
+    addCaption(QStringLiteral("%1%2").arg(mcp::stringOr(resource, "uri"),
+                                          mime.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(mime)));
+    if (resource.contains("text")) {
+        addText(mcp::stringOr(resource, "text"));
+        return;
+    }
+    const QByteArray blob = mcp::stringOr(resource, "blob").toLatin1();
+    if (mime.startsWith(QLatin1String("image/")))
+        addImage(blob, mime);
+    else if (mime.startsWith(QLatin1String("audio/")))
+        addAudio(blob, mime);
+    else
+        addText(tr("Binary content, %1").arg(describeSize(QByteArray::fromBase64(blob).size())));
+}
+
+void ResultView::addImage(const QByteArray &base64, const QString &mimeType)
+{
+    QPixmap pixmap;
+    auto *label = new QLabel(m_body);
+    if (pixmap.loadFromData(QByteArray::fromBase64(base64))) {
+        pixmap.setDevicePixelRatio(devicePixelRatioF());
+        label->setPixmap(pixmap);
+        label->setObjectName(QStringLiteral("resultImage"));
+        label->setToolTip(QStringLiteral("%1, %2×%3").arg(mimeType).arg(pixmap.width()).arg(pixmap.height()));
+        m_texts << QStringLiteral("[image %1]").arg(mimeType);
+    } else {
+        label->setText(tr("Could not decode the %1 image").arg(mimeType));
+        m_texts << label->text();
+    }
+    m_layout->insertWidget(m_layout->count() - 1, label, 0, Qt::AlignLeft);
+}
+
+void ResultView::addAudio(const QByteArray &base64, const QString &mimeType)
+{
+    const QByteArray data = QByteArray::fromBase64(base64);
+    auto *row = new QWidget(m_body);
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    const QString text = tr("Audio (%1, %2)").arg(mimeType, describeSize(data.size()));
+    layout->addWidget(new QLabel(text, row));
+    auto *save = new QPushButton(tr("Save…"), row);
+    save->setObjectName(QStringLiteral("saveAudio"));
+    connect(save, &QPushButton::clicked, this, [this, data, mimeType] {
+        const QString suffix = QMimeDatabase().mimeTypeForName(mimeType).preferredSuffix();
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save Audio"),
+            suffix.isEmpty() ? QStringLiteral("audio") : QStringLiteral("audio.") + suffix);
+        if (path.isEmpty())
+            return;
+        QSaveFile file(path);
+        if (file.open(QIODevice::WriteOnly) && file.write(data) == data.size())
+            file.commit();
+    });
+    layout->addWidget(save);
+    layout->addStretch();
+    m_layout->insertWidget(m_layout->count() - 1, row);
+    m_texts << text;
+}
+
+} // namespace mcpui

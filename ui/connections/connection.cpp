@@ -1,0 +1,120 @@
+#include "connection.h"
+
+#include "session/serverrequesthandler.h"
+
+#include <QTime>
+
+namespace mcpui {
+
+Connection::Connection(ConnectionProfile profile, mcp::Recorder *recorder, QObject *parent)
+    : QObject(parent), m_profile(std::move(profile)), m_recorder(recorder)
+{}
+
+Connection::~Connection()
+{
+    dropSession();
+}
+
+void Connection::setProfile(const ConnectionProfile &profile)
+{
+    const bool rootsChanged = profile.roots != m_profile.roots;
+    m_profile = profile;
+    if (rootsChanged && isReady())
+        m_session->notify(QStringLiteral("notifications/roots/list_changed"));
+    Q_EMIT changed();
+}
+
+void Connection::open()
+{
+    mcp::Error error;
+    std::unique_ptr<mcp::Transport> transport =
+        mcp::TransportFactory::create(m_profile.transportConfig(), &error);
+    if (!transport) {
+        dropSession();
+        fail(error.toString());
+        return;
+    }
+    openWith(std::move(transport));
+}
+
+void Connection::openWith(std::unique_ptr<mcp::Transport> transport)
+{
+    dropSession();
+    m_lastError.clear();
+    mcp::SessionOptions options;
+    options.connectionName = m_profile.name;
+    options.protocolVersion = m_profile.protocolVersion;
+    m_session = new mcp::ClientSession(transport.release(), m_recorder, options, this);
+    m_session->setServerRequestHandler(m_handler);
+
+    connect(m_session, &mcp::ClientSession::stateChanged, this, &Connection::setState);
+    connect(m_session, &mcp::ClientSession::ready, this, [this] {
+        log(QStringLiteral("session"),
+            QStringLiteral("ready: %1 %2, protocol %3")
+                .arg(mcp::stringOr(m_session->serverInfo(), "name"),
+                     mcp::stringOr(m_session->serverInfo(), "version"), m_session->protocolVersion()));
+        Q_EMIT ready();
+    });
+    connect(m_session, &mcp::ClientSession::failed, this,
+            [this](const mcp::Error &e) { fail(e.toString()); });
+    connect(m_session, &mcp::ClientSession::diagnostic, this, [this](const mcp::Diagnostic &d) {
+        log(d.kind == mcp::Diagnostic::Kind::Stderr ? QStringLiteral("stderr") : QStringLiteral("transport"),
+            d.text);
+    });
+    connect(m_session, &mcp::ClientSession::protocolError, this,
+            [this](const mcp::Error &e) { log(QStringLiteral("protocol"), e.toString()); });
+    connect(m_session, &mcp::ClientSession::logMessage, this,
+            [this](const QString &level, const QString &logger, const mcp::Json &data) {
+                const QString text =
+                    data.is_string() ? mcp::toQString(data.get<std::string>()) : mcp::toQString(data.dump());
+                log(QStringLiteral("server %1").arg(level),
+                    logger.isEmpty() ? text : logger + QStringLiteral(": ") + text);
+            });
+    connect(m_session, &mcp::ClientSession::notificationReceived, this, &Connection::notificationReceived);
+    connect(m_session, &mcp::ClientSession::progress, this, &Connection::progress);
+
+    log(QStringLiteral("session"), QStringLiteral("connecting over %1").arg(m_session->transport()->kind()));
+    m_session->start();
+}
+
+void Connection::close()
+{
+    if (m_session)
+        m_session->close();
+}
+
+void Connection::dropSession()
+{
+    if (!m_session)
+        return;
+    m_session->disconnect(this); // a dying session must not overwrite the next one's state
+    m_session->close();
+    m_session->deleteLater();
+    m_session = nullptr;
+}
+
+void Connection::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    if (state != State::Failed)
+        log(QStringLiteral("session"), mcp::ClientSession::stateName(state));
+    Q_EMIT changed();
+}
+
+void Connection::fail(const QString &message)
+{
+    m_lastError = message;
+    log(QStringLiteral("error"), message);
+    m_state = State::Failed;
+    Q_EMIT changed();
+}
+
+void Connection::log(const QString &kind, const QString &text)
+{
+    Q_EMIT logLine(QStringLiteral("%1  [%2] %3")
+                       .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz")), kind, text));
+}
+
+} // namespace mcpui

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "connectionprofile.h"
+#include "session/clientsession.h"
+
+#include <QObject>
+#include <QPointer>
+#include <memory>
+
+namespace mcp {
+class Recorder;
+class ServerRequestHandler;
+} // namespace mcp
+
+namespace mcpui {
+
+// One server the user works with: its profile and, while connected, a ClientSession. It outlives its
+// sessions, so panes keep their content (and the composer its text) across failures and reconnects.
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    using State = mcp::ClientSession::State;
+
+    Connection(ConnectionProfile profile, mcp::Recorder *recorder, QObject *parent = nullptr);
+    ~Connection() override;
+
+    const ConnectionProfile &profile() const { return m_profile; }
+    void setProfile(const ConnectionProfile &profile);
+
+    State state() const { return m_state; }
+    QString lastError() const { return m_lastError; }
+    bool isReady() const { return m_state == State::Ready; }
+    // The live session, or nullptr when never connected; requests are only valid while isReady().
+    mcp::ClientSession *session() const { return m_session; }
+
+    void setServerRequestHandler(mcp::ServerRequestHandler *handler) { m_handler = handler; }
+
+    void open(); // with a transport built from the profile
+    void openWith(std::unique_ptr<mcp::Transport> transport);
+    void close();
+
+Q_SIGNALS:
+    void changed(); // state, last error or profile
+    void ready();
+    void logLine(const QString &line);
+    void notificationReceived(const QString &method, const mcp::Json &params);
+    void progress(qint64 requestId, double progress, double total, const QString &message);
+
+private:
+    void setState(State state);
+    void fail(const QString &message);
+    void log(const QString &kind, const QString &text);
+    void dropSession();
+
+    ConnectionProfile m_profile;
+    mcp::Recorder *m_recorder;
+    mcp::ServerRequestHandler *m_handler = nullptr;
+    QPointer<mcp::ClientSession> m_session;
+    State m_state = State::Idle;
+    QString m_lastError;
+};
+
+} // namespace mcpui

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "connectionprofile.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QPlainTextEdit;
+class QStackedWidget;
+
+namespace mcpui {
+
+// Adds or edits a connection profile: a command for stdio, or a URL with its HTTP settings; roots for both.
+class ConnectionDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit ConnectionDialog(const ConnectionProfile &profile, QWidget *parent = nullptr);
+
+    ConnectionProfile profile() const;
+
+    void accept() override;
+
+private:
+    ConnectionProfile m_profile;
+    QLineEdit *m_name;
+    QComboBox *m_kind;
+    QStackedWidget *m_pages;
+    QLineEdit *m_command;
+    QLineEdit *m_arguments;
+    QPlainTextEdit *m_environment;
+    QLineEdit *m_workingDirectory;
+    QLineEdit *m_url;
+    QComboBox *m_transport;
+    QPlainTextEdit *m_headers;
+    QLineEdit *m_caFile;
+    QCheckBox *m_insecure;
+    QComboBox *m_protocolVersion;
+    QPlainTextEdit *m_roots;
+};
+
+} // namespace mcpui

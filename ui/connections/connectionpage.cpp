@@ -1,0 +1,118 @@
+#include "connectionpage.h"
+
+#include "connection.h"
+#include "discovery/promptspane.h"
+#include "discovery/resourcespane.h"
+#include "discovery/toolspane.h"
+#include "serverrequests/dialoghandler.h"
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace mcpui {
+
+using mcp::Json;
+
+ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QWidget *parent)
+    : QWidget(parent), m_connection(connection), m_handler(new DialogHandler(connection, dialogParent))
+{
+    connection->setServerRequestHandler(m_handler);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("status"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_connectButton = new QPushButton(this);
+    m_connectButton->setObjectName(QStringLiteral("connectButton"));
+    connect(m_connectButton, &QPushButton::clicked, this, [this] {
+        const auto s = m_connection->state();
+        if (s == Connection::State::Ready || s == Connection::State::Connecting ||
+            s == Connection::State::Initializing)
+            m_connection->close();
+        else
+            m_connection->open();
+    });
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_status, 1);
+    header->addWidget(m_connectButton);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("connectionError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(
+        QStringLiteral("QLabel { background: #c62828; color: white; padding: 6px; border-radius: 3px; }"));
+    m_error->hide();
+
+    m_tools = new ToolsPane(connection, this);
+    m_resources = new ResourcesPane(connection, this);
+    m_prompts = new PromptsPane(connection, this);
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(20000);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_tools, tr("&Tools"));
+    m_tabs->addTab(m_resources, tr("&Resources"));
+    m_tabs->addTab(m_prompts, tr("&Prompts"));
+    m_tabs->addTab(m_log, tr("&Log"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(m_error);
+    layout->addWidget(m_tabs, 1);
+
+    connect(connection, &Connection::changed, this, &ConnectionPage::updateStatus);
+    connect(connection, &Connection::ready, this, &ConnectionPage::onReady);
+    connect(connection, &Connection::logLine, m_log, &QPlainTextEdit::appendPlainText);
+    updateStatus();
+}
+
+void ConnectionPage::onReady()
+{
+    const Json caps = m_connection->session()->serverCapabilities();
+    m_tabs->setTabEnabled(ToolsTab, caps.contains("tools"));
+    m_tabs->setTabEnabled(ResourcesTab, caps.contains("resources"));
+    m_tabs->setTabEnabled(PromptsTab, caps.contains("prompts"));
+    if (caps.contains("tools"))
+        m_tools->refresh();
+    if (caps.contains("resources"))
+        m_resources->refresh();
+    if (caps.contains("prompts"))
+        m_prompts->refresh();
+    updateStatus();
+}
+
+void ConnectionPage::updateStatus()
+{
+    const auto state = m_connection->state();
+    const auto &p = m_connection->profile();
+    const QString where = p.kind == ConnectionProfile::Kind::Stdio
+                              ? QStringList(QStringList{p.command} + p.arguments).join(QLatin1Char(' '))
+                              : p.url;
+    QString text = QStringLiteral("<b>%1</b> &nbsp; %2 · %3")
+                       .arg(p.name.toHtmlEscaped(), p.transportLabel(), mcp::ClientSession::stateName(state));
+    if (state == Connection::State::Ready) {
+        const Json info = m_connection->session()->serverInfo();
+        text += QStringLiteral(" · %1 %2 · protocol %3")
+                    .arg(mcp::stringOr(info, "name").toHtmlEscaped(),
+                         mcp::stringOr(info, "version").toHtmlEscaped(),
+                         m_connection->session()->protocolVersion());
+    }
+    m_status->setText(text);
+    m_status->setToolTip(where);
+    const bool failed = state == Connection::State::Failed;
+    m_error->setText(tr("Connection failed: %1").arg(m_connection->lastError()));
+    m_error->setVisible(failed);
+    const bool live = state == Connection::State::Ready || state == Connection::State::Connecting ||
+                      state == Connection::State::Initializing;
+    m_connectButton->setText(live ? tr("Disconnect") : failed ? tr("Reconnect") : tr("Connect"));
+}
+
+} // namespace mcpui

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
+
+namespace mcpui {
+
+class Connection;
+class DialogHandler;
+class PromptsPane;
+class ResourcesPane;
+class ToolsPane;
+
+// Everything about one connection on the right of the main window: a status line with the last error, and a
+// tab per pane (Tools, Resources, Prompts, Log; the traffic pane will be one more tab).
+class ConnectionPage : public QWidget
+{
+    Q_OBJECT
+public:
+    enum Tab { ToolsTab, ResourcesTab, PromptsTab, LogTab };
+
+    explicit ConnectionPage(Connection *connection, QWidget *dialogParent, QWidget *parent = nullptr);
+
+    Connection *connection() const { return m_connection; }
+    QTabWidget *tabs() const { return m_tabs; }
+    ToolsPane *tools() const { return m_tools; }
+    ResourcesPane *resources() const { return m_resources; }
+    PromptsPane *prompts() const { return m_prompts; }
+    QPlainTextEdit *log() const { return m_log; }
+    DialogHandler *dialogHandler() const { return m_handler; }
+    QLabel *errorBanner() const { return m_error; }
+
+private:
+    void updateStatus();
+    void onReady();
+
+    Connection *m_connection;
+    DialogHandler *m_handler;
+    QLabel *m_status;
+    QLabel *m_error;
+    QPushButton *m_connectButton;
+    QTabWidget *m_tabs;
+    ToolsPane *m_tools;
+    ResourcesPane *m_resources;
+    PromptsPane *m_prompts;
+    QPlainTextEdit *m_log;
+};
+
+} // namespace mcpui

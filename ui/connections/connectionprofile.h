@@ -1,0 +1,46 @@
+#pragma once
+
+#include "transport/transportfactory.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+class QSettings;
+
+namespace mcpui {
+
+// How to reach one server, as the user entered it; saved with QSettings across restarts.
+struct ConnectionProfile
+{
+    enum class Kind { Stdio, Url };
+
+    QString id; // stable key in the settings
+    QString name;
+    Kind kind = Kind::Stdio;
+
+    // stdio
+    QString command;
+    QStringList arguments;
+    QStringList environment; // KEY=VALUE, added to the inherited environment
+    QString workingDirectory;
+
+    // URL
+    QString url;
+    QStringList headers;                        // "Name: value"
+    QString transport = QStringLiteral("auto"); // auto, http, sse, ws
+    QString caFile;
+    bool insecure = false;
+
+    QString protocolVersion; // empty: negotiate
+    QStringList roots;       // URIs offered to the server through roots/list
+
+    // The transport's short name for the sidebar ("stdio", "http", ...).
+    QString transportLabel() const;
+    mcp::TransportConfig transportConfig() const;
+
+    static QList<ConnectionProfile> load(QSettings &settings);
+    static void save(QSettings &settings, const QList<ConnectionProfile> &profiles);
+};
+
+} // namespace mcpui

@@ -1,0 +1,62 @@
+#include "jsonlistmodel.h"
+
+namespace mcpui {
+
+JsonListModel::JsonListModel(QList<Column> columns, QObject *parent)
+    : QAbstractTableModel(parent), m_columns(std::move(columns))
+{}
+
+void JsonListModel::setItems(const mcp::Json &items)
+{
+    beginResetModel();
+    m_items.clear();
+    m_cells.clear();
+    if (items.is_array()) {
+        m_items.reserve(items.size());
+        m_cells.reserve(items.size());
+        for (const mcp::Json &item : items) {
+            QStringList cells;
+            for (const Column &c : m_columns)
+                cells << c.text(item);
+            m_items.push_back(item);
+            m_cells.push_back(std::move(cells));
+        }
+    }
+    endResetModel();
+}
+
+int JsonListModel::findRow(const QString &text) const
+{
+    for (size_t i = 0; i < m_cells.size(); ++i)
+        if (m_cells[i].value(0) == text)
+            return int(i);
+    return -1;
+}
+
+int JsonListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_items.size());
+}
+
+int JsonListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_columns.size());
+}
+
+QVariant JsonListModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || size_t(index.row()) >= m_cells.size())
+        return {};
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
+        return m_cells[size_t(index.row())].value(index.column());
+    return {};
+}
+
+QVariant JsonListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole)
+        return m_columns.value(section).header;
+    return {};
+}
+
+} // namespace mcpui

@@ -1,0 +1,144 @@
+#include "promptspane.h"
+
+#include "composer/resultview.h"
+#include "composer/schemaform.h"
+#include "connections/connection.h"
+#include "jsonlistmodel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace mcpui {
+
+using mcp::Json;
+
+namespace {
+
+// Prompt arguments are all strings; as a schema they get the same form as a tool's arguments.
+Json argumentsSchema(const Json &prompt)
+{
+    Json schema = {{"type", "object"}, {"properties", Json::object()}, {"required", Json::array()}};
+    for (const Json &a : prompt.value("arguments", Json::array())) {
+        const std::string name = a.value("name", "");
+        schema["properties"][name] = {{"type", "string"}, {"description", a.value("description", "")}};
+        if (a.value("required", false))
+            schema["required"].push_back(name);
+    }
+    return schema;
+}
+
+} // namespace
+
+PromptsPane::PromptsPane(Connection *connection, QWidget *parent) : QWidget(parent), m_connection(connection)
+{
+    m_model = new JsonListModel(
+        {{tr("Name"), [](const Json &p) { return mcp::stringOr(p, "name"); }},
+         {tr("Description"), [](const Json &p) { return mcp::stringOr(p, "description"); }}},
+        this);
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("prompts"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->resizeSection(0, m_view->fontMetrics().averageCharWidth() * 24);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &PromptsPane::onCurrentChanged);
+
+    m_form = new SchemaForm;
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(m_form);
+    m_get = new QPushButton(tr("Get Prompt"), this);
+    connect(m_get, &QPushButton::clicked, this, &PromptsPane::get);
+    m_result = new ResultView(this);
+
+    auto *right = new QSplitter(Qt::Vertical, this);
+    auto *top = new QWidget(this);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(scroll, 1);
+    topLayout->addWidget(m_get, 0, Qt::AlignLeft);
+    right->addWidget(top);
+    right->addWidget(m_result);
+
+    auto *split = new QSplitter(this);
+    split->addWidget(m_view);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    connect(connection, &Connection::changed, this,
+            [this] { m_get->setEnabled(m_connection->isReady() && !m_prompt.isEmpty()); });
+    connect(connection, &Connection::notificationReceived, this, [this](const QString &method) {
+        if (method == QLatin1String("notifications/prompts/list_changed"))
+            refresh();
+    });
+    m_get->setEnabled(false);
+}
+
+void PromptsPane::refresh()
+{
+    if (!m_connection->isReady())
+        return;
+    m_connection->session()->listAll(
+        QStringLiteral("prompts/list"), QStringLiteral("prompts"),
+        [this](const mcp::Reply &r) {
+            if (!r.ok()) {
+                m_result->showError(tr("Could not list prompts: %1").arg(r.error.toString()));
+                return;
+            }
+            const QString current = m_prompt;
+            const Json draft = m_form->value();
+            m_model->setItems(r.result["prompts"]);
+            if (selectPrompt(current))
+                m_form->setValue(draft);
+        },
+        this);
+}
+
+bool PromptsPane::selectPrompt(const QString &name)
+{
+    const int row = m_model->findRow(name);
+    if (row < 0)
+        return false;
+    m_view->setCurrentIndex(m_model->index(row, 0));
+    onCurrentChanged();
+    return true;
+}
+
+void PromptsPane::onCurrentChanged()
+{
+    const QModelIndex index = m_view->currentIndex();
+    if (!index.isValid())
+        return;
+    const Json prompt = m_model->item(index.row());
+    m_prompt = mcp::stringOr(prompt, "name");
+    m_form->setSchema(argumentsSchema(prompt));
+    m_get->setEnabled(m_connection->isReady());
+}
+
+void PromptsPane::get()
+{
+    if (m_prompt.isEmpty() || !m_connection->isReady())
+        return;
+    m_connection->session()->request(
+        QStringLiteral("prompts/get"), {{"name", mcp::toStd(m_prompt)}, {"arguments", m_form->value()}},
+        [this](const mcp::Reply &r) {
+            if (r.ok())
+                m_result->showPromptMessages(r.result);
+            else
+                m_result->showError(r.error.toString());
+        },
+        {}, this);
+}
+
+} // namespace mcpui

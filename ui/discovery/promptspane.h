@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QWidget>
+
+class QPushButton;
+class QTableView;
+
+namespace mcpui {
+
+class Connection;
+class JsonListModel;
+class ResultView;
+class SchemaForm;
+
+// Prompts of one connection: pick one, fill its arguments (a form built like a tool's), get its messages.
+class PromptsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PromptsPane(Connection *connection, QWidget *parent = nullptr);
+
+    void refresh();
+    bool selectPrompt(const QString &name);
+    void get();
+
+    JsonListModel *model() const { return m_model; }
+    SchemaForm *form() const { return m_form; }
+    ResultView *resultView() const { return m_result; }
+
+private:
+    void onCurrentChanged();
+
+    Connection *m_connection;
+    JsonListModel *m_model;
+    QTableView *m_view;
+    SchemaForm *m_form;
+    QPushButton *m_get;
+    ResultView *m_result;
+    QString m_prompt;
+};
+
+} // namespace mcpui

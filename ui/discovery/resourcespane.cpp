@@ -1,0 +1,220 @@
+#include "resourcespane.h"
+
+#include "composer/resultview.h"
+#include "connections/connection.h"
+#include "jsonlistmodel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace mcpui {
+
+using mcp::Json;
+
+namespace {
+
+QTableView *listView(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->resizeSection(0, view->fontMetrics().averageCharWidth() * 24);
+    view->horizontalHeader()->resizeSection(1, view->fontMetrics().averageCharWidth() * 36);
+    return view;
+}
+
+} // namespace
+
+ResourcesPane::ResourcesPane(Connection *connection, QWidget *parent)
+    : QWidget(parent), m_connection(connection)
+{
+    const auto name = [](const Json &r) { return mcp::stringOr(r, "name", mcp::stringOr(r, "uri")); };
+    m_resources =
+        new JsonListModel({{tr("Name"), name},
+                           {tr("URI"), [](const Json &r) { return mcp::stringOr(r, "uri"); }},
+                           {tr("Type"), [](const Json &r) { return mcp::stringOr(r, "mimeType"); }}},
+                          this);
+    m_templates = new JsonListModel(
+        {{tr("Name"), name},
+         {tr("URI template"), [](const Json &r) { return mcp::stringOr(r, "uriTemplate"); }},
+         {tr("Description"), [](const Json &r) { return mcp::stringOr(r, "description"); }}},
+        this);
+    m_resourceProxy = new QSortFilterProxyModel(this);
+    m_resourceProxy->setSourceModel(m_resources);
+    m_resourceProxy->setFilterKeyColumn(-1);
+    m_resourceProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    auto *filter = new QLineEdit(this);
+    filter->setPlaceholderText(tr("Filter resources"));
+    filter->setClearButtonEnabled(true);
+    connect(filter, &QLineEdit::textChanged, m_resourceProxy, &QSortFilterProxyModel::setFilterFixedString);
+
+    m_resourceView = listView(m_resourceProxy, this);
+    m_resourceView->setObjectName(QStringLiteral("resources"));
+    auto *templateView = listView(m_templates, this);
+    templateView->setObjectName(QStringLiteral("templates"));
+    auto *resourceTab = new QWidget(this);
+    auto *resourceLayout = new QVBoxLayout(resourceTab);
+    resourceLayout->setContentsMargins(0, 0, 0, 0);
+    resourceLayout->addWidget(filter);
+    resourceLayout->addWidget(m_resourceView);
+    m_lists = new QTabWidget(this);
+    m_lists->addTab(resourceTab, tr("Resources"));
+    m_lists->addTab(templateView, tr("Templates"));
+
+    m_uri = new QLineEdit(this);
+    m_uri->setObjectName(QStringLiteral("uri"));
+    m_uri->setPlaceholderText(tr("Resource URI; fill in a template's {variables}"));
+    m_read = new QPushButton(tr("Read"), this);
+    m_subscribe = new QPushButton(tr("Subscribe"), this);
+    m_subscribe->setCheckable(true);
+    m_result = new ResultView(this);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_uri, 1);
+    bar->addWidget(m_read);
+    bar->addWidget(m_subscribe);
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addLayout(bar);
+    rightLayout->addWidget(m_result, 1);
+
+    auto *split = new QSplitter(this);
+    split->addWidget(m_lists);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    connect(m_resourceView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &index) {
+                m_uri->setText(
+                    mcp::stringOr(m_resources->item(m_resourceProxy->mapToSource(index).row()), "uri"));
+                read();
+            });
+    connect(templateView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &index) {
+                m_uri->setText(mcp::stringOr(m_templates->item(index.row()), "uriTemplate"));
+                m_uri->setFocus();
+            });
+    connect(m_uri, &QLineEdit::textChanged, this, &ResourcesPane::updateSubscribeButton);
+    connect(m_uri, &QLineEdit::returnPressed, this, &ResourcesPane::read);
+    connect(m_read, &QPushButton::clicked, this, &ResourcesPane::read);
+    connect(m_subscribe, &QPushButton::clicked, this, &ResourcesPane::toggleSubscription);
+    connect(connection, &Connection::changed, this, &ResourcesPane::updateSubscribeButton);
+    connect(connection, &Connection::notificationReceived, this,
+            [this](const QString &method, const Json &params) {
+                if (method == QLatin1String("notifications/resources/list_changed"))
+                    refresh();
+                else if (method == QLatin1String("notifications/resources/updated") &&
+                         mcp::stringOr(params, "uri") == m_shown && m_uri->text() == m_shown)
+                    read(); // live update of what is on screen
+            });
+    updateSubscribeButton();
+}
+
+void ResourcesPane::refresh()
+{
+    if (!m_connection->isReady())
+        return;
+    m_subscribed.clear(); // a new session has no subscriptions
+    auto *session = m_connection->session();
+    session->listAll(
+        QStringLiteral("resources/list"), QStringLiteral("resources"),
+        [this](const mcp::Reply &r) {
+            if (r.ok())
+                m_resources->setItems(r.result["resources"]);
+            else
+                m_result->showError(tr("Could not list resources: %1").arg(r.error.toString()));
+        },
+        this);
+    session->listAll(
+        QStringLiteral("resources/templates/list"), QStringLiteral("resourceTemplates"),
+        [this](const mcp::Reply &r) {
+            if (r.ok())
+                m_templates->setItems(r.result["resourceTemplates"]);
+        },
+        this);
+    updateSubscribeButton();
+}
+
+bool ResourcesPane::selectResource(const QString &uri)
+{
+    for (int i = 0; i < m_resources->rowCount(); ++i)
+        if (mcp::stringOr(m_resources->item(i), "uri") == uri) {
+            m_lists->setCurrentIndex(0);
+            m_resourceView->setCurrentIndex(m_resourceProxy->mapFromSource(m_resources->index(i, 0)));
+            return true;
+        }
+    return false;
+}
+
+void ResourcesPane::read()
+{
+    const QString uri = m_uri->text().trimmed();
+    if (uri.isEmpty() || !m_connection->isReady())
+        return;
+    m_shown = uri;
+    m_connection->session()->request(
+        QStringLiteral("resources/read"), {{"uri", mcp::toStd(uri)}},
+        [this, uri](const mcp::Reply &r) {
+            if (uri != m_shown)
+                return; // the user moved on
+            if (r.ok())
+                m_result->showResourceContents(r.result);
+            else
+                m_result->showError(r.error.toString());
+        },
+        {}, this);
+}
+
+void ResourcesPane::toggleSubscription()
+{
+    const QString uri = m_uri->text().trimmed();
+    if (uri.isEmpty() || !m_connection->isReady())
+        return;
+    const bool subscribe = !m_subscribed.contains(uri);
+    const QString method =
+        subscribe ? QStringLiteral("resources/subscribe") : QStringLiteral("resources/unsubscribe");
+    m_connection->session()->request(
+        method, {{"uri", mcp::toStd(uri)}},
+        [this, uri, subscribe](const mcp::Reply &r) {
+            if (!r.ok()) {
+                m_result->showError(r.error.toString());
+            } else if (subscribe) {
+                m_subscribed.insert(uri);
+            } else {
+                m_subscribed.remove(uri);
+            }
+            updateSubscribeButton();
+        },
+        {}, this);
+}
+
+void ResourcesPane::updateSubscribeButton()
+{
+    const bool canSubscribe = m_connection->isReady() && m_connection->session()
+                                                             ->serverCapabilities()
+                                                             .value("resources", Json::object())
+                                                             .value("subscribe", false);
+    m_subscribe->setEnabled(canSubscribe && !m_uri->text().trimmed().isEmpty());
+    m_subscribe->setChecked(m_subscribed.contains(m_uri->text().trimmed()));
+    m_subscribe->setText(m_subscribe->isChecked() ? tr("Unsubscribe") : tr("Subscribe"));
+    m_read->setEnabled(m_connection->isReady());
+}
+
+} // namespace mcpui

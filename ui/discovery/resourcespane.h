@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QSet>
+#include <QWidget>
+
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class QTabWidget;
+
+namespace mcpui {
+
+class Connection;
+class JsonListModel;
+class ResultView;
+
+// Resources and resource templates of one connection: read, subscribe, and re-read on resources/updated.
+class ResourcesPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ResourcesPane(Connection *connection, QWidget *parent = nullptr);
+
+    void refresh();
+    bool selectResource(const QString &uri);
+
+    JsonListModel *resources() const { return m_resources; }
+    JsonListModel *templates() const { return m_templates; }
+    QLineEdit *uriEdit() const { return m_uri; }
+    ResultView *resultView() const { return m_result; }
+    void read();
+    void toggleSubscription();
+
+private:
+    void updateSubscribeButton();
+
+    Connection *m_connection;
+    JsonListModel *m_resources;
+    JsonListModel *m_templates;
+    QSortFilterProxyModel *m_resourceProxy;
+    QTableView *m_resourceView;
+    QTabWidget *m_lists;
+    QLineEdit *m_uri;
+    QPushButton *m_read;
+    QPushButton *m_subscribe;
+    ResultView *m_result;
+    QString m_shown; // the URI whose contents the result view shows
+    QSet<QString> m_subscribed;
+};
+
+} // namespace mcpui

@@ -1,0 +1,250 @@
+#include "toolspane.h"
+
+#include "composer/composer.h"
+#include "composer/resultview.h"
+#include "connections/connection.h"
+#include "jsonlistmodel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTime>
+#include <QVBoxLayout>
+
+namespace mcpui {
+
+using mcp::Json;
+
+namespace {
+
+QString annotationsText(const Json &tool)
+{
+    const Json a = tool.value("annotations", Json::object());
+    QStringList hints;
+    if (a.value("readOnlyHint", false))
+        hints << QObject::tr("read-only");
+    if (a.value("destructiveHint", false))
+        hints << QObject::tr("destructive");
+    if (a.value("idempotentHint", false))
+        hints << QObject::tr("idempotent");
+    if (a.value("openWorldHint", false))
+        hints << QObject::tr("open world");
+    return hints.join(QStringLiteral(", "));
+}
+
+QString firstLine(const QString &text)
+{
+    return text.section(QLatin1Char('\n'), 0, 0);
+}
+
+} // namespace
+
+ToolsPane::ToolsPane(Connection *connection, QWidget *parent) : QWidget(parent), m_connection(connection)
+{
+    m_model = new JsonListModel(
+        {{tr("Name"), [](const Json &t) { return mcp::stringOr(t, "name"); }},
+         {tr("Title"),
+          [](const Json &t) {
+              return mcp::stringOr(t, "title",
+                                   mcp::stringOr(t.value("annotations", Json::object()), "title"));
+          }},
+         {tr("Description"), [](const Json &t) { return firstLine(mcp::stringOr(t, "description")); }},
+         {tr("Annotations"), annotationsText}},
+        this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("toolFilter"));
+    m_filter->setPlaceholderText(tr("Filter tools"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("tools"));
+    m_view->setModel(m_proxy);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(-1, Qt::AscendingOrder); // server order until the user sorts
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    // Fixed row heights and no content-based column sizing: nothing here is proportional to the tool count.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->resizeSection(0, m_view->fontMetrics().averageCharWidth() * 28);
+    m_view->horizontalHeader()->resizeSection(1, m_view->fontMetrics().averageCharWidth() * 20);
+    m_view->horizontalHeader()->resizeSection(2, m_view->fontMetrics().averageCharWidth() * 40);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ToolsPane::onCurrentChanged);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_filter);
+    leftLayout->addWidget(m_view);
+
+    m_details = new QTextBrowser(this);
+    m_details->setObjectName(QStringLiteral("toolDetails"));
+    m_history = new QListWidget(this);
+    m_history->setObjectName(QStringLiteral("history"));
+    m_history->setToolTip(tr("Double-click to load a request into the composer"));
+    connect(m_history, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        const Json entry = Json::parse(item->data(Qt::UserRole).toString().toStdString());
+        if (selectTool(mcp::stringOr(entry, "name")))
+            m_composer->setArguments(entry["arguments"]);
+    });
+    auto *info = new QTabWidget(this);
+    info->addTab(m_details, tr("Details"));
+    info->addTab(m_history, tr("History"));
+
+    m_composer = new Composer(this);
+    connect(m_composer, &Composer::sendRequested, this, &ToolsPane::send);
+    connect(m_composer, &Composer::cancelRequested, this, &ToolsPane::cancel);
+    m_result = new ResultView(this);
+    m_result->setObjectName(QStringLiteral("result"));
+
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(info);
+    right->addWidget(m_composer);
+    right->addWidget(m_result);
+    right->setStretchFactor(0, 1);
+    right->setStretchFactor(1, 3);
+    right->setStretchFactor(2, 2);
+
+    auto *split = new QSplitter(this);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    connect(connection, &Connection::changed, this, [this] {
+        m_composer->setConnected(m_connection->isReady());
+        if (m_running >= 0 && !m_connection->isReady()) { // the session is gone with its pending requests
+            m_running = -1;
+            m_composer->setRunning(false);
+            m_result->showError(tr("The connection was lost: %1").arg(m_connection->lastError()));
+        }
+    });
+    connect(connection, &Connection::progress, this,
+            [this](qint64 id, double progress, double total, const QString &message) {
+                if (id == m_running)
+                    m_composer->setProgress(progress, total, message);
+            });
+    connect(connection, &Connection::notificationReceived, this, [this](const QString &method) {
+        if (method == QLatin1String("notifications/tools/list_changed"))
+            refresh();
+    });
+}
+
+void ToolsPane::refresh()
+{
+    if (!m_connection->isReady())
+        return;
+    m_connection->session()->listAll(
+        QStringLiteral("tools/list"), QStringLiteral("tools"),
+        [this](const mcp::Reply &r) {
+            if (!r.ok()) {
+                m_details->setPlainText(tr("Could not list tools: %1").arg(r.error.toString()));
+                return;
+            }
+            const QString current = m_composer->target();
+            m_model->setItems(r.result["tools"]);
+            if (!selectTool(current))
+                m_composer->setTarget(QString(), Json::object());
+        },
+        this);
+}
+
+bool ToolsPane::selectTool(const QString &name)
+{
+    const int row = name.isEmpty() ? -1 : m_model->findRow(name);
+    if (row < 0)
+        return false;
+    if (m_filter->text().size() && !m_proxy->mapFromSource(m_model->index(row, 0)).isValid())
+        m_filter->clear();
+    m_view->setCurrentIndex(m_proxy->mapFromSource(m_model->index(row, 0)));
+    m_view->scrollTo(m_view->currentIndex());
+    onCurrentChanged(); // also when the row was already current (after a refresh)
+    return true;
+}
+
+Json ToolsPane::currentTool() const
+{
+    const QModelIndex index = m_proxy->mapToSource(m_view->currentIndex());
+    return index.isValid() ? m_model->item(index.row()) : Json::object();
+}
+
+void ToolsPane::onCurrentChanged()
+{
+    const Json tool = currentTool();
+    const QString name = mcp::stringOr(tool, "name");
+    if (name.isEmpty())
+        return;
+    QString html = QStringLiteral("<h3>%1</h3>").arg(mcp::stringOr(tool, "title", name).toHtmlEscaped());
+    html += QStringLiteral("<p><code>%1</code> %2</p>")
+                .arg(name.toHtmlEscaped(), annotationsText(tool).toHtmlEscaped());
+    html += QStringLiteral("<p>%1</p>")
+                .arg(mcp::stringOr(tool, "description")
+                         .toHtmlEscaped()
+                         .replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+    for (const char *key : {"inputSchema", "outputSchema"})
+        if (tool.contains(key))
+            html += QStringLiteral("<h4>%1</h4><pre>%2</pre>")
+                        .arg(QString::fromLatin1(key), mcp::dumpPretty(tool[key]).toHtmlEscaped());
+    m_details->setHtml(html);
+    if (name != m_composer->target())
+        m_composer->setTarget(name, tool.value("inputSchema", Json::object()));
+}
+
+void ToolsPane::send()
+{
+    if (!m_connection->isReady() || m_running >= 0)
+        return;
+    const Json tool = currentTool();
+    const QString name = m_composer->target();
+    const Json arguments = m_composer->arguments();
+    const Json entry = {{"name", mcp::toStd(name)}, {"arguments", arguments}};
+    auto *item = new QListWidgetItem(QStringLiteral("%1  %2  %3")
+                                         .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), name,
+                                              QString::fromUtf8(mcp::dumpCompact(arguments)).left(120)));
+    item->setData(Qt::UserRole, QString::fromUtf8(mcp::dumpCompact(entry)));
+    m_history->insertItem(0, item);
+
+    mcp::RequestOptions options;
+    options.reportProgress = true;
+    const Json outputSchema = tool.value("outputSchema", Json());
+    m_result->showNote(tr("Calling %1…").arg(name));
+    m_composer->setRunning(true);
+    m_running = m_connection->session()->request(
+        QStringLiteral("tools/call"), entry,
+        [this, outputSchema](const mcp::Reply &r) {
+            m_running = -1;
+            m_composer->setRunning(false);
+            if (r.ok())
+                m_result->showToolResult(r.result, outputSchema);
+            else
+                m_result->showError(r.error.toString());
+        },
+        options, this);
+}
+
+void ToolsPane::cancel()
+{
+    if (m_running >= 0 && m_connection->session())
+        m_connection->session()->cancel(m_running, tr("cancelled by the user"));
+}
+
+} // namespace mcpui

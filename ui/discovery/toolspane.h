@@ -1,0 +1,56 @@
+#pragma once
+
+#include "jsonrpc/json.h"
+
+#include <QWidget>
+
+class QLineEdit;
+class QListWidget;
+class QSortFilterProxyModel;
+class QTableView;
+class QTextBrowser;
+
+namespace mcpui {
+
+class Composer;
+class Connection;
+class JsonListModel;
+class ResultView;
+
+// Tools of one connection: a filtered list, the selected tool's details, the composer, the result, history.
+class ToolsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ToolsPane(Connection *connection, QWidget *parent = nullptr);
+
+    void refresh(); // tools/list, every page
+    bool selectTool(const QString &name);
+
+    JsonListModel *model() const { return m_model; }
+    QSortFilterProxyModel *proxy() const { return m_proxy; }
+    QTableView *view() const { return m_view; }
+    QLineEdit *filter() const { return m_filter; }
+    Composer *composer() const { return m_composer; }
+    ResultView *resultView() const { return m_result; }
+    QListWidget *history() const { return m_history; }
+
+private:
+    void onCurrentChanged();
+    void send();
+    void cancel();
+    mcp::Json currentTool() const;
+
+    Connection *m_connection;
+    JsonListModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QLineEdit *m_filter;
+    QTableView *m_view;
+    QTextBrowser *m_details;
+    QListWidget *m_history;
+    Composer *m_composer;
+    ResultView *m_result;
+    qint64 m_running = -1; // request id of the call in flight
+};
+
+} // namespace mcpui

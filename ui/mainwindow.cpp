@@ -1,0 +1,293 @@
+#include "mainwindow.h"
+
+#include "common/theme.h"
+#include "connections/connection.h"
+#include "connections/connectiondialog.h"
+#include "connections/connectionlistmodel.h"
+#include "connections/connectionpage.h"
+#include "discovery/jsonlistmodel.h"
+#include "discovery/promptspane.h"
+#include "discovery/resourcespane.h"
+#include "discovery/toolspane.h"
+#include "traffic/recorder.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace mcpui {
+
+MainWindow::MainWindow(QSettings *settings, QWidget *parent)
+    : QMainWindow(parent), m_settings(settings), m_recorder(new mcp::Recorder(this)),
+      m_connections(new ConnectionListModel(m_recorder, this))
+{
+    setWindowTitle(tr("MCP Workbench"));
+    m_sidebar = new QListView(this);
+    m_sidebar->setObjectName(QStringLiteral("connections"));
+    m_sidebar->setModel(m_connections);
+    m_sidebar->setItemDelegate(new ConnectionDelegate(m_sidebar));
+    m_sidebar->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sidebar->setContextMenuPolicy(Qt::ActionsContextMenu);
+
+    auto *welcome = new QLabel(tr("<h2>MCP Workbench</h2><p>Add a connection to an MCP server with "
+                                  "<b>Connection › New Connection</b> (Ctrl+N).</p>"),
+                               this);
+    welcome->setAlignment(Qt::AlignCenter);
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(welcome);
+
+    auto *sidebarToolbar = new QToolBar(this);
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->setSpacing(0);
+    sideLayout->addWidget(sidebarToolbar);
+    sideLayout->addWidget(m_sidebar);
+
+    auto *split = new QSplitter(this);
+    split->addWidget(side);
+    split->addWidget(m_stack);
+    split->setStretchFactor(1, 1);
+    split->setSizes({fontMetrics().averageCharWidth() * 34, fontMetrics().averageCharWidth() * 160});
+    setCentralWidget(split);
+
+    m_palette = new CommandPalette(this);
+    connect(m_palette, &CommandPalette::chosen, this, &MainWindow::goTo);
+
+    connect(m_connections, &ConnectionListModel::connectionAdded, this, &MainWindow::onConnectionAdded);
+    connect(m_connections, &ConnectionListModel::connectionAboutToBeRemoved, this,
+            [this](Connection *c) { delete m_pages.take(c); });
+    connect(m_connections, &ConnectionListModel::dataChanged, this, &MainWindow::updateActions);
+    createActions();
+    sidebarToolbar->addAction(m_connectAction);
+    sidebarToolbar->addAction(m_disconnectAction);
+    sidebarToolbar->addSeparator();
+    for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction})
+        sidebarToolbar->addAction(a);
+    m_sidebar->addActions({m_connectAction, m_disconnectAction, m_reconnectAction, m_editAction,
+                           m_duplicateAction, m_removeAction});
+
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &index) {
+                const ConnectionPage *page = m_pages.value(m_connections->at(index.row()));
+                m_stack->setCurrentIndex(page ? m_stack->indexOf(const_cast<ConnectionPage *>(page)) : 0);
+                updateActions();
+            });
+
+    m_connections->load(*m_settings);
+    if (m_connections->rowCount() > 0)
+        selectConnection(m_connections->at(0));
+    setDarkTheme(m_settings->value(QStringLiteral("view/dark"), false).toBool());
+    if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(fontMetrics().averageCharWidth() * 200, fontMetrics().height() * 50);
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QStyle *s = style();
+    auto *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto *menu = menuBar()->addMenu(tr("&Connection"));
+    menu->addAction(s->standardIcon(QStyle::SP_FileDialogNewFolder), tr("&New Connection…"),
+                    QKeySequence::New, this, &MainWindow::newConnection);
+    m_editAction = menu->addAction(s->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Edit…"), this,
+                                   &MainWindow::editConnection);
+    m_duplicateAction = menu->addAction(s->standardIcon(QStyle::SP_FileLinkIcon), tr("D&uplicate"), this,
+                                        &MainWindow::duplicateConnection);
+    m_removeAction = menu->addAction(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove"), this,
+                                     &MainWindow::removeConnection);
+    menu->addSeparator();
+    m_connectAction =
+        menu->addAction(s->standardIcon(QStyle::SP_MediaPlay), tr("&Connect"),
+                        QKeySequence(Qt::CTRL | Qt::Key_O), this, [this] { currentConnection()->open(); });
+    m_disconnectAction = menu->addAction(s->standardIcon(QStyle::SP_MediaStop), tr("&Disconnect"), this,
+                                         [this] { currentConnection()->close(); });
+    m_reconnectAction =
+        menu->addAction(s->standardIcon(QStyle::SP_BrowserReload), tr("Re&connect"),
+                        QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] { currentConnection()->open(); });
+
+    auto *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Find &Anything…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
+                    &MainWindow::showPalette);
+    m_darkAction = view->addAction(tr("&Dark Theme"));
+    m_darkAction->setCheckable(true);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+}
+
+Connection *MainWindow::currentConnection() const
+{
+    return m_connections->at(m_sidebar->currentIndex().row());
+}
+
+ConnectionPage *MainWindow::currentPage() const
+{
+    return m_pages.value(currentConnection());
+}
+
+Connection *MainWindow::addConnection(const ConnectionProfile &profile)
+{
+    Connection *c = profile.id.isEmpty() ? nullptr : m_connections->findById(profile.id);
+    if (c)
+        c->setProfile(profile);
+    else
+        c = m_connections->add(profile);
+    saveProfiles();
+    return c;
+}
+
+void MainWindow::onConnectionAdded(Connection *connection)
+{
+    auto *page = new ConnectionPage(connection, this, m_stack);
+    m_pages.insert(connection, page);
+    m_stack->addWidget(page);
+}
+
+void MainWindow::selectConnection(Connection *connection)
+{
+    m_sidebar->setCurrentIndex(m_connections->index(m_connections->indexOf(connection)));
+}
+
+void MainWindow::updateActions()
+{
+    const Connection *c = currentConnection();
+    const auto state = c ? c->state() : Connection::State::Idle;
+    const bool live = state == Connection::State::Ready || state == Connection::State::Connecting ||
+                      state == Connection::State::Initializing;
+    for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction, m_reconnectAction})
+        a->setEnabled(c);
+    m_connectAction->setEnabled(c && !live);
+    m_disconnectAction->setEnabled(c && live);
+}
+
+void MainWindow::newConnection()
+{
+    ConnectionProfile profile;
+    openDialog(profile, true);
+}
+
+void MainWindow::editConnection()
+{
+    if (const Connection *c = currentConnection())
+        openDialog(c->profile(), false);
+}
+
+void MainWindow::duplicateConnection()
+{
+    const Connection *c = currentConnection();
+    if (!c)
+        return;
+    ConnectionProfile copy = c->profile();
+    copy.id.clear();
+    copy.name = tr("%1 (copy)").arg(copy.name);
+    selectConnection(addConnection(copy));
+}
+
+void MainWindow::removeConnection()
+{
+    const int row = m_sidebar->currentIndex().row();
+    if (row < 0)
+        return;
+    m_connections->remove(row);
+    saveProfiles();
+    m_stack->setCurrentIndex(m_connections->rowCount() ? m_stack->indexOf(currentPage()) : 0);
+}
+
+// Window-modal but asynchronous, so live connections keep running while the dialog is open.
+void MainWindow::openDialog(const ConnectionProfile &profile, bool isNew)
+{
+    auto *dialog = new ConnectionDialog(profile, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, isNew] {
+        Connection *c = addConnection(dialog->profile());
+        selectConnection(c);
+        if (isNew)
+            c->open();
+    });
+    dialog->open();
+}
+
+void MainWindow::saveProfiles()
+{
+    m_connections->save(*m_settings);
+}
+
+void MainWindow::setDarkTheme(bool dark)
+{
+    applyTheme(dark);
+    m_settings->setValue(QStringLiteral("view/dark"), dark);
+    const QSignalBlocker block(m_darkAction);
+    m_darkAction->setChecked(dark);
+}
+
+void MainWindow::showPalette()
+{
+    QList<CommandPalette::Entry> entries;
+    for (int row = 0; row < m_connections->rowCount(); ++row) {
+        const Connection *c = m_connections->at(row);
+        const ConnectionPage *page = m_pages.value(c);
+        const QString name = c->profile().name;
+        const auto collect = [&](const JsonListModel *model, CommandPalette::Kind kind, const char *key,
+                                 const char *detail) {
+            for (int i = 0; i < model->rowCount(); ++i)
+                entries.append({kind, mcp::stringOr(model->item(i), key),
+                                mcp::stringOr(model->item(i), detail).section(QLatin1Char('\n'), 0, 0), name,
+                                row});
+        };
+        collect(page->tools()->model(), CommandPalette::Tool, "name", "description");
+        collect(page->resources()->resources(), CommandPalette::Resource, "uri", "name");
+        collect(page->prompts()->model(), CommandPalette::Prompt, "name", "description");
+    }
+    m_palette->setEntries(entries);
+    const QRect area = geometry();
+    m_palette->move(area.center().x() - m_palette->width() / 2, area.top() + area.height() / 8);
+    m_palette->show();
+    m_palette->activateWindow();
+}
+
+void MainWindow::goTo(CommandPalette::Kind kind, const QString &name, int connectionRow)
+{
+    Connection *c = m_connections->at(connectionRow);
+    ConnectionPage *page = m_pages.value(c);
+    if (!page)
+        return;
+    selectConnection(c);
+    switch (kind) {
+    case CommandPalette::Tool:
+        page->tabs()->setCurrentIndex(ConnectionPage::ToolsTab);
+        page->tools()->selectTool(name);
+        break;
+    case CommandPalette::Resource:
+        page->tabs()->setCurrentIndex(ConnectionPage::ResourcesTab);
+        page->resources()->selectResource(name);
+        break;
+    case CommandPalette::Prompt:
+        page->tabs()->setCurrentIndex(ConnectionPage::PromptsTab);
+        page->prompts()->selectPrompt(name);
+        break;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveProfiles();
+    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    for (Connection *c : m_connections->connections())
+        c->close();
+    event->accept();
+}
+
+} // namespace mcpui

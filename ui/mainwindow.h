@@ -1,0 +1,79 @@
+#pragma once
+
+#include "connections/connectionprofile.h"
+#include "discovery/commandpalette.h"
+
+#include <QHash>
+#include <QMainWindow>
+
+class QAction;
+class QListView;
+class QSettings;
+class QStackedWidget;
+
+namespace mcp {
+class Recorder;
+}
+
+namespace mcpui {
+
+class Connection;
+class ConnectionListModel;
+class ConnectionPage;
+
+// The workbench: connections in a sidebar, and a page of panes per connection, many connected at once.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // Profiles, theme and geometry are kept in settings (not owned; must outlive the window).
+    explicit MainWindow(QSettings *settings, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ConnectionListModel *connections() const { return m_connections; }
+    ConnectionPage *pageFor(const Connection *connection) const { return m_pages.value(connection); }
+    Connection *currentConnection() const;
+    ConnectionPage *currentPage() const;
+    mcp::Recorder *recorder() const { return m_recorder; }
+    CommandPalette *palette() const { return m_palette; }
+    QListView *sidebar() const { return m_sidebar; }
+
+    // Adds a connection, or updates the one with the same profile id; saves the profiles.
+    Connection *addConnection(const ConnectionProfile &profile);
+    void selectConnection(Connection *connection);
+    void setDarkTheme(bool dark);
+    void showPalette();
+
+    void newConnection();
+    void editConnection();
+    void duplicateConnection();
+    void removeConnection();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void openDialog(const ConnectionProfile &profile, bool isNew);
+    void onConnectionAdded(Connection *connection);
+    void updateActions();
+    void saveProfiles();
+    void goTo(CommandPalette::Kind kind, const QString &name, int connectionRow);
+
+    QSettings *m_settings;
+    mcp::Recorder *m_recorder;
+    ConnectionListModel *m_connections;
+    QListView *m_sidebar;
+    QStackedWidget *m_stack;
+    QHash<const Connection *, ConnectionPage *> m_pages;
+    CommandPalette *m_palette;
+    QAction *m_editAction = nullptr;
+    QAction *m_duplicateAction = nullptr;
+    QAction *m_removeAction = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QAction *m_reconnectAction = nullptr;
+    QAction *m_darkAction = nullptr;
+};
+
+} // namespace mcpui
