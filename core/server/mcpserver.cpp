@@ -271,6 +271,12 @@ void RequestContext::ask(const QString &key, const QString &method, Json params,
     const char *capability = method == QStringLiteral("elicitation/create")       ? "elicitation"
                              : method == QStringLiteral("sampling/createMessage") ? "sampling"
                                                                                   : "roots";
+    if (method == QStringLiteral("elicitation/create") && !protocol::hasElicitation(m_version)) {
+        handler({}, makeError(Error::Category::Usage, method,
+                              QStringLiteral("elicitation needs protocol 2025-06-18 or later (this is %1)")
+                                  .arg(m_version)));
+        return;
+    }
     if (!m_clientCapabilities.contains(capability)) {
         handler({}, makeError(Error::Category::Usage, method,
                               QStringLiteral("the client did not declare the %1 capability")
