@@ -2,6 +2,7 @@
 
 #include "../traffic/recorder.h"
 #include "protocolversion.h"
+#include "toolheaders.h"
 
 #include <QTimer>
 
@@ -19,7 +20,8 @@ struct ClientSession::Pending
     QPointer<QObject> context;
     bool hasContext = false;
     bool handshake = false;
-    int inputRounds = 0;
+    int inputRounds = 0;   // 2026-07-28 input_required retries so far
+    int versionRetries = 0; // UnsupportedProtocolVersion retries so far
     QElapsedTimer age;
     std::unique_ptr<QTimer> timer;
 };
@@ -167,10 +169,10 @@ void ClientSession::sendDiscover(const QString &version)
     RequestOptions options;
     options.timeoutMs = m_options.protocolVersion.isEmpty() ? m_options.probeTimeoutMs : m_options.requestTimeoutMs;
     sendRequest(QStringLiteral("server/discover"), Json::object(),
-                [this, version](const Reply &r) { onDiscoverReply(r, version); }, options, nullptr, true);
+                [this](const Reply &r) { onDiscoverReply(r); }, options, nullptr, true);
 }
 
-void ClientSession::onDiscoverReply(const Reply &reply, const QString &requestedVersion)
+void ClientSession::onDiscoverReply(const Reply &reply)
 {
     const bool pinned = !m_options.protocolVersion.isEmpty();
     if (reply.ok()) {
@@ -204,16 +206,6 @@ void ClientSession::onDiscoverReply(const Reply &reply, const QString &requested
         m_instructions = stringOr(reply.result, "instructions");
         becomeReady();
         return;
-    }
-    // A recognised modern error: the server is modern but wants another version.
-    if (reply.error.code == jsonrpc::ErrorCode::UnsupportedProtocolVersion) {
-        for (const auto &v : reply.error.data.value("supported", Json::array())) {
-            const QString version = v.is_string() ? toQString(v.get<std::string>()) : QString();
-            if (protocol::isModern(version) && protocol::isSupported(version) && version != requestedVersion && !pinned) {
-                sendDiscover(version);
-                return;
-            }
-        }
     }
     if (pinned) {
         failSession(makeError(Error::Category::Protocol, QStringLiteral("server/discover"),
@@ -305,7 +297,45 @@ qint64 ClientSession::request(const QString &method, Json params, ReplyHandler h
         QTimer::singleShot(0, context ? context : this, [handler, e] { handler(Reply{nullptr, e}); });
         return -1;
     }
+    if (method == QStringLiteral("tools/call") && mirrorsToolHeaders()) {
+        const QString tool = stringOr(params, "name");
+        if (m_rejectedTools.contains(tool)) {
+            const Error e = makeError(Error::Category::Usage, method,
+                                      QStringLiteral("unknown tool \"%1\": its definition was rejected (%2)")
+                                          .arg(tool, m_rejectedTools.value(tool)));
+            QTimer::singleShot(0, context ? context : this, [handler, e] { handler(Reply{nullptr, e}); });
+            return -1;
+        }
+        if (m_toolSchemas.contains(tool))
+            options.extraHeaders += toolheaders::paramHeaders(m_toolSchemas.value(tool), params.value("arguments", Json::object()));
+    }
     return sendRequest(method, std::move(params), std::move(handler), std::move(options), context, false);
+}
+
+bool ClientSession::mirrorsToolHeaders() const
+{
+    return isModern() && m_transport->kind().contains(QStringLiteral("http"));
+}
+
+// Over 2026-07-28 HTTP, tools with invalid x-mcp-header annotations must be left out of tools/list.
+void ClientSession::screenTools(Json &result)
+{
+    if (!mirrorsToolHeaders() || !result.contains("tools") || !result["tools"].is_array())
+        return;
+    Json kept = Json::array();
+    for (auto &tool : result["tools"]) {
+        const QString name = stringOr(tool, "name");
+        const Json schema = tool.value("inputSchema", Json::object());
+        const QString why = toolheaders::validate(schema);
+        if (why.isEmpty()) {
+            m_toolSchemas.insert(name, schema);
+            kept.push_back(std::move(tool));
+        } else {
+            m_rejectedTools.insert(name, why);
+            Q_EMIT diagnostic({Diagnostic::Kind::Warning, QStringLiteral("tool \"%1\" rejected: %2").arg(name, why)});
+        }
+    }
+    result["tools"] = std::move(kept);
 }
 
 // The name that the 2026-07-28 HTTP transport puts in Mcp-Name.
@@ -335,24 +365,43 @@ Json ClientSession::withModernMeta(Json params) const
 }
 
 qint64 ClientSession::sendRequest(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
-                                  QObject *context, bool handshake, const Json &wireAdditions, int inputRounds)
+                                  QObject *context, bool handshake)
 {
-    const qint64 id = m_nextId++;
     auto p = std::make_unique<Pending>();
     p->method = method;
-    p->params = params;
-    p->options = options;
+    p->params = std::move(params);
+    p->options = std::move(options);
     p->handler = std::move(handler);
     p->context = context;
     p->hasContext = context != nullptr;
     p->handshake = handshake;
-    p->inputRounds = inputRounds;
-    p->age.start();
+    return dispatch(std::move(p));
+}
 
-    Json wire = isModern() ? withModernMeta(std::move(params)) : std::move(params);
+// Sends a request again as a new one (new id), as 2026-07-28 retries must.
+qint64 ClientSession::resend(const Pending &original, const Json &wireAdditions, int inputRounds, int versionRetries)
+{
+    auto p = std::make_unique<Pending>();
+    p->method = original.method;
+    p->params = original.params;
+    p->options = original.options;
+    p->handler = original.handler;
+    p->context = original.context;
+    p->hasContext = original.hasContext;
+    p->handshake = original.handshake;
+    p->inputRounds = inputRounds;
+    p->versionRetries = versionRetries;
+    return dispatch(std::move(p), wireAdditions);
+}
+
+qint64 ClientSession::dispatch(std::unique_ptr<Pending> p, const Json &wireAdditions)
+{
+    const qint64 id = m_nextId++;
+    p->age.start();
+    Json wire = isModern() ? withModernMeta(p->params) : p->params;
     for (const auto &[key, value] : wireAdditions.items())
         wire[key] = value;
-    if (options.reportProgress) {
+    if (p->options.reportProgress) {
         if (!wire.is_object())
             wire = Json::object();
         wire["_meta"]["progressToken"] = id;
@@ -360,8 +409,8 @@ qint64 ClientSession::sendRequest(const QString &method, Json params, ReplyHandl
     Pending &ref = *p;
     m_pending.emplace(id, std::move(p));
     armTimeout(id, ref);
-    transmit(Message::request(id, toStd(method), wire.is_null() ? Json::object() : wire), method,
-             frameName(method, wire), true, ref.options.extraHeaders);
+    transmit(Message::request(id, toStd(ref.method), wire.is_null() ? Json::object() : wire), ref.method,
+             frameName(ref.method, wire), true, ref.options.extraHeaders);
     return id;
 }
 
@@ -543,6 +592,9 @@ void ClientSession::onReply(const Message &m)
         return;
     }
     Pending &p = *it->second;
+    if (m.kind == Kind::Error && m.errorCode() == jsonrpc::ErrorCode::UnsupportedProtocolVersion && isModern()
+        && retryWithSupportedVersion(id, m.error.value("data", Json::object())))
+        return;
     if (m.kind == Kind::Error) {
         finish(id, Reply{nullptr, makeError(Error::Category::Rpc, p.method, m.errorMessage(), m.errorCode(),
                                             m.error.value("data", Json()))});
@@ -558,6 +610,8 @@ void ClientSession::onReply(const Message &m)
         return;
     }
     Reply reply{m.result, {}};
+    if (p.method == QStringLiteral("tools/list"))
+        screenTools(reply.result);
     if (p.method == QStringLiteral("tools/call") && m.result.value("isError", false)) {
         QString text;
         for (const auto &c : m.result.value("content", Json::array()))
@@ -567,6 +621,38 @@ void ClientSession::onReply(const Message &m)
                                 text.isEmpty() ? QStringLiteral("the tool reported an error") : text);
     }
     finish(id, reply);
+}
+
+// A modern server that wants another version names the ones it supports: retry with one we share.
+bool ClientSession::retryWithSupportedVersion(qint64 id, const Json &errorData)
+{
+    constexpr int maxRetries = 2;
+    Pending &p = *m_pending[id];
+    if (p.versionRetries >= maxRetries)
+        return false;
+    QStringList theirs;
+    for (const auto &v : errorData.value("supported", Json::array()))
+        if (v.is_string())
+            theirs << toQString(v.get<std::string>());
+    QString chosen;
+    if (!m_options.protocolVersion.isEmpty())
+        chosen = theirs.contains(m_options.protocolVersion) ? m_options.protocolVersion : QString();
+    else
+        for (const QString &v : protocol::supportedVersions())
+            if (protocol::isModern(v) && theirs.contains(v)) {
+                chosen = v;
+                break;
+            }
+    if (chosen.isEmpty())
+        return false;
+    Q_EMIT diagnostic({Diagnostic::Kind::Info, QStringLiteral("%1: the server asked for another protocol version "
+                                                              "(it supports %2); retrying with %3")
+                                                   .arg(p.method, theirs.join(QStringLiteral(", ")), chosen)});
+    m_version = chosen;
+    m_transport->setProtocolVersion(chosen);
+    std::unique_ptr<Pending> original = take(id);
+    resend(*original, Json::object(), original->inputRounds, original->versionRetries + 1);
+    return true;
 }
 
 // 2026-07-28 multi round-trip requests: answer every input request, then retry with a new id.
@@ -601,8 +687,7 @@ void ClientSession::answerInputRequired(qint64 id, const Json &result)
             additions["inputResponses"] = round->responses;
         if (!state.is_null())
             additions["requestState"] = state;
-        sendRequest(original->method, original->params, original->handler, original->options, original->context,
-                    original->handshake, additions, original->inputRounds + 1);
+        resend(*original, additions, original->inputRounds + 1, original->versionRetries);
     };
     if (round->outstanding == 0) {
         retry();

@@ -80,6 +80,10 @@ public:
     Json clientCapabilities() const;
 
     void setServerRequestHandler(ServerRequestHandler *handler) { m_handler = handler; }
+    // 2026-07-28 over HTTP: tools/call mirrors x-mcp-header arguments as Mcp-Param-* headers, which needs
+    // the tool's schema from an earlier tools/list.
+    bool mirrorsToolHeaders() const;
+    bool knowsTool(const QString &name) const { return m_toolSchemas.contains(name) || m_rejectedTools.contains(name); }
     void setLogLevel(const QString &level);
 
     // Sends a request; handler runs exactly once (unless context is destroyed first). Returns the request id.
@@ -109,14 +113,16 @@ private:
     void failSession(const Error &error);
     void beginHandshake();
     void sendDiscover(const QString &version);
-    void onDiscoverReply(const Reply &reply, const QString &requestedVersion);
+    void onDiscoverReply(const Reply &reply);
     void sendInitialize();
     void onInitializeReply(const Reply &reply);
     void becomeReady();
 
     qint64 sendRequest(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
-                       QObject *context, bool handshake, const Json &wireAdditions = Json::object(),
-                       int inputRounds = 0);
+                       QObject *context, bool handshake);
+    qint64 resend(const Pending &original, const Json &wireAdditions, int inputRounds, int versionRetries);
+    qint64 dispatch(std::unique_ptr<Pending> p, const Json &wireAdditions = Json::object());
+    bool retryWithSupportedVersion(qint64 id, const Json &errorData);
     void transmit(const jsonrpc::Message &message, const QString &method, const QString &name, bool expectsReply,
                   const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     Json withModernMeta(Json params) const;
@@ -132,6 +138,7 @@ private:
     void onNotification(const jsonrpc::Message &message);
     void answerInputRequired(qint64 id, const Json &result);
     void failAll(const Error &error);
+    void screenTools(Json &result);
 
     Transport *m_transport;
     Recorder *m_recorder;
@@ -146,6 +153,8 @@ private:
     Error m_lastError;
     qint64 m_nextId = 1;
     std::unordered_map<qint64, std::unique_ptr<Pending>> m_pending;
+    QHash<QString, Json> m_toolSchemas;     // inputSchema by tool name, for Mcp-Param headers
+    QHash<QString, QString> m_rejectedTools; // name -> why its x-mcp-header annotations are invalid
 };
 
 } // namespace mcp

@@ -446,6 +446,8 @@ bool HttpTransportBase::isJson(const QByteArray &body)
 HttpTransport::HttpTransport(HttpOptions options, QObject *parent)
     : HttpTransportBase(std::move(options), parent)
 {
+    m_holdTimer.setSingleShot(true);
+    connect(&m_holdTimer, &QTimer::timeout, this, &HttpTransport::releaseHeldFrames);
     m_closeTimer.setSingleShot(true);
     connect(&m_closeTimer, &QTimer::timeout, this, [this] {
         if (state() != State::Closing)
@@ -523,6 +525,18 @@ void HttpTransport::send(const OutgoingFrame &frame)
                                     QStringLiteral("the transport is %1, not open").arg(stateName(state()))));
         return;
     }
+    if (m_holdForGetStream) {
+        m_held.append(frame);
+        return;
+    }
+    if (frame.method == QLatin1String("notifications/initialized") && !isStateless() && m_options.openGetStream) {
+        // Open the server's channel first: later requests may make it ask us something there.
+        m_holdForGetStream = true;
+        m_holdTimer.start(2000);
+        startGetStream();
+        if (!m_getReply)
+            releaseHeldFrames();
+    }
     HeaderList h{{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
     h += commonHeaders();
     if (isStateless()) {
@@ -552,6 +566,9 @@ void HttpTransport::close()
     ++m_generation;
     abortAllCalls();
     m_getReply = nullptr;
+    m_holdForGetStream = false;
+    m_holdTimer.stop();
+    m_held.clear();
     if (state() == State::Open && !isStateless() && !m_sessionId.isEmpty()) {
         setState(State::Closing);
         startCall("DELETE", m_options.url, commonHeaders(), {}, Delete);
@@ -710,8 +727,6 @@ void HttpTransport::finishPostOrResume(Call *call)
                          .arg(status)});
             }
         }
-        if (call->role == Post && call->frame.method == QLatin1String("notifications/initialized"))
-            startGetStream();
         return;
     }
     // An HTTP error status.
@@ -806,6 +821,18 @@ void HttpTransport::startGetStream()
     Call *c = startCall("GET", m_options.url, h, {}, GetStream);
     c->sessionIdSent = m_sessionId;
     m_getReply = c->reply;
+    connect(c->reply, &QNetworkReply::metaDataChanged, this, &HttpTransport::releaseHeldFrames);
+}
+
+void HttpTransport::releaseHeldFrames()
+{
+    if (!m_holdForGetStream)
+        return;
+    m_holdForGetStream = false;
+    m_holdTimer.stop();
+    const QList<OutgoingFrame> held = std::exchange(m_held, {});
+    for (const OutgoingFrame &frame : held)
+        send(frame);
 }
 
 void HttpTransport::scheduleGetStream()
@@ -837,6 +864,7 @@ void HttpTransport::scheduleGetStream()
 
 void HttpTransport::finishGetStream(Call *call)
 {
+    releaseHeldFrames();
     if (m_getReply == call->reply)
         m_getReply = nullptr;
     const int status = statusOf(call);

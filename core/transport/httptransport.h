@@ -140,6 +140,7 @@ private:
     void finishGetStream(Call *call);
     void finishDelete(Call *call);
     void startGetStream();
+    void releaseHeldFrames();
     void scheduleGetStream();
     void scheduleResume(const Call *from);
     void expireSession(Call *call);
@@ -153,6 +154,11 @@ private:
     int m_getRetryMs = -1;
     int m_getAttempts = 0;
     QTimer m_closeTimer;
+    // Requests wait until the GET stream is open, so a server that asks the client something on it
+    // (elicitation, sampling) never finds it missing; bounded by m_holdTimer.
+    bool m_holdForGetStream = false;
+    QList<OutgoingFrame> m_held;
+    QTimer m_holdTimer;
 };
 
 } // namespace mcp

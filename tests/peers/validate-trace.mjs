@@ -95,11 +95,25 @@ function byMethod(s, unionName) {
   return map;
 }
 
+// Known generator errors in the published schema.json files. The TypeScript schema (the source of truth)
+// types elicitation form values as `string | number | boolean | string[]`, but the JSON was generated with
+// --defaultNumberType integer (see the 2026-07-28 changelog, "Other schema changes"), so 95.5 would be
+// refused. Widen exactly that union back to number.
+function applyErrata(defs) {
+  const content = defs.ElicitResult?.properties?.content?.additionalProperties;
+  const widen = (node) => {
+    if (node && Array.isArray(node.type)) node.type = node.type.map((t) => (t === 'integer' ? 'number' : t));
+  };
+  widen(content);
+  for (const alt of content?.anyOf ?? []) widen(alt);
+}
+
 function loadSchema(v) {
   if (schemas.has(v)) return schemas.get(v);
   const file = path.join(schemaDir, v, 'schema.json');
   const schema = JSON.parse(fs.readFileSync(file, 'utf8'));
   const defsKey = schema.$defs ? '$defs' : 'definitions';
+  applyErrata(schema[defsKey]);
   const Ajv = ajvClassFor(schema.$schema);
   const ajv = new Ajv({ strict: false, allErrors: true });
   require('ajv-formats').default(ajv);
@@ -139,6 +153,8 @@ function check(s, names, msg) {
 }
 
 const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+// Methods of official extensions, which the core schema does not define: only their envelope is checked.
+const EXTENSION_REQUESTS = new Set(['skills/list']); // io.modelcontextprotocol/skills (SEP-2640)
 const def = (s, ...names) => names.find((n) => s.defs[n]);
 
 // ---- one message -----------------------------------------------------------
@@ -150,7 +166,7 @@ function validateMessage(v, msg, answered) {
   if (typeof msg.method === 'string' && has(msg, 'id')) {
     const name = s.requests.get(msg.method);
     const errs = check(s, ['JSONRPCRequest', ...(name ? [name] : [])], msg);
-    if (!name) errs.unshift(`'${msg.method}' is not a client request in ${v}`);
+    if (!name && !EXTENSION_REQUESTS.has(msg.method)) errs.unshift(`'${msg.method}' is not a client request in ${v}`);
     return errs;
   }
   if (typeof msg.method === 'string') {

@@ -104,6 +104,32 @@ private Q_SLOTS:
         QVERIFY(f.transport->lastSent(QStringLiteral("initialize")).is_null());
     }
 
+    void unsupportedVersionErrorIsRetriedWithNewId()
+    {
+        SessionOptions o;
+        o.protocolVersion = protocol::V2026_07_28;
+        Fixture f(o);
+        f.transport->autoInitialize = false;
+        int discovers = 0;
+        f.transport->onSend = [&](const Json &m) {
+            if (m["method"] != "server/discover")
+                return;
+            if (++discovers == 1) // like the conformance harness: the first request is always refused
+                f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", m["id"]},
+                                         {"error", {{"code", -32022}, {"message", "Unsupported protocol version"},
+                                                    {"data", {{"supported", {"2026-07-28"}}, {"requested", "2026-07-28"}}}}}});
+            else
+                f.transport->injectJson(reply(m, {{"supportedVersions", {"2026-07-28"}}, {"capabilities", Json::object()}}));
+        };
+        QVERIFY(f.start());
+        QCOMPARE(discovers, 2);
+        QCOMPARE(f.session->protocolVersion(), protocol::V2026_07_28);
+        const Json first = Json::parse(f.transport->sent[0].bytes.toStdString());
+        const Json second = Json::parse(f.transport->sent[1].bytes.toStdString());
+        QVERIFY(first["id"] != second["id"]);
+        QCOMPARE(second["params"]["_meta"][protocol::MetaProtocolVersion], "2026-07-28");
+    }
+
     void inputRequiredIsAnsweredAndRetried()
     {
         Fixture f;

@@ -1,0 +1,127 @@
+#include "cliargs.h"
+
+#include <QProcessEnvironment>
+
+QString usageText()
+{
+    return QStringLiteral(R"(usage: mcpwb (--stdio "COMMAND" [--env K=V]... [--cwd DIR] | --url URL [--header "K: V"]...
+              [--transport auto|http|sse|ws] [--ca FILE] [--insecure]) [options] VERB
+
+verbs:
+  info                               server identity, version, capabilities, instructions
+  tools list                         list tools (all pages)
+  tools call NAME ['ARGS_JSON']      call a tool
+  resources list | templates         list resources or resource templates
+  resources read URI                 read a resource
+  resources subscribe URI            subscribe and print updates (with watch options)
+  prompts list                       list prompts
+  prompts get NAME ['ARGS_JSON']     get a prompt
+  complete prompt|resource REF ARG VALUE   ask for argument completions
+  ping                               round trip
+  watch                              print every notification until interrupted
+  conformance URL                    act as the client for the MCP conformance harness
+  demo-server [--http PORT]          run the embedded demo server (stdio, or HTTP on 127.0.0.1)
+
+options:
+  --protocol-version V   pin a protocol version (default: negotiate)
+  --trace FILE           write all traffic as JSONL
+  --rules FILE           answer sampling, elicitation and roots from a JSON rules file
+  --json                 machine-readable output
+  --timeout MS           per-request timeout (default 60000; progress resets it)
+  --log-level LEVEL      ask the server for log messages at LEVEL and print them
+  --cursor C             fetch one page from cursor C instead of all pages
+  --seconds S            watch/subscribe: stop after S seconds
+
+exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (JSON-RPC), 5 tool error (isError)
+)");
+}
+
+QString parseArgs(const QStringList &args, CliArgs *out)
+{
+    CliArgs &a = *out;
+    QStringList envPairs;
+    QString stdioCommand;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        auto value = [&](QString *target) -> bool {
+            if (i + 1 >= args.size())
+                return false;
+            *target = args[++i];
+            return true;
+        };
+        QString v;
+        if (!arg.startsWith(QStringLiteral("--")) || arg == QStringLiteral("--")) {
+            a.verb.append(arg);
+        } else if (arg == QStringLiteral("--help")) {
+            a.help = true;
+        } else if (arg == QStringLiteral("--version")) {
+            a.version = true;
+        } else if (arg == QStringLiteral("--json")) {
+            a.json = true;
+        } else if (arg == QStringLiteral("--insecure")) {
+            a.transport.http.insecure = true;
+        } else if (!value(&v)) {
+            return QStringLiteral("%1 needs a value").arg(arg);
+        } else if (arg == QStringLiteral("--stdio")) {
+            stdioCommand = v;
+        } else if (arg == QStringLiteral("--env")) {
+            if (!v.contains(QLatin1Char('=')))
+                return QStringLiteral("--env takes K=V, got \"%1\"").arg(v);
+            envPairs << v;
+        } else if (arg == QStringLiteral("--cwd")) {
+            a.transport.stdio.workingDirectory = v;
+        } else if (arg == QStringLiteral("--url")) {
+            a.transport.http.url = QUrl(v);
+            if (!a.transport.http.url.isValid() || a.transport.http.url.scheme().isEmpty())
+                return QStringLiteral("--url: \"%1\" is not a URL").arg(v);
+        } else if (arg == QStringLiteral("--header")) {
+            const int colon = v.indexOf(QLatin1Char(':'));
+            if (colon <= 0)
+                return QStringLiteral("--header takes \"Name: value\", got \"%1\"").arg(v);
+            a.transport.http.headers.append({v.left(colon).trimmed().toUtf8(), v.mid(colon + 1).trimmed().toUtf8()});
+        } else if (arg == QStringLiteral("--transport")) {
+            const auto kind = mcp::TransportConfig::kindFromString(v);
+            if (!kind)
+                return QStringLiteral("--transport takes auto, http, sse, ws or stdio, got \"%1\"").arg(v);
+            a.transport.kind = *kind;
+        } else if (arg == QStringLiteral("--ca")) {
+            a.transport.http.caFile = v;
+        } else if (arg == QStringLiteral("--protocol-version")) {
+            a.protocolVersion = v;
+        } else if (arg == QStringLiteral("--trace")) {
+            a.traceFile = v;
+        } else if (arg == QStringLiteral("--rules")) {
+            a.rulesFile = v;
+        } else if (arg == QStringLiteral("--log-level")) {
+            a.logLevel = v;
+        } else if (arg == QStringLiteral("--cursor")) {
+            a.cursor = v;
+        } else if (arg == QStringLiteral("--timeout")) {
+            bool ok = false;
+            a.timeoutMs = v.toInt(&ok);
+            if (!ok || a.timeoutMs <= 0)
+                return QStringLiteral("--timeout takes milliseconds, got \"%1\"").arg(v);
+        } else if (arg == QStringLiteral("--seconds")) {
+            bool ok = false;
+            a.watchSeconds = v.toDouble(&ok);
+            if (!ok || a.watchSeconds <= 0)
+                return QStringLiteral("--seconds takes a positive number, got \"%1\"").arg(v);
+        } else if (arg == QStringLiteral("--http")) {
+            a.verb << arg << v; // demo-server --http PORT
+        } else {
+            return QStringLiteral("unknown option %1").arg(arg);
+        }
+    }
+    if (!stdioCommand.isEmpty()) {
+        const mcp::StdioOptions parsed = mcp::StdioOptions::fromCommandLine(stdioCommand);
+        a.transport.stdio.program = parsed.program;
+        a.transport.stdio.arguments = parsed.arguments;
+        if (a.transport.stdio.program.isEmpty())
+            return QStringLiteral("--stdio: empty command");
+        if (a.transport.kind == mcp::TransportConfig::Kind::Auto)
+            a.transport.kind = mcp::TransportConfig::Kind::Stdio;
+    }
+    for (const QString &kv : envPairs)
+        a.transport.stdio.environment.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+    return {};
+}

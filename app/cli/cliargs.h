@@ -1,0 +1,28 @@
+#pragma once
+
+#include "transport/transportfactory.h"
+
+#include <QStringList>
+
+// What the command line asked for: how to reach the server, and which verb to run.
+struct CliArgs
+{
+    mcp::TransportConfig transport;
+    QString protocolVersion;
+    QString traceFile;
+    QString rulesFile;
+    QString logLevel;
+    QString cursor;          // one page from here, instead of all pages
+    int timeoutMs = 60000;
+    double watchSeconds = 0; // 0: until interrupted
+    mcp::Json inlineRules;   // rules given by a mode (conformance) rather than a file
+    bool keepGoing = false;  // run every step even after one fails
+    bool json = false;
+    bool help = false;
+    bool version = false;
+    QStringList verb;        // e.g. {"tools", "call", "echo", "{...}"}
+};
+
+// Parses argv (without the program name). Returns an error message, or empty on success.
+QString parseArgs(const QStringList &args, CliArgs *out);
+QString usageText();

@@ -1,0 +1,40 @@
+#include "cliargs.h"
+#include "runner.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+#include <csignal>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("mcpwb"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MCPWB_VERSION));
+    std::signal(SIGPIPE, SIG_IGN); // a server that dies mid-write must not kill us
+
+    CliArgs args;
+    const QString problem = parseArgs(app.arguments().mid(1), &args);
+    QTextStream err(stderr);
+    if (args.help) {
+        QTextStream(stdout) << usageText();
+        return 0;
+    }
+    if (args.version) {
+        QTextStream(stdout) << "mcpwb " << MCPWB_VERSION << Qt::endl;
+        return 0;
+    }
+    if (!problem.isEmpty() || args.verb.isEmpty()) {
+        err << "mcpwb: " << (problem.isEmpty() ? QStringLiteral("no verb given") : problem) << "\n\n" << usageText();
+        return 1;
+    }
+    Runner runner(args);
+    int code = 0;
+    QObject::connect(&runner, &Runner::finished, &app, [&code](int exitCode) {
+        code = exitCode;
+        QCoreApplication::exit(exitCode);
+    });
+    if (!runner.start())
+        return runner.exitCode();
+    app.exec();
+    return code;
+}

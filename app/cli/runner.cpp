@@ -1,0 +1,337 @@
+#include "runner.h"
+
+#include "conformance.h"
+#include "session/skills.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+
+using mcp::Error;
+using mcp::Json;
+
+Runner::Runner(CliArgs args, QObject *parent) : QObject(parent), m_args(std::move(args)), m_printer(m_args.json) {}
+
+int Runner::exitCodeFor(const Error &error)
+{
+    switch (error.category) {
+    case Error::Category::None: return 0;
+    case Error::Category::Usage: return 1;
+    case Error::Category::Connection:
+    case Error::Category::Auth: return 2;
+    case Error::Category::Protocol:
+    case Error::Category::Timeout:
+    case Error::Category::Cancelled: return 3;
+    case Error::Category::Rpc: return 4;
+    case Error::Category::Tool: return 5;
+    }
+    return 1;
+}
+
+static Json parseArgumentsJson(const QString &text, Error *error)
+{
+    if (text.isEmpty())
+        return Json::object();
+    const QByteArray bytes = text.toUtf8();
+    Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        *error = mcp::makeError(Error::Category::Usage, QStringLiteral("arguments"),
+                                QStringLiteral("'%1' is not a JSON object").arg(text));
+    return j;
+}
+
+bool Runner::start()
+{
+    if (m_args.verb.value(0) == QStringLiteral("conformance")) {
+        // The harness appends the server URL; the scenario comes from the environment.
+        Error e = applyConformanceScenario(&m_args, &m_steps);
+        if (e) {
+            fail(e);
+            return false;
+        }
+    } else {
+        m_steps = {m_args.verb};
+    }
+    if (!m_args.inlineRules.is_null())
+        m_rules = mcp::RulesHandler(m_args.inlineRules);
+    if (!m_args.rulesFile.isEmpty()) {
+        Error e;
+        m_rules = mcp::RulesHandler::fromFile(m_args.rulesFile, &e);
+        if (e) {
+            fail(e);
+            return false;
+        }
+    }
+    if (!m_args.traceFile.isEmpty()) {
+        m_trace = std::make_unique<mcp::TraceWriter>(&m_recorder);
+        Error e;
+        if (!m_trace->open(m_args.traceFile, &e)) {
+            fail(e);
+            return false;
+        }
+    }
+    Error e;
+    std::unique_ptr<mcp::Transport> transport = mcp::TransportFactory::create(m_args.transport, &e);
+    if (!transport) {
+        fail(e);
+        return false;
+    }
+    mcp::SessionOptions options;
+    options.clientName = QStringLiteral("mcpwb");
+    options.connectionName = m_args.transport.kind == mcp::TransportConfig::Kind::Stdio
+                                 ? m_args.transport.stdio.program
+                                 : m_args.transport.http.url.toString();
+    options.protocolVersion = m_args.protocolVersion;
+    options.requestTimeoutMs = m_args.timeoutMs;
+    options.logLevel = m_args.logLevel;
+    m_session = new mcp::ClientSession(transport.release(), &m_recorder, options, this);
+    m_session->setServerRequestHandler(&m_rules);
+
+    connect(m_session, &mcp::ClientSession::ready, this, &Runner::runNextStep);
+    connect(m_session, &mcp::ClientSession::failed, this, &Runner::fail);
+    connect(m_session, &mcp::ClientSession::protocolError, this,
+            [this](const Error &error) { m_printer.diagnostic(error.toString()); });
+    connect(m_session, &mcp::ClientSession::diagnostic, this, [this](const mcp::Diagnostic &d) {
+        if (d.kind == mcp::Diagnostic::Kind::Stderr)
+            m_printer.diagnostic(QStringLiteral("server stderr: ") + d.text);
+        else if (d.kind != mcp::Diagnostic::Kind::Info && d.kind != mcp::Diagnostic::Kind::Http)
+            m_printer.diagnostic(d.text);
+    });
+    connect(m_session, &mcp::ClientSession::logMessage, this, [this](const QString &level, const QString &logger, const Json &data) {
+        m_printer.diagnostic(QStringLiteral("server log [%1]%2: %3")
+                                 .arg(level, logger.isEmpty() ? QString() : QStringLiteral(" ") + logger,
+                                      data.is_string() ? mcp::toQString(data.get<std::string>()) : QString::fromUtf8(mcp::dumpCompact(data))));
+    });
+    m_session->start();
+    return true;
+}
+
+void Runner::runNextStep()
+{
+    if (m_steps.isEmpty()) {
+        shutdown();
+        return;
+    }
+    m_stepRunning = true;
+    runVerb(m_steps.takeFirst());
+}
+
+void Runner::runVerb(const QStringList &v)
+{
+    const QString noun = v.value(0);
+    const QString action = v.value(1);
+    Error e;
+    if (noun == QStringLiteral("info")) {
+        Json info = {{"protocolVersion", mcp::toStd(m_session->protocolVersion())},
+                     {"serverInfo", m_session->serverInfo()},
+                     {"capabilities", m_session->serverCapabilities()}};
+        if (!m_session->instructions().isEmpty())
+            info["instructions"] = mcp::toStd(m_session->instructions());
+        m_printer.result(QStringLiteral("info"), info);
+        stepDone(0);
+    } else if (noun == QStringLiteral("ping")) {
+        request(QStringLiteral("ping"), QStringLiteral("ping"), Json::object());
+    } else if (noun == QStringLiteral("tools") && action == QStringLiteral("list")) {
+        list(QStringLiteral("tools list"), QStringLiteral("tools/list"), "tools");
+    } else if (noun == QStringLiteral("tools") && action == QStringLiteral("call") && v.size() >= 3) {
+        const Json arguments = parseArgumentsJson(v.value(3), &e);
+        if (e)
+            return fail(e);
+        callTool(v[2], arguments);
+    } else if (noun == QStringLiteral("tools") && action == QStringLiteral("echo-schema") && v.size() == 4) {
+        echoToolSchema(v[2], v[3]);
+    } else if (noun == QStringLiteral("resources") && action == QStringLiteral("list")) {
+        list(QStringLiteral("resources list"), QStringLiteral("resources/list"), "resources");
+    } else if (noun == QStringLiteral("resources") && action == QStringLiteral("templates")) {
+        list(QStringLiteral("resources templates"), QStringLiteral("resources/templates/list"), "resourceTemplates");
+    } else if (noun == QStringLiteral("resources") && action == QStringLiteral("read") && v.size() == 3) {
+        request(QStringLiteral("resources read"), QStringLiteral("resources/read"), {{"uri", mcp::toStd(v[2])}});
+    } else if (noun == QStringLiteral("resources") && action == QStringLiteral("subscribe") && v.size() == 3) {
+        m_session->request(QStringLiteral("resources/subscribe"), {{"uri", mcp::toStd(v[2])}}, [this](const mcp::Reply &r) {
+            if (!r.ok())
+                return fail(r.error);
+            watch();
+        });
+    } else if (noun == QStringLiteral("prompts") && action == QStringLiteral("list")) {
+        list(QStringLiteral("prompts list"), QStringLiteral("prompts/list"), "prompts");
+    } else if (noun == QStringLiteral("prompts") && action == QStringLiteral("get") && v.size() >= 3) {
+        const Json arguments = parseArgumentsJson(v.value(3), &e);
+        if (e)
+            return fail(e);
+        request(QStringLiteral("prompts get"), QStringLiteral("prompts/get"), {{"name", mcp::toStd(v[2])}, {"arguments", arguments}});
+    } else if (noun == QStringLiteral("complete") && v.size() == 5
+               && (action == QStringLiteral("prompt") || action == QStringLiteral("resource"))) {
+        const Json ref = action == QStringLiteral("prompt") ? Json{{"type", "ref/prompt"}, {"name", mcp::toStd(v[2])}}
+                                                            : Json{{"type", "ref/resource"}, {"uri", mcp::toStd(v[2])}};
+        request(QStringLiteral("complete"), QStringLiteral("completion/complete"),
+                {{"ref", ref}, {"argument", {{"name", mcp::toStd(v[3])}, {"value", mcp::toStd(v[4])}}}});
+    } else if (noun == QStringLiteral("skills") && action == QStringLiteral("list")) {
+        list(QStringLiteral("skills list"), QStringLiteral("skills/list"), "skills");
+    } else if (noun == QStringLiteral("skills") && action == QStringLiteral("load") && v.size() == 3) {
+        loadSkill(v[2]);
+    } else if (noun == QStringLiteral("watch")) {
+        watch();
+    } else {
+        fail(mcp::makeError(Error::Category::Usage, QStringLiteral("arguments"),
+                            QStringLiteral("unknown or incomplete verb \"%1\"; see mcpwb --help").arg(v.join(QLatin1Char(' ')))));
+    }
+}
+
+void Runner::callTool(const QString &name, const Json &arguments)
+{
+    const Json params = {{"name", mcp::toStd(name)}, {"arguments", arguments}};
+    if (!m_session->mirrorsToolHeaders() || m_session->knowsTool(name)) {
+        request(QStringLiteral("tools call"), QStringLiteral("tools/call"), params);
+        return;
+    }
+    // Over 2026-07-28 HTTP the call's headers come from the tool's schema: list the tools first.
+    m_session->listAll(QStringLiteral("tools/list"), QStringLiteral("tools"), [this, params](const mcp::Reply &r) {
+        if (!r.ok())
+            return fail(r.error);
+        request(QStringLiteral("tools call"), QStringLiteral("tools/call"), params);
+    });
+}
+
+// Calls echoTool with {"schema": <schemaTool's inputSchema exactly as listed>}.
+void Runner::echoToolSchema(const QString &schemaTool, const QString &echoTool)
+{
+    m_session->listAll(QStringLiteral("tools/list"), QStringLiteral("tools"), [this, schemaTool, echoTool](const mcp::Reply &r) {
+        if (!r.ok())
+            return fail(r.error);
+        for (const auto &tool : r.result["tools"])
+            if (mcp::stringOr(tool, "name") == schemaTool)
+                return callTool(echoTool, {{"schema", tool.value("inputSchema", Json::object())}});
+        fail(mcp::makeError(Error::Category::Usage, QStringLiteral("tools echo-schema"),
+                            QStringLiteral("the server lists no tool \"%1\"").arg(schemaTool)));
+    });
+}
+
+// Lists skills, reads the named skill's SKILL.md and verifies it against the listing before trusting it.
+void Runner::loadSkill(const QString &name)
+{
+    m_session->listAll(QStringLiteral("skills/list"), QStringLiteral("skills"), [this, name](const mcp::Reply &r) {
+        if (!r.ok())
+            return fail(r.error);
+        Json skill;
+        for (const auto &s : r.result["skills"])
+            if (mcp::stringOr(s.value("frontmatter", Json::object()), "name") == name)
+                skill = s;
+        if (skill.is_null())
+            return fail(mcp::makeError(Error::Category::Usage, QStringLiteral("skills load"),
+                                       QStringLiteral("no skill named \"%1\"").arg(name)));
+        const QString uri = mcp::stringOr(skill, "uri");
+        Json entry = Json::object();
+        for (const auto &res : skill.value("resources", Json::array()))
+            if (mcp::stringOr(res, "uri") == uri)
+                entry = res;
+        m_session->request(QStringLiteral("resources/read"), {{"uri", mcp::toStd(uri)}}, [this, skill, entry, uri](const mcp::Reply &read) {
+            if (!read.ok())
+                return fail(read.error);
+            const Json contents = read.result.value("contents", Json::array());
+            const QByteArray text = contents.empty() ? QByteArray() : mcp::stringOr(contents[0], "text").toUtf8();
+            const QString problem = mcp::skills::verify(entry, skill.value("frontmatter", Json::object()), text);
+            if (!problem.isEmpty())
+                return fail(mcp::makeError(Error::Category::Protocol, QStringLiteral("skills load"),
+                                           QStringLiteral("%1 failed verification, skill rejected: %2").arg(uri, problem)));
+            m_printer.result(QStringLiteral("resources read"), read.result);
+            stepDone(0);
+        });
+    });
+}
+
+void Runner::request(const QString &verb, const QString &method, Json params)
+{
+    mcp::RequestOptions options;
+    options.reportProgress = method == QStringLiteral("tools/call");
+    connect(m_session, &mcp::ClientSession::progress, this, [this](qint64, double progress, double total, const QString &message) {
+        m_printer.diagnostic(QStringLiteral("progress %1%2%3")
+                                 .arg(progress)
+                                 .arg(total > 0 ? QStringLiteral("/%1").arg(total) : QString())
+                                 .arg(message.isEmpty() ? QString() : QStringLiteral(" ") + message));
+    });
+    m_session->request(method, std::move(params), [this, verb](const mcp::Reply &r) {
+        if (r.error.category == Error::Category::Tool) {
+            m_printer.result(verb, r.result); // the tool's own words are the useful part
+            return fail(r.error);
+        }
+        if (!r.ok())
+            return fail(r.error);
+        m_printer.result(verb, r.result);
+        stepDone(0);
+    }, options);
+}
+
+void Runner::list(const QString &verb, const QString &method, const char *key)
+{
+    auto print = [this, verb](const mcp::Reply &r) {
+        if (!r.ok())
+            return fail(r.error);
+        m_printer.result(verb, r.result);
+        if (!m_args.json && r.result.contains("nextCursor"))
+            m_printer.diagnostic(QStringLiteral("next page: --cursor %1").arg(mcp::stringOr(r.result, "nextCursor")));
+        stepDone(0);
+    };
+    if (!m_args.cursor.isNull()) {
+        Json params = Json::object();
+        if (!m_args.cursor.isEmpty())
+            params["cursor"] = mcp::toStd(m_args.cursor);
+        m_session->request(method, params, print);
+    } else {
+        m_session->listAll(method, QString::fromLatin1(key), print);
+    }
+}
+
+void Runner::watch()
+{
+    connect(m_session, &mcp::ClientSession::notificationReceived, this,
+            [this](const QString &method, const Json &params) { m_printer.notification(method, params); });
+    if (m_args.watchSeconds > 0)
+        QTimer::singleShot(int(m_args.watchSeconds * 1000), this, [this] { stepDone(0); });
+}
+
+void Runner::fail(const Error &error)
+{
+    m_printer.error(error);
+    if (m_stepRunning) {
+        stepDone(exitCodeFor(error));
+        return;
+    }
+    m_exitCode = exitCodeFor(error);
+    shutdown();
+}
+
+void Runner::stepDone(int exitCode)
+{
+    if (!m_stepRunning)
+        return;
+    m_stepRunning = false;
+    if (m_exitCode == 0)
+        m_exitCode = exitCode; // the first failure decides
+    if (exitCode != 0 && !m_args.keepGoing)
+        m_steps.clear();
+    runNextStep();
+}
+
+void Runner::shutdown()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (!m_session) {
+        Q_EMIT finished(m_exitCode);
+        return;
+    }
+    // Let the transport shut down politely (stdin close, DELETE), bounded by its own grace timers.
+    auto finish = [this] {
+        if (m_trace)
+            m_trace->close();
+        Q_EMIT finished(m_exitCode);
+    };
+    connect(m_session, &mcp::ClientSession::stateChanged, this, [finish](mcp::ClientSession::State s) {
+        if (s == mcp::ClientSession::State::Closed || s == mcp::ClientSession::State::Failed)
+            finish();
+    });
+    QTimer::singleShot(8000, this, finish);
+    m_session->close();
+    if (m_session->state() == mcp::ClientSession::State::Closed || m_session->state() == mcp::ClientSession::State::Failed)
+        finish();
+}

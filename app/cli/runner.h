@@ -1,0 +1,50 @@
+#pragma once
+
+#include "cliargs.h"
+#include "printer.h"
+#include "session/clientsession.h"
+#include "session/ruleshandler.h"
+#include "traffic/recorder.h"
+#include "traffic/tracefile.h"
+
+#include <QObject>
+#include <memory>
+
+// Connects, runs one verb, prints, and decides the exit code.
+class Runner : public QObject
+{
+    Q_OBJECT
+public:
+    Runner(CliArgs args, QObject *parent = nullptr);
+    // Returns false (with the exit code set) when the arguments cannot work.
+    bool start();
+    int exitCode() const { return m_exitCode; }
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void runNextStep();
+    void runVerb(const QStringList &verb);
+    void request(const QString &verb, const QString &method, mcp::Json params);
+    void callTool(const QString &name, const mcp::Json &arguments);
+    void list(const QString &verb, const QString &method, const char *key);
+    void loadSkill(const QString &name);
+    void echoToolSchema(const QString &schemaTool, const QString &echoTool);
+    void watch();
+    void stepDone(int exitCode);
+    void shutdown();
+    void fail(const mcp::Error &error);
+    static int exitCodeFor(const mcp::Error &error);
+
+    CliArgs m_args;
+    Printer m_printer;
+    mcp::Recorder m_recorder;
+    mcp::RulesHandler m_rules;
+    std::unique_ptr<mcp::TraceWriter> m_trace;
+    mcp::ClientSession *m_session = nullptr;
+    QList<QStringList> m_steps; // verbs run one after another on the same connection
+    int m_exitCode = 0;
+    bool m_stepRunning = false;
+    bool m_done = false;
+};
