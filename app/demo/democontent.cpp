@@ -474,8 +474,8 @@ void addNoteTools(mcp::McpServer &server, DemoState *state)
                                           .arg(error.message)));
                         return;
                     }
-                    const Json content = answer.value("content", Json::object());
-                    if (mcp::stringOr(answer, "action") != QStringLiteral("accept") ||
+                    const Json content = answer.contains("content") ? answer["content"] : Json::object();
+                    if (mcp::stringOr(answer, "action") != QStringLiteral("accept") || !content.is_object() ||
                         content.value("confirm", false) != true) {
                         ctx->finish(
                             {{"content",
@@ -531,7 +531,7 @@ void addNoteTools(mcp::McpServer &server, DemoState *state)
                         ctx->finish(toolError(QStringLiteral("Could not summarize: %1.").arg(error.message)));
                         return;
                     }
-                    const Json content = answer.value("content", Json::object());
+                    const Json content = answer.contains("content") ? answer["content"] : Json::object();
                     const QString summary = content.is_object() ? mcp::stringOr(content, "text") : QString();
                     ctx->finish(
                         {{"content",

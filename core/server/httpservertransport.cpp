@@ -263,8 +263,8 @@ void HttpServerTransport::handlePost(QTcpSocket *socket, const Request &request)
     }
     const jsonrpc::Message &m = parsed.messages.front();
     const QString headerVersion = QString::fromLatin1(request.headers.value("mcp-protocol-version"));
-    const QString metaVersion =
-        stringOr(m.params.value("_meta", Json::object()), protocol::MetaProtocolVersion);
+    const Json meta = m.params.is_object() ? m.params.value("_meta", Json::object()) : Json::object();
+    const QString metaVersion = stringOr(meta, protocol::MetaProtocolVersion);
     QString sid = QString::fromLatin1(request.headers.value("mcp-session-id"));
     if (!sid.isEmpty()) {
         if (!m_sessions.contains(sid) || m_sessions[sid].stateless) {

@@ -287,7 +287,8 @@ void RequestContext::ask(const QString &key, const QString &method, Json params,
         m_session->sendRequestToClient(*this, method, std::move(params), std::move(handler));
         return;
     }
-    if (m_inputResponses.is_object() && m_inputResponses.contains(toStd(key))) {
+    if (m_inputResponses.is_object() && m_inputResponses.contains(toStd(key)) &&
+        m_inputResponses[toStd(key)].is_object()) {
         handler(m_inputResponses[toStd(key)], {});
         return;
     }
@@ -515,7 +516,12 @@ void ServerSession::handleMessage(const Message &m)
     if (meta.contains("progressToken"))
         ctx->m_progressToken = meta["progressToken"];
     m_active.insert(ctx->m_key, ctx);
-    dispatch(ctx);
+    try {
+        dispatch(ctx);
+    } catch (const Json::exception &e) { // a handler met JSON of a shape it did not expect
+        respondError(*ctx, Code::InternalError,
+                     QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
+    }
 }
 
 void ServerSession::dispatch(const RequestContext::Ptr &ctx)
@@ -942,9 +948,10 @@ void ServerSession::onComplete(const RequestContext::Ptr &ctx)
         m_server->m_completers.value(refType + QLatin1Char('\n') + refName + QLatin1Char('\n') + argName);
     QStringList matches;
     if (completer) {
-        const Json context =
-            ctx->m_params.value("context", Json::object()).value("arguments", Json::object());
-        for (const QString &candidate : completer(value, context))
+        const Json context = ctx->m_params.value("context", Json::object());
+        const Json contextArguments =
+            context.is_object() ? context.value("arguments", Json::object()) : Json::object();
+        for (const QString &candidate : completer(value, contextArguments))
             if (candidate.startsWith(value, Qt::CaseInsensitive))
                 matches << candidate;
     }
@@ -985,7 +992,8 @@ void ServerSession::handleNotification(const Message &m)
 {
     if (m.method != "notifications/cancelled")
         return; // initialized, roots/list_changed and the like need nothing from this server
-    cancelRequest(key(m.params.value("requestId", Json())));
+    if (m.params.is_object())
+        cancelRequest(key(m.params.value("requestId", Json())));
 }
 
 void ServerSession::cancelRequest(const QString &requestKey)
@@ -1020,7 +1028,10 @@ void ServerSession::handleReply(const Message &m)
     OutgoingRequest out = it.value();
     m_outgoing.erase(it);
     delete out.timer;
-    if (m.kind == jsonrpc::Kind::Error)
+    if (m.kind != jsonrpc::Kind::Error && !m.result.is_object())
+        out.handler({}, makeError(Error::Category::Protocol, QStringLiteral("client"),
+                                  QStringLiteral("the client answered with a result that is not an object")));
+    else if (m.kind == jsonrpc::Kind::Error)
         out.handler({}, makeError(Error::Category::Rpc, QStringLiteral("client"), m.errorMessage(),
                                   m.errorCode(), m.error.value("data", Json())));
     else

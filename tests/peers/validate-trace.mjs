@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Validates what a client sent, as recorded in a JSONL trace, against the
-// official MCP JSON Schema of one protocol version.
+// official MCP JSON Schema of one protocol version. With --role server the
+// "send" lines are a server's (ServerRequest/ServerNotification/ServerResult)
+// and the "recv" lines the client's requests they answer.
 //
-//   node validate-trace.mjs --schema-dir DIR --version 2025-11-25|auto TRACE.jsonl|-
+//   node validate-trace.mjs --schema-dir DIR --version 2025-11-25|auto [--role client|server] TRACE.jsonl|-
 //
 // Trace lines: {"time","connection","direction":"send"|"recv","bytes",
 // "message":<JSON-RPC message>} or "raw":"..." instead of "message" when the
@@ -36,6 +38,7 @@ function usage(msg) {
 let schemaDir = null;
 let version = null;
 let tracePath = null;
+let role = 'client';
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; ++i) {
   const a = argv[i];
@@ -44,12 +47,16 @@ for (let i = 0; i < argv.length; ++i) {
   else if (a.startsWith('--schema-dir=')) schemaDir = a.slice(13);
   else if (a === '--version') version = value();
   else if (a.startsWith('--version=')) version = a.slice(10);
+  else if (a === '--role') role = value();
   else if (a === '-h' || a === '--help') usage();
   else if (a.startsWith('--')) usage(`unknown option ${a}`);
   else if (tracePath === null) tracePath = a;
   else usage('only one trace file');
 }
 if (!schemaDir || !version || !tracePath) usage();
+if (role !== 'client' && role !== 'server') usage(`--role must be client or server, not ${role}`);
+const peer = role === 'client' ? 'server' : 'client';
+const union = (side, kind) => side[0].toUpperCase() + side.slice(1) + kind; // e.g. ServerResult
 if (!fs.existsSync(schemaDir)) usage(`schema dir ${schemaDir} does not exist`);
 const knownVersions = fs.readdirSync(schemaDir)
   .filter((v) => fs.existsSync(path.join(schemaDir, v, 'schema.json'))).sort();
@@ -120,10 +127,11 @@ function loadSchema(v) {
   const id = `urn:mcp-schema:${v}`;
   ajv.addSchema({ ...schema, $id: id });
   const s = { ajv, id, defsKey, defs: schema[defsKey], cache: new Map() };
-  s.requests = byMethod(s, 'ClientRequest');
-  s.notifications = byMethod(s, 'ClientNotification');
-  s.serverRequests = byMethod(s, 'ServerRequest');
-  s.clientResults = new Set(members(s, 'ClientResult'));
+  // "client*" names mean "the validated side's" and "serverRequests" the peer's, whatever --role says.
+  s.requests = byMethod(s, union(role, 'Request'));
+  s.notifications = byMethod(s, union(role, 'Notification'));
+  s.serverRequests = byMethod(s, union(peer, 'Request'));
+  s.clientResults = new Set(members(s, union(role, 'Result')));
   schemas.set(v, s);
   return s;
 }
@@ -166,21 +174,23 @@ function validateMessage(v, msg, answered) {
   if (typeof msg.method === 'string' && has(msg, 'id')) {
     const name = s.requests.get(msg.method);
     const errs = check(s, ['JSONRPCRequest', ...(name ? [name] : [])], msg);
-    if (!name && !EXTENSION_REQUESTS.has(msg.method)) errs.unshift(`'${msg.method}' is not a client request in ${v}`);
+    if (!name && !EXTENSION_REQUESTS.has(msg.method)) errs.unshift(`'${msg.method}' is not a ${role} request in ${v}`);
     return errs;
   }
   if (typeof msg.method === 'string') {
     const name = s.notifications.get(msg.method);
     const errs = check(s, ['JSONRPCNotification', ...(name ? [name] : [])], msg);
-    if (!name) errs.unshift(`'${msg.method}' is not a client notification in ${v}`);
+    if (!name) errs.unshift(`'${msg.method}' is not a ${role} notification in ${v}`);
     return errs;
   }
   if (has(msg, 'error')) return check(s, [def(s, 'JSONRPCErrorResponse', 'JSONRPCError')], msg);
   if (has(msg, 'result')) {
     // The result definition of the server request this answers, if known.
-    let resultDef = 'ClientResult';
+    let resultDef = union(role, 'Result');
     const reqName = answered ? s.serverRequests.get(answered) : undefined;
-    const specific = reqName && reqName.replace(/Request$/, 'Result');
+    // A 2026-07-28 server may answer tools/call, prompts/get and resources/read with input_required.
+    const inputRequired = msg.result?.resultType === 'input_required' && s.defs.InputRequiredResult;
+    const specific = inputRequired ? 'InputRequiredResult' : reqName && reqName.replace(/Request$/, 'Result');
     if (specific && s.defs[specific] && (s.clientResults.has(specific) || specific === 'EmptyResult')) resultDef = specific;
     const envelope = def(s, 'JSONRPCResultResponse', 'JSONRPCResponse');
     const errs = check(s, [envelope], msg);
