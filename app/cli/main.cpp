@@ -1,4 +1,5 @@
 #include "cliargs.h"
+#include "demoserver.h"
 #include "runner.h"
 
 #include <QCoreApplication>
@@ -11,6 +12,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("mcpwb"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MCPWB_VERSION));
     std::signal(SIGPIPE, SIG_IGN); // a server that dies mid-write must not kill us
+    if (app.arguments().value(1) == QStringLiteral("demo-server"))
+        return demo::runDemoServer(app.arguments().mid(2));
 
     CliArgs args;
     const QString problem = parseArgs(app.arguments().mid(1), &args);

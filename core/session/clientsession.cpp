@@ -306,8 +306,14 @@ qint64 ClientSession::request(const QString &method, Json params, ReplyHandler h
             QTimer::singleShot(0, context ? context : this, [handler, e] { handler(Reply{nullptr, e}); });
             return -1;
         }
-        if (m_toolSchemas.contains(tool))
-            options.extraHeaders += toolheaders::paramHeaders(m_toolSchemas.value(tool), params.value("arguments", Json::object()));
+        if (m_tools.contains(tool))
+            options.extraHeaders += toolheaders::paramHeaders(m_tools.value(tool).value("inputSchema", Json::object()),
+                                                              params.value("arguments", Json::object()));
+    }
+    if (method == QStringLiteral("tools/call") && !isModern()) {
+        const Json tool = m_tools.value(stringOr(params, "name"), Json::object());
+        if (stringOr(tool.value("execution", Json::object()), "taskSupport") == QStringLiteral("required"))
+            options.asTask = true; // the server refuses to run it any other way
     }
     return sendRequest(method, std::move(params), std::move(handler), std::move(options), context, false);
 }
@@ -320,15 +326,15 @@ bool ClientSession::mirrorsToolHeaders() const
 // Over 2026-07-28 HTTP, tools with invalid x-mcp-header annotations must be left out of tools/list.
 void ClientSession::screenTools(Json &result)
 {
-    if (!mirrorsToolHeaders() || !result.contains("tools") || !result["tools"].is_array())
+    if (!result.contains("tools") || !result["tools"].is_array())
         return;
     Json kept = Json::array();
     for (auto &tool : result["tools"]) {
         const QString name = stringOr(tool, "name");
-        const Json schema = tool.value("inputSchema", Json::object());
-        const QString why = toolheaders::validate(schema);
+        const QString why = mirrorsToolHeaders() ? toolheaders::validate(tool.value("inputSchema", Json::object()))
+                                                 : QString();
         if (why.isEmpty()) {
-            m_toolSchemas.insert(name, schema);
+            m_tools.insert(name, tool);
             kept.push_back(std::move(tool));
         } else {
             m_rejectedTools.insert(name, why);
@@ -336,6 +342,19 @@ void ClientSession::screenTools(Json &result)
         }
     }
     result["tools"] = std::move(kept);
+}
+
+// A tool result with isError: true is an error of its own kind, carrying the tool's words.
+static Error toolError(const Json &result)
+{
+    if (!result.value("isError", false))
+        return {};
+    QString text;
+    for (const auto &c : result.value("content", Json::array()))
+        if (stringOr(c, "type") == QStringLiteral("text"))
+            text += stringOr(c, "text");
+    return makeError(Error::Category::Tool, QStringLiteral("tools/call"),
+                     text.isEmpty() ? QStringLiteral("the tool reported an error") : text);
 }
 
 // The name that the 2026-07-28 HTTP transport puts in Mcp-Name.
@@ -406,6 +425,8 @@ qint64 ClientSession::dispatch(std::unique_ptr<Pending> p, const Json &wireAddit
             wire = Json::object();
         wire["_meta"]["progressToken"] = id;
     }
+    if (p->options.asTask && !wire.contains("task"))
+        wire["task"] = Json::object();
     Pending &ref = *p;
     m_pending.emplace(id, std::move(p));
     armTimeout(id, ref);
@@ -605,6 +626,10 @@ void ClientSession::onReply(const Message &m)
                                             QStringLiteral("the result is not a JSON object"))});
         return;
     }
+    if (p.options.asTask && m.result.contains("task") && m.result["task"].contains("taskId")) {
+        awaitTaskResult(id, m.result["task"]);
+        return;
+    }
     if (stringOr(m.result, "resultType") == QStringLiteral("input_required")) {
         answerInputRequired(id, m.result);
         return;
@@ -612,15 +637,35 @@ void ClientSession::onReply(const Message &m)
     Reply reply{m.result, {}};
     if (p.method == QStringLiteral("tools/list"))
         screenTools(reply.result);
-    if (p.method == QStringLiteral("tools/call") && m.result.value("isError", false)) {
-        QString text;
-        for (const auto &c : m.result.value("content", Json::array()))
-            if (stringOr(c, "type") == QStringLiteral("text"))
-                text += stringOr(c, "text");
-        reply.error = makeError(Error::Category::Tool, p.method,
-                                text.isEmpty() ? QStringLiteral("the tool reported an error") : text);
-    }
+    if (p.method == QStringLiteral("tools/call"))
+        reply.error = toolError(m.result);
     finish(id, reply);
+}
+
+// A task was created: tasks/result blocks until it ends and answers with the original request's result.
+void ClientSession::awaitTaskResult(qint64 id, const Json &task)
+{
+    std::unique_ptr<Pending> creator = take(id);
+    Q_EMIT taskCreated(id, task);
+    Pending result;
+    result.method = QStringLiteral("tasks/result");
+    result.params = {{"taskId", task["taskId"]}};
+    result.options = creator->options;
+    result.options.asTask = false;
+    result.options.reportProgress = false;
+    result.handler = [this, id, method = creator->method, handler = creator->handler](const Reply &reply) {
+        m_progressAlias.remove(id);
+        Reply r = reply;
+        if (r.ok() && method == QStringLiteral("tools/call"))
+            r.error = toolError(r.result);
+        if (handler)
+            handler(r);
+    };
+    result.context = creator->context;
+    result.hasContext = creator->hasContext;
+    const qint64 resultId = resend(result, Json::object(), 0, 0);
+    if (creator->options.reportProgress)
+        m_progressAlias.insert(id, resultId); // progress keeps naming the creating request's token
 }
 
 // A modern server that wants another version names the ones it supports: retry with one we share.
@@ -748,10 +793,10 @@ void ClientSession::onNotification(const Message &m)
     if (method == QStringLiteral("notifications/progress")) {
         const Json token = m.params.value("progressToken", Json());
         if (token.is_number_integer()) {
-            auto it = m_pending.find(token.get<qint64>());
+            auto it = m_pending.find(m_progressAlias.value(token.get<qint64>(), token.get<qint64>()));
             if (it != m_pending.end()) {
                 armTimeout(it->first, *it->second); // progress proves the server is alive
-                Q_EMIT progress(it->first, m.params.value("progress", 0.0), m.params.value("total", 0.0),
+                Q_EMIT progress(token.get<qint64>(), m.params.value("progress", 0.0), m.params.value("total", 0.0),
                                 stringOr(m.params, "message"));
             }
         }

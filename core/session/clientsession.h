@@ -44,6 +44,7 @@ struct RequestOptions
 {
     int timeoutMs = 0;           // 0: the session default
     bool reportProgress = false; // adds a progressToken; progress() is emitted and resets the timeout
+    bool asTask = false;         // 2025-11-25 task-augmented request; the handler gets the task's final result
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
@@ -83,7 +84,7 @@ public:
     // 2026-07-28 over HTTP: tools/call mirrors x-mcp-header arguments as Mcp-Param-* headers, which needs
     // the tool's schema from an earlier tools/list.
     bool mirrorsToolHeaders() const;
-    bool knowsTool(const QString &name) const { return m_toolSchemas.contains(name) || m_rejectedTools.contains(name); }
+    bool knowsTool(const QString &name) const { return m_tools.contains(name) || m_rejectedTools.contains(name); }
     void setLogLevel(const QString &level);
 
     // Sends a request; handler runs exactly once (unless context is destroyed first). Returns the request id.
@@ -101,6 +102,7 @@ Q_SIGNALS:
     void failed(const mcp::Error &error);
     void notificationReceived(const QString &method, const mcp::Json &params);
     void progress(qint64 requestId, double progress, double total, const QString &message);
+    void taskCreated(qint64 requestId, const mcp::Json &task);
     void logMessage(const QString &level, const QString &logger, const mcp::Json &data);
     void diagnostic(const mcp::Diagnostic &diagnostic);
     // A frame that broke the rules and belongs to no request (garbage, unknown id, ...).
@@ -139,6 +141,7 @@ private:
     void answerInputRequired(qint64 id, const Json &result);
     void failAll(const Error &error);
     void screenTools(Json &result);
+    void awaitTaskResult(qint64 id, const Json &task);
 
     Transport *m_transport;
     Recorder *m_recorder;
@@ -153,7 +156,8 @@ private:
     Error m_lastError;
     qint64 m_nextId = 1;
     std::unordered_map<qint64, std::unique_ptr<Pending>> m_pending;
-    QHash<QString, Json> m_toolSchemas;     // inputSchema by tool name, for Mcp-Param headers
+    QHash<QString, Json> m_tools;            // the latest tools/list definitions by name
+    QHash<qint64, qint64> m_progressAlias;  // progress token of a task-creating request -> its tasks/result
     QHash<QString, QString> m_rejectedTools; // name -> why its x-mcp-header annotations are invalid
 };
 
