@@ -1,0 +1,118 @@
+#include "session/clientsession.h"
+#include "session/protocolversion.h"
+#include "testsupport.h"
+#include "traffic/recorder.h"
+#include "traffic/tracefile.h"
+#include "transport/transportfactory.h"
+
+#include <QDeadlineTimer>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <optional>
+
+using namespace mcp;
+
+// 2026-07-28 against a real modern server: the v2 TypeScript SDK (@modelcontextprotocol/server 2.4.0)
+// behind node:http (tests/peers/v2-http-server.mjs). Negotiation finds it through server/discover, and
+// every request carries the _meta envelope and the Mcp-Method / Mcp-Name headers.
+class TestModern : public QObject
+{
+    Q_OBJECT
+    testsupport::PeerProcess m_server;
+    quint16 m_port = 0;
+
+    static Reply await(ClientSession &s, const QString &method, const Json &params)
+    {
+        std::optional<Reply> got;
+        s.request(method, params, [&](const Reply &r) { got = r; });
+        const QDeadlineTimer deadline(15000);
+        while (!got && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        return got.value_or(Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        MCPWB_REQUIRE_PEERS();
+        m_port = testsupport::freeLoopbackPort();
+        QVERIFY(m_server.start(testsupport::peersDir() + QStringLiteral("/v2-http-server.mjs"),
+                               {QString::number(m_port)}, {}, m_port));
+    }
+
+    void negotiatesModernAndCallsATool_data()
+    {
+        QTest::addColumn<QString>("pinned");
+        QTest::newRow("v2 SDK server, negotiated") << QString();
+        QTest::newRow("v2 SDK server, pinned 2026-07-28") << protocol::V2026_07_28;
+    }
+
+    void negotiatesModernAndCallsATool()
+    {
+        QFETCH(QString, pinned);
+        TransportConfig config;
+        config.kind = TransportConfig::Kind::Http;
+        config.http.url = QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port));
+        Error error;
+        auto transport = TransportFactory::create(config, &error);
+        QVERIFY(transport);
+        Recorder recorder;
+        QTemporaryDir dir;
+        const QString tracePath = dir.filePath(QStringLiteral("trace.jsonl"));
+        TraceWriter trace(&recorder);
+        QVERIFY(trace.open(tracePath, &error));
+        SessionOptions options;
+        options.protocolVersion = pinned;
+        ClientSession s(transport.release(), &recorder, options);
+        QSignalSpy ready(&s, &ClientSession::ready);
+        s.start();
+        QVERIFY2(ready.wait(15000), qPrintable(s.lastError().toString()));
+        QCOMPARE(s.protocolVersion(), protocol::V2026_07_28);
+        QCOMPARE(s.transport()->kind(), QStringLiteral("stateless-http"));
+        QCOMPARE(stringOr(s.serverInfo(), "name"), QStringLiteral("mcpwb-v2-peer"));
+
+        const Reply tools = await(s, QStringLiteral("tools/list"), Json::object());
+        QVERIFY2(tools.ok(), qPrintable(tools.error.toString()));
+        QCOMPARE(tools.result["tools"][0]["name"], "echo");
+        const Reply echo = await(s, QStringLiteral("tools/call"), {{"name", "echo"}, {"arguments", {{"text", "modern héllo"}}}});
+        QVERIFY2(echo.ok(), qPrintable(echo.error.toString()));
+        QCOMPARE(echo.result["content"][0]["text"], "modern héllo");
+
+        // The wire: no initialize, the standard headers on every POST.
+        bool sawInitialize = false;
+        int posts = 0;
+        for (qsizetype i = 0; i < recorder.size(); ++i)
+            sawInitialize = sawInitialize || recorder.method(recorder.at(i)) == QStringLiteral("initialize");
+        for (const auto &h : recorder.httpExchanges()) {
+            if (h.exchange.method != "POST")
+                continue;
+            ++posts;
+            bool method = false, version = false;
+            for (const auto &[name, value] : h.exchange.requestHeaders) {
+                method = method || (name.compare("Mcp-Method", Qt::CaseInsensitive) == 0 && !value.isEmpty());
+                version = version || (name.compare("MCP-Protocol-Version", Qt::CaseInsensitive) == 0 && value == "2026-07-28");
+            }
+            QVERIFY(method && version);
+        }
+        QVERIFY(!sawInitialize);
+        QVERIFY(posts >= 3);
+        s.close();
+        trace.close();
+
+        if (!QFileInfo::exists(testsupport::sharedDir() + QStringLiteral("/mcp-schema")))
+            QSKIP("../shared is absent: schema validation of the trace skipped");
+        QProcess validator;
+        validator.setProcessChannelMode(QProcess::MergedChannels);
+        validator.start(testsupport::nodeBinary(),
+                        {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"), QStringLiteral("--schema-dir"),
+                         testsupport::sharedDir() + QStringLiteral("/mcp-schema"), QStringLiteral("--version"),
+                         QStringLiteral("auto"), tracePath});
+        QVERIFY(validator.waitForFinished(60000));
+        QVERIFY2(validator.exitCode() == 0, qPrintable(QString::fromUtf8(validator.readAll())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModern)
+#include "tst_modern.moc"
