@@ -133,6 +133,18 @@ void Printer::result(const QString &verb, const Json &result)
         const Json completion = result.value("completion", Json::object());
         for (const auto &v : completion.value("values", Json::array()))
             m_out << QString::fromStdString(v.is_string() ? v.get<std::string>() : v.dump()) << Qt::endl;
+    } else if (verb == QStringLiteral("info")) {
+        const Json server = result.value("serverInfo", Json::object());
+        m_out << "server:    " << stringOr(server, "name") << " " << stringOr(server, "version");
+        if (server.contains("title"))
+            m_out << " (" << stringOr(server, "title") << ")";
+        m_out << "\nprotocol:  " << stringOr(result, "protocolVersion") << "\ncapabilities:";
+        const Json capabilities = result.value("capabilities", Json::object());
+        for (const auto &[name, value] : capabilities.items())
+            m_out << " " << mcp::toQString(name) << (value.empty() ? "" : mcp::dumpCompact(value));
+        m_out << Qt::endl;
+        if (result.contains("instructions"))
+            m_out << "instructions:\n" << stringOr(result, "instructions") << Qt::endl;
     } else if (verb == QStringLiteral("ping")) {
         m_out << "pong" << Qt::endl;
     } else {
