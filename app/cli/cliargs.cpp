@@ -1,5 +1,6 @@
 #include "cliargs.h"
 
+#include <QFile>
 #include <QProcessEnvironment>
 
 QString usageText()
@@ -21,6 +22,20 @@ verbs:
   watch                              print every notification until interrupted
   conformance URL                    act as the client for the MCP conformance harness
   demo-server [--http PORT]          run the embedded demo server (stdio, or HTTP on 127.0.0.1)
+  token inspect TOKEN                decode a token and check signature (--jwks), times, audience, issuer, scopes
+
+authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope):
+  --client-id ID         pre-registered client (else client ID metadata document or dynamic registration)
+  --client-secret S      its secret
+  --client-metadata-url URL   our client ID metadata document, used where the server supports it
+  --scope "A B"          request these scopes (token inspect: require them)
+  --auth-browser         open the system browser for the user's approval (default)
+  --auth-follow-redirect follow the authorization redirect directly (automation, tests)
+  --auth-grant code|client_credentials   grant type (client_credentials needs --client-id)
+  --private-key FILE     PEM key for private_key_jwt (client_credentials)
+  --auth-steps           print every authorization step with its raw HTTP
+  --show-secrets         do not mask tokens and secrets in output
+  --jwks URL, --resource R, --issuer I   token inspect: key set and expected audience and issuer
 
 options:
   --protocol-version V   pin a protocol version (default: negotiate)
@@ -60,6 +75,14 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.json = true;
         } else if (arg == QStringLiteral("--insecure")) {
             a.transport.http.insecure = true;
+        } else if (arg == QStringLiteral("--auth-browser")) {
+            a.auth.userAgent = mcp::auth::AuthSettings::UserAgent::SystemBrowser;
+        } else if (arg == QStringLiteral("--auth-follow-redirect")) {
+            a.auth.userAgent = mcp::auth::AuthSettings::UserAgent::FollowRedirect;
+        } else if (arg == QStringLiteral("--auth-steps")) {
+            a.authSteps = true;
+        } else if (arg == QStringLiteral("--show-secrets")) {
+            a.showSecrets = true;
         } else if (!value(&v)) {
             return QStringLiteral("%1 needs a value").arg(arg);
         } else if (arg == QStringLiteral("--stdio")) {
@@ -106,6 +129,30 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.watchSeconds = v.toDouble(&ok);
             if (!ok || a.watchSeconds <= 0)
                 return QStringLiteral("--seconds takes a positive number, got \"%1\"").arg(v);
+        } else if (arg == QStringLiteral("--client-id")) {
+            a.auth.clientId = v;
+        } else if (arg == QStringLiteral("--client-secret")) {
+            a.auth.clientSecret = v.toUtf8();
+        } else if (arg == QStringLiteral("--client-metadata-url")) {
+            a.auth.clientMetadataUrl = v;
+        } else if (arg == QStringLiteral("--scope")) {
+            a.auth.scope = v;
+        } else if (arg == QStringLiteral("--auth-grant")) {
+            if (v == QStringLiteral("client_credentials"))
+                a.auth.grant = mcp::auth::AuthSettings::Grant::ClientCredentials;
+            else if (v != QStringLiteral("code"))
+                return QStringLiteral("--auth-grant takes code or client_credentials, got \"%1\"").arg(v);
+        } else if (arg == QStringLiteral("--private-key")) {
+            QFile f(v);
+            if (!f.open(QIODevice::ReadOnly))
+                return QStringLiteral("--private-key: cannot read %1").arg(v);
+            a.auth.privateKeyPem = f.readAll();
+        } else if (arg == QStringLiteral("--jwks")) {
+            a.jwksUrl = v;
+        } else if (arg == QStringLiteral("--resource")) {
+            a.inspectResource = v;
+        } else if (arg == QStringLiteral("--issuer")) {
+            a.inspectIssuer = v;
         } else if (arg == QStringLiteral("--http")) {
             a.verb << arg << v; // demo-server --http PORT
         } else {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/authflow.h"
 #include "transport/transportfactory.h"
 
 #include <QStringList>
@@ -20,6 +21,12 @@ struct CliArgs
     bool json = false;
     bool help = false;
     bool version = false;
+    mcp::auth::AuthSettings auth; // OAuth for HTTP connections (used when the server answers 401)
+    bool authSteps = false;       // print the raw HTTP of every authorization step
+    bool showSecrets = false;     // do not mask tokens, codes and secrets in output
+    QString jwksUrl;              // token inspect
+    QString inspectResource;
+    QString inspectIssuer;
     QStringList verb;        // e.g. {"tools", "call", "echo", "{...}"}
 };
 

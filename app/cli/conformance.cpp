@@ -5,6 +5,31 @@
 using mcp::Error;
 using mcp::Json;
 
+// The harness's servers approve by themselves: follow the redirect directly. Credentials come from the
+// scenario's context; CIMD scenarios expect this client ID metadata document URL.
+static void applyAuthContext(CliArgs *args, const QString &scenario, const QByteArray &context)
+{
+    using Settings = mcp::auth::AuthSettings;
+    args->auth.userAgent = Settings::UserAgent::FollowRedirect;
+    args->auth.clientMetadataUrl = QStringLiteral("https://conformance-test.local/client-metadata.json");
+    const Json ctx = Json::parse(context.begin(), context.end(), nullptr, false);
+    if (ctx.is_discarded() || !ctx.is_object())
+        return;
+    args->auth.clientId = mcp::stringOr(ctx, "client_id");
+    args->auth.clientSecret = mcp::stringOr(ctx, "client_secret").toUtf8();
+    args->auth.privateKeyPem = mcp::stringOr(ctx, "private_key_pem").toUtf8();
+    if (ctx.contains("signing_algorithm"))
+        args->auth.signingAlgorithm = mcp::stringOr(ctx, "signing_algorithm");
+    if (scenario.startsWith(QStringLiteral("auth/client-credentials")))
+        args->auth.grant = Settings::Grant::ClientCredentials;
+    if (ctx.contains("idp_id_token")) {
+        args->auth.grant = Settings::Grant::EnterpriseManaged;
+        args->auth.idpTokenEndpoint = QUrl(mcp::stringOr(ctx, "idp_token_endpoint"));
+        args->auth.idpIdToken = mcp::stringOr(ctx, "idp_id_token").toUtf8();
+        args->auth.idpClientId = mcp::stringOr(ctx, "idp_client_id");
+    }
+}
+
 mcp::Error applyConformanceScenario(CliArgs *args, QList<QStringList> *steps)
 {
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -25,7 +50,12 @@ mcp::Error applyConformanceScenario(CliArgs *args, QList<QStringList> *steps)
         return QStringList{QStringLiteral("tools"), QStringLiteral("call"), tool, arguments};
     };
     const QStringList listTools{QStringLiteral("tools"), QStringLiteral("list")};
-    if (scenario == QStringLiteral("initialize") || scenario == QStringLiteral("request-metadata")
+    if (scenario.startsWith(QStringLiteral("auth/"))) {
+        // Authorization scenarios: any authorized request will do; test-tool needs more scope in scope-step-up.
+        applyAuthContext(args, scenario, env.value(QStringLiteral("MCP_CONFORMANCE_CONTEXT")).toUtf8());
+        args->keepGoing = false;
+        *steps = {listTools, call(QStringLiteral("test-tool"))};
+    } else if (scenario == QStringLiteral("initialize") || scenario == QStringLiteral("request-metadata")
         || scenario == QStringLiteral("json-schema-ref-no-deref")) {
         *steps = {listTools};
     } else if (scenario == QStringLiteral("tools_call")) {

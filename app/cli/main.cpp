@@ -1,3 +1,4 @@
+#include "authcli.h"
 #include "cliargs.h"
 #include "demoserver.h"
 #include "runner.h"
@@ -30,6 +31,8 @@ int main(int argc, char *argv[])
         err << "mcpwb: " << (problem.isEmpty() ? QStringLiteral("no verb given") : problem) << "\n\n" << usageText();
         return 1;
     }
+    if (args.verb.value(0) == QStringLiteral("token"))
+        return runTokenInspect(args);
     Runner runner(args);
     int code = 0;
     QObject::connect(&runner, &Runner::finished, &app, [&code](int exitCode) {

@@ -1,5 +1,6 @@
 #include "runner.h"
 
+#include "authcli.h"
 #include "conformance.h"
 #include "session/skills.h"
 
@@ -69,6 +70,8 @@ bool Runner::start()
             return false;
         }
     }
+    if (!m_args.transport.http.url.isEmpty() && m_args.transport.kind != mcp::TransportConfig::Kind::Stdio)
+        m_auth = attachAuth(&m_args, &m_printer);
     Error e;
     std::unique_ptr<mcp::Transport> transport = mcp::TransportFactory::create(m_args.transport, &e);
     if (!transport) {

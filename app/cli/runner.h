@@ -10,6 +10,10 @@
 #include <QObject>
 #include <memory>
 
+namespace mcp::auth {
+class OAuthProvider;
+}
+
 // Connects, runs one verb, prints, and decides the exit code.
 class Runner : public QObject
 {
@@ -43,6 +47,7 @@ private:
     mcp::RulesHandler m_rules;
     std::unique_ptr<mcp::TraceWriter> m_trace;
     mcp::ClientSession *m_session = nullptr;
+    std::shared_ptr<mcp::auth::OAuthProvider> m_auth; // HTTP connections only
     QList<QStringList> m_steps; // verbs run one after another on the same connection
     int m_exitCode = 0;
     bool m_stepRunning = false;

@@ -5,8 +5,11 @@
 #include <QPair>
 #include <QString>
 #include <QUrl>
+#include <memory>
 
 namespace mcp {
+
+class AuthProvider;
 
 // Settings shared by the HTTP-based transports (streamable HTTP, legacy HTTP+SSE, WebSocket).
 struct HttpOptions
@@ -26,6 +29,8 @@ struct HttpOptions
     int defaultRetryMs = 1000;    // reconnect delay until the server sends `retry:`
     int closeTimeoutMs = 3000;    // how long close() waits for the DELETE
     qsizetype maxRecordedBodyBytes = 8 * 1024 * 1024; // per HttpExchange; longer bodies are cut in the record
+    // Streamable HTTP: OAuth for this connection (see core/auth/oauthprovider.h); none when null.
+    std::shared_ptr<AuthProvider> auth;
 };
 
 } // namespace mcp

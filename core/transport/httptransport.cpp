@@ -1,11 +1,14 @@
 #include "httptransport.h"
 
+#include "authprovider.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
+#include <QPointer>
 #include <QSslCertificate>
 #include <QSslError>
 
@@ -514,6 +517,11 @@ HeaderList HttpTransport::commonHeaders() const
         h.append({"Mcp-Session-Id", m_sessionId});
     if (!protocolVersion().isEmpty())
         h.append({"MCP-Protocol-Version", protocolVersion().toUtf8()});
+    if (m_options.auth) {
+        const QByteArray authorization = m_options.auth->authorization();
+        if (!authorization.isEmpty())
+            h.append({"Authorization", authorization});
+    }
     return h;
 }
 
@@ -537,6 +545,11 @@ void HttpTransport::send(const OutgoingFrame &frame)
         if (!m_getReply)
             releaseHeldFrames();
     }
+    post(frame);
+}
+
+void HttpTransport::post(const OutgoingFrame &frame)
+{
     HeaderList h{{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
     h += commonHeaders();
     if (isStateless()) {
@@ -588,6 +601,8 @@ void HttpTransport::checkHeaders(Call *call)
     if (!isSuccess(status))
         return;
     m_anySuccess = true;
+    if (m_options.auth && call->exchange.requestHeaders.contains({"Authorization", m_options.auth->authorization()}))
+        m_options.auth->accepted();
     call->isSse = contentTypeOf(call).startsWith("text/event-stream");
     if (call->role == Post && !isStateless() && call->frame.method == QLatin1String("initialize")) {
         const QByteArray sid = call->reply->rawHeader("Mcp-Session-Id").trimmed();
@@ -734,6 +749,8 @@ void HttpTransport::finishPostOrResume(Call *call)
         expireSession(call);
         return;
     }
+    if ((status == 401 || status == 403) && call->role == Post && handOverRefusal(call))
+        return;
     const QByteArray body = call->body.trimmed();
     if (m_legacyDetection && call->role == Post && !m_anySuccess &&
         (status == 400 || status == 404 || status == 405) && !isJsonRpcResponse(body, false)) {
@@ -749,6 +766,24 @@ void HttpTransport::finishPostOrResume(Call *call)
     }
     Q_EMIT diagnostic({Diagnostic::Kind::Http, QStringLiteral("POST answered HTTP %1").arg(status)});
     Q_EMIT sendFailed(call->frame.bytes, httpStatusError(call, step, body));
+}
+
+bool HttpTransport::handOverRefusal(Call *call)
+{
+    if (!m_options.auth)
+        return false;
+    // The refused request is re-sent (with the new Authorization header) once the provider has authorized.
+    const OutgoingFrame frame = call->frame;
+    const quint64 generation = m_generation;
+    QPointer<HttpTransport> self(this);
+    return m_options.auth->handleRefusal(call->exchange, [self, frame, generation](const Error &error) {
+        if (!self || generation != self->m_generation || self->state() != State::Open)
+            return;
+        if (error)
+            Q_EMIT self->sendFailed(frame.bytes, error);
+        else
+            self->post(frame);
+    });
 }
 
 void HttpTransport::expireSession(Call *call)

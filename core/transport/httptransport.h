@@ -135,6 +135,8 @@ protected:
 private:
     enum Role { Post = 1, GetStream, Resume, Delete };
     HeaderList commonHeaders() const;
+    void post(const OutgoingFrame &frame);
+    bool handOverRefusal(Call *call);
     void checkHeaders(Call *call);
     void finishPostOrResume(Call *call);
     void finishGetStream(Call *call);

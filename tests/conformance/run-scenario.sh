@@ -37,7 +37,9 @@ read -r passed failed warnings < <("$node22" -e '
 echo "harness exit $status; checks: $passed passed, $failed failed, $warnings warnings (need at least $min_passed passed)"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$warnings" -eq 0 ] && [ "$passed" -ge "$min_passed" ] || exit 1
 
-if [ -d "$shared/mcp-schema" ]; then
+if ! grep -q -e serverInfo -e 'io.modelcontextprotocol/protocolVersion' "$work/trace.jsonl" 2>/dev/null; then
+  echo "note: no MCP session began (e.g. the client rightly refused to authorize), so no messages to schema-check"
+elif [ -d "$shared/mcp-schema" ]; then
   node "$peers/validate-trace.mjs" --schema-dir "$shared/mcp-schema" --version auto "$work/trace.jsonl"
 else
   echo "note: ../shared is absent, so the schema check of sent messages is skipped"

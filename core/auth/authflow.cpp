@@ -1,0 +1,962 @@
+#include "authflow.h"
+
+#include "discovery.h"
+#include "jwt.h"
+#include "loopbackredirectlistener.h"
+#include "pkce.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTimer>
+
+namespace mcp::auth {
+
+namespace {
+
+QJsonObject jsonObjectOf(const HttpExchange &ex)
+{
+    return QJsonDocument::fromJson(ex.responseBody).object();
+}
+
+bool isJsonObject(const HttpExchange &ex)
+{
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(ex.responseBody, &err);
+    return err.error == QJsonParseError::NoError && doc.isObject();
+}
+
+QStringList stringList(const QJsonValue &v)
+{
+    QStringList out;
+    for (const QJsonValue &e : v.toArray())
+        out << e.toString();
+    return out;
+}
+
+QByteArray formEncode(const QList<QPair<QString, QString>> &form)
+{
+    QByteArray out;
+    for (const auto &[name, value] : form) {
+        if (!out.isEmpty())
+            out += '&';
+        out += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
+    }
+    return out;
+}
+
+QString describeFailure(const HttpExchange &ex)
+{
+    if (ex.status == 0)
+        return ex.error.isEmpty() ? QStringLiteral("no response") : ex.error;
+    const QJsonObject o = jsonObjectOf(ex);
+    QString s = QStringLiteral("HTTP %1").arg(ex.status);
+    if (o.contains(QLatin1String("error")))
+        s += QStringLiteral(" %1").arg(o.value(QLatin1String("error")).toString());
+    if (o.contains(QLatin1String("error_description")))
+        s += QStringLiteral(" (%1)").arg(o.value(QLatin1String("error_description")).toString());
+    return s;
+}
+
+} // namespace
+
+AuthFlow::AuthFlow(AuthSettings settings, QUrl endpoint, TokenStore *store, QString connection,
+                   QObject *parent)
+    : QObject(parent), m_settings(std::move(settings)), m_endpoint(std::move(endpoint)), m_store(store),
+      m_connection(std::move(connection)), m_nam(new QNetworkAccessManager(this))
+{}
+
+AuthFlow::~AuthFlow() = default;
+
+QString AuthFlow::stageName(Stage stage)
+{
+    switch (stage) {
+    case Stage::Refusal:
+        return QStringLiteral("server refusal");
+    case Stage::ResourceMetadata:
+        return QStringLiteral("protected resource metadata");
+    case Stage::ServerMetadata:
+        return QStringLiteral("authorization server metadata");
+    case Stage::Refresh:
+        return QStringLiteral("refresh");
+    case Stage::ClientIdentity:
+        return QStringLiteral("client identity");
+    case Stage::AuthorizationRequest:
+        return QStringLiteral("authorization request");
+    case Stage::AuthorizationResponse:
+        return QStringLiteral("authorization response");
+    case Stage::TokenRequest:
+        return QStringLiteral("token request");
+    case Stage::ClientCredentials:
+        return QStringLiteral("client credentials token request");
+    case Stage::TokenExchange:
+        return QStringLiteral("token exchange");
+    case Stage::JwtBearer:
+        return QStringLiteral("JWT bearer grant");
+    }
+    return {};
+}
+
+void AuthFlow::start(const HttpExchange &refusal)
+{
+    m_refusal = refusal;
+    m_running = true;
+    m_pending = {Stage::Refusal, Stage::ResourceMetadata, Stage::ServerMetadata};
+    advance();
+}
+
+void AuthFlow::startRefresh()
+{
+    m_refreshOnly = true;
+    m_running = true;
+    m_pending = {Stage::ResourceMetadata, Stage::ServerMetadata};
+    advance();
+}
+
+QString AuthFlow::nextStepName() const
+{
+    return m_pending.isEmpty() ? QString() : stageName(m_pending.first());
+}
+
+void AuthFlow::continueFlow()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    runStage(m_pending.takeFirst());
+}
+
+void AuthFlow::runToEnd()
+{
+    m_pauseEach = false;
+    continueFlow();
+}
+
+void AuthFlow::cancel()
+{
+    if (!m_running)
+        return;
+    ++m_generation;
+    m_paused = false;
+    m_running = false;
+    if (m_listener)
+        m_listener->close();
+    Q_EMIT failed(makeError(Error::Category::Cancelled, QStringLiteral("authorization"),
+                            QStringLiteral("cancelled by the user")));
+}
+
+void AuthFlow::setParameter(const QString &name, const QString &value)
+{
+    m_params.insert(name, value);
+    m_tampered.insert(name);
+}
+
+void AuthFlow::markTampered(const QStringList &parameters)
+{
+    for (const QString &p : parameters)
+        if (m_tampered.contains(p))
+            m_steps.last().tampered = true;
+}
+
+void AuthFlow::advance()
+{
+    if (!m_running)
+        return;
+    if (m_pending.isEmpty()) {
+        m_running = false;
+        if (m_listener)
+            m_listener->close();
+        Q_EMIT finished(m_tokens);
+        return;
+    }
+    if (m_pauseEach && !m_steps.isEmpty()) {
+        m_paused = true;
+        Q_EMIT paused(nextStepName());
+        return;
+    }
+    runStage(m_pending.takeFirst());
+}
+
+void AuthFlow::runStage(Stage stage)
+{
+    m_steps.append(AuthStep{stageName(stage), {}, {}, {}, false, false});
+    Q_EMIT stepStarted(int(m_steps.size()) - 1, m_steps.last().name);
+    switch (stage) {
+    case Stage::Refusal:
+        readRefusal();
+        break;
+    case Stage::ResourceMetadata:
+        fetchResourceMetadata(0);
+        break;
+    case Stage::ServerMetadata:
+        fetchServerMetadata(0);
+        break;
+    case Stage::Refresh:
+        refreshToken();
+        break;
+    case Stage::ClientIdentity:
+        identifyClient();
+        break;
+    case Stage::AuthorizationRequest:
+        requestAuthorization();
+        break;
+    case Stage::AuthorizationResponse:
+        checkAuthorizationResponse();
+        break;
+    case Stage::TokenRequest:
+        requestToken();
+        break;
+    case Stage::ClientCredentials:
+        requestClientCredentials();
+        break;
+    case Stage::TokenExchange:
+        exchangeIdToken();
+        break;
+    case Stage::JwtBearer:
+        requestJwtBearer();
+        break;
+    }
+}
+
+void AuthFlow::finishStep(const QString &decision, const QString &reason)
+{
+    AuthStep &step = m_steps.last();
+    step.decision = decision;
+    step.reason = reason;
+    Q_EMIT stepFinished(int(m_steps.size()) - 1, step);
+    advance();
+}
+
+void AuthFlow::failStep(const QString &reason)
+{
+    AuthStep &step = m_steps.last();
+    step.failed = true;
+    step.decision = QStringLiteral("stop");
+    step.reason = reason;
+    m_running = false;
+    m_pending.clear();
+    if (m_listener)
+        m_listener->close();
+    Q_EMIT stepFinished(int(m_steps.size()) - 1, step);
+    Q_EMIT failed(makeError(Error::Category::Auth, QStringLiteral("authorization: ") + step.name, reason));
+}
+
+void AuthFlow::http(const QByteArray &verb, const QUrl &url,
+                    const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body, Then then)
+{
+    QNetworkRequest req(url);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    req.setTransferTimeout(15000);
+    for (const auto &[name, value] : headers)
+        req.setRawHeader(name, value);
+    HttpExchange ex;
+    ex.started = QDateTime::currentDateTimeUtc();
+    ex.method = verb;
+    ex.url = url;
+    for (const QByteArray &name : req.rawHeaderList())
+        ex.requestHeaders.append({name, req.rawHeader(name)});
+    ex.requestBody = body;
+    QNetworkReply *reply = m_nam->sendCustomRequest(req, verb, body);
+    const quint64 generation = m_generation;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, ex, generation, then]() mutable {
+        reply->deleteLater();
+        if (generation != m_generation)
+            return;
+        ex.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        ex.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+        ex.responseHeaders = reply->rawHeaderPairs();
+        ex.responseBody = reply->readAll();
+        if (ex.status == 0)
+            ex.error = reply->errorString();
+        m_steps.last().exchanges.append(ex);
+        then(ex);
+    });
+}
+
+void AuthFlow::postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then)
+{
+    QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "application/x-www-form-urlencoded"},
+                                                 {"Accept", "application/json"}};
+    if (client.authMethod == QLatin1String("client_secret_basic")) {
+        const QByteArray pair = QUrl::toPercentEncoding(client.clientId) + ':' +
+                                QUrl::toPercentEncoding(QString::fromUtf8(client.clientSecret));
+        headers.append({"Authorization", "Basic " + pair.toBase64()});
+    } else if (client.authMethod == QLatin1String("client_secret_post")) {
+        form.append({QStringLiteral("client_id"), client.clientId});
+        form.append({QStringLiteral("client_secret"), QString::fromUtf8(client.clientSecret)});
+    } else if (client.authMethod == QLatin1String("private_key_jwt")) {
+        QString error;
+        const QJsonObject claims{{QStringLiteral("iss"), client.clientId},
+                                 {QStringLiteral("sub"), client.clientId},
+                                 {QStringLiteral("aud"), m_issuer},
+                                 {QStringLiteral("iat"), QDateTime::currentSecsSinceEpoch()},
+                                 {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 300},
+                                 {QStringLiteral("jti"), QString::fromLatin1(randomUrlSafe(16))}};
+        const QByteArray assertion = signJwt(QJsonObject{{QStringLiteral("alg"), m_settings.signingAlgorithm},
+                                                         {QStringLiteral("typ"), QStringLiteral("JWT")}},
+                                             claims, m_settings.privateKeyPem, &error);
+        if (assertion.isEmpty()) {
+            failStep(QStringLiteral("cannot sign the client assertion: %1").arg(error));
+            return;
+        }
+        form.append({QStringLiteral("client_id"), client.clientId});
+        form.append({QStringLiteral("client_assertion_type"),
+                     QStringLiteral("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")});
+        form.append({QStringLiteral("client_assertion"), QString::fromLatin1(assertion)});
+    } else if (!client.clientId.isEmpty()) {
+        form.append({QStringLiteral("client_id"), client.clientId});
+    }
+    http("POST", url, headers, formEncode(form), std::move(then));
+}
+
+bool AuthFlow::readTokens(const HttpExchange &ex, TokenSet *tokens, QString *why) const
+{
+    if (ex.status != 200 || !isJsonObject(ex)) {
+        *why = QStringLiteral("the token endpoint answered %1").arg(describeFailure(ex));
+        return false;
+    }
+    const QJsonObject o = jsonObjectOf(ex);
+    const QString token = o.value(QLatin1String("access_token")).toString();
+    if (token.isEmpty()) {
+        *why = QStringLiteral("the token response has no access_token");
+        return false;
+    }
+    tokens->issuer = m_issuer;
+    tokens->accessToken = token.toUtf8();
+    tokens->refreshToken = o.value(QLatin1String("refresh_token")).toString().toUtf8();
+    tokens->tokenType = o.value(QLatin1String("token_type")).toString(QStringLiteral("Bearer"));
+    tokens->scopes =
+        o.contains(QLatin1String("scope"))
+            ? o.value(QLatin1String("scope")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts)
+            : m_params.value(QStringLiteral("scope")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (o.contains(QLatin1String("expires_in")))
+        tokens->expiresAt =
+            QDateTime::currentDateTimeUtc().addSecs(o.value(QLatin1String("expires_in")).toInteger());
+    if (tokens->tokenType.compare(QLatin1String("Bearer"), Qt::CaseInsensitive) != 0 &&
+        tokens->tokenType.compare(QLatin1String("N_A"), Qt::CaseInsensitive) != 0) {
+        *why =
+            QStringLiteral("token_type is \"%1\"; only Bearer tokens are supported").arg(tokens->tokenType);
+        return false;
+    }
+    return true;
+}
+
+QUrl AuthFlow::endpointOf(const char *field) const
+{
+    return QUrl(m_asMetadata.value(QLatin1String(field)).toString());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Discovery
+
+void AuthFlow::readRefusal()
+{
+    if (m_refusal.status == 0) {
+        finishStep(QStringLiteral("authorize before the first request"));
+        return;
+    }
+    m_steps.last().exchanges.append(m_refusal);
+    QByteArray header;
+    for (const auto &[name, value] : m_refusal.responseHeaders)
+        if (name.compare("WWW-Authenticate", Qt::CaseInsensitive) == 0)
+            header = value;
+    const Challenge bearer = bearerChallenge(header);
+    m_challengeScope = bearer.param(QStringLiteral("scope"));
+    m_prmFromHeader = QUrl(bearer.param(QStringLiteral("resource_metadata")));
+    m_stepUp = m_refusal.status == 403;
+    QStringList found;
+    if (!m_prmFromHeader.isEmpty())
+        found << QStringLiteral("resource_metadata %1").arg(m_prmFromHeader.toString());
+    if (!m_challengeScope.isEmpty())
+        found << QStringLiteral("scope \"%1\"").arg(m_challengeScope);
+    const QString why = header.isEmpty() ? QStringLiteral("no WWW-Authenticate header")
+                        : found.isEmpty()
+                            ? QStringLiteral("WWW-Authenticate names no resource metadata or scope")
+                            : QStringLiteral("WWW-Authenticate gives ") + found.join(QStringLiteral(", "));
+    finishStep(m_stepUp
+                   ? QStringLiteral("step up: HTTP 403 insufficient_scope, authorize again with more scope")
+                   : QStringLiteral("HTTP %1: authorize").arg(m_refusal.status),
+               why);
+}
+
+void AuthFlow::fetchResourceMetadata(int candidate)
+{
+    const QList<QUrl> urls = protectedResourceMetadataUrls(m_endpoint, m_prmFromHeader);
+    if (candidate >= urls.size()) {
+        // 2025-03-26: no PRM; the MCP server's origin is the authorization server.
+        m_legacy = true;
+        m_issuer = originOf(m_endpoint).toString();
+        m_params.insert(QStringLiteral("resource"), canonicalResource(m_endpoint));
+        finishStep(
+            QStringLiteral("no protected resource metadata: treat as a 2025-03-26 server whose origin %1 is "
+                           "the authorization server")
+                .arg(m_issuer),
+            QStringLiteral("none of the %1 well-known locations answered with metadata").arg(urls.size()));
+        return;
+    }
+    http("GET", urls[candidate], {{"Accept", "application/json"}}, {},
+         [this, candidate](const HttpExchange &ex) {
+             if (ex.status != 200 || !isJsonObject(ex)) {
+                 fetchResourceMetadata(candidate + 1);
+                 return;
+             }
+             m_prm = jsonObjectOf(ex);
+             const QStringList servers = stringList(m_prm.value(QLatin1String("authorization_servers")));
+             const QString resource = m_prm.value(QLatin1String("resource")).toString();
+             QString why;
+             if (!resource.isEmpty() && !resourceCovers(resource, m_endpoint, &why)) {
+                 failStep(
+                     QStringLiteral(
+                         "resource mismatch: the metadata at %1 is for another resource: %2. Refusing to "
+                         "authorize, a token for it could be replayed elsewhere")
+                         .arg(ex.url.toString(), why));
+                 return;
+             }
+             if (servers.isEmpty()) {
+                 failStep(
+                     QStringLiteral("the protected resource metadata at %1 lists no authorization_servers")
+                         .arg(ex.url.toString()));
+                 return;
+             }
+             const QString previousIssuer = m_issuer;
+             m_issuer = servers.first();
+             if (!m_tampered.contains(QStringLiteral("resource")))
+                 m_params.insert(QStringLiteral("resource"),
+                                 resource.isEmpty() ? canonicalResource(m_endpoint) : resource);
+             finishStep(QStringLiteral("authorization server %1, resource %2")
+                            .arg(m_issuer, m_params.value(QStringLiteral("resource"))),
+                        QStringLiteral("found at %1 (candidate %2 of %3)%4")
+                            .arg(ex.url.toString())
+                            .arg(candidate + 1)
+                            .arg(protectedResourceMetadataUrls(m_endpoint, m_prmFromHeader).size())
+                            .arg(resource.isEmpty()
+                                     ? QStringLiteral("; it names no resource, so the server URL is used")
+                                     : QString()));
+         });
+}
+
+void AuthFlow::fetchServerMetadata(int candidate)
+{
+    const QList<QUrl> urls =
+        m_legacy ? QList<QUrl>{QUrl(m_issuer + QStringLiteral("/.well-known/oauth-authorization-server"))}
+                 : authorizationServerMetadataUrls(QUrl(m_issuer));
+    if (candidate >= urls.size()) {
+        if (!m_legacy) {
+            QStringList tried;
+            for (const QUrl &u : urls)
+                tried << u.toString();
+            failStep(QStringLiteral("no authorization server metadata for %1; tried %2")
+                         .arg(m_issuer, tried.join(QStringLiteral(", "))));
+            return;
+        }
+        m_defaultEndpoints = true;
+        m_asMetadata =
+            QJsonObject{{QStringLiteral("issuer"), m_issuer},
+                        {QStringLiteral("authorization_endpoint"), m_issuer + QStringLiteral("/authorize")},
+                        {QStringLiteral("token_endpoint"), m_issuer + QStringLiteral("/token")},
+                        {QStringLiteral("registration_endpoint"), m_issuer + QStringLiteral("/register")}};
+        chooseGrantStages();
+        finishStep(
+            QStringLiteral("use the 2025-03-26 default endpoints /authorize, /token and /register at %1")
+                .arg(m_issuer),
+            QStringLiteral("the server has no authorization server metadata"));
+        return;
+    }
+    http("GET", urls[candidate], {{"Accept", "application/json"}}, {},
+         [this, urls, candidate](const HttpExchange &ex) {
+             if (ex.status != 200 || !isJsonObject(ex)) {
+                 fetchServerMetadata(candidate + 1);
+                 return;
+             }
+             const QJsonObject metadata = jsonObjectOf(ex);
+             const QString issuer = metadata.value(QLatin1String("issuer")).toString();
+             QString note;
+             if (m_legacy) {
+                 note = QStringLiteral("; 2025-03-26 server: the metadata's issuer %1 is taken as is")
+                            .arg(issuer);
+                 m_issuer = issuer.isEmpty() ? m_issuer : issuer;
+             } else if (issuer != m_issuer) {
+                 // RFC 8414 §3.3: the issuer must be identical to the one the URL was built from.
+                 failStep(
+                     QStringLiteral(
+                         "issuer mismatch: the metadata at %1 says issuer \"%2\", but it was fetched for "
+                         "\"%3\" (RFC 8414 §3.3); refusing to use it")
+                         .arg(ex.url.toString(), issuer, m_issuer));
+                 return;
+             }
+             m_asMetadata = metadata;
+             chooseGrantStages();
+             finishStep(QStringLiteral("use the endpoints of %1").arg(m_issuer),
+                        QStringLiteral("found at %1 (candidate %2 of %3)%4")
+                            .arg(ex.url.toString())
+                            .arg(candidate + 1)
+                            .arg(urls.size())
+                            .arg(note));
+         });
+}
+
+void AuthFlow::chooseGrantStages()
+{
+    // Queues the stages after discovery, before the step finishes (the flow may pause then).
+    const TokenSet stored = m_store->tokens(m_connection, m_issuer);
+    if (m_refreshOnly) {
+        m_pending = {Stage::Refresh};
+    } else if (m_settings.grant == AuthSettings::Grant::ClientCredentials) {
+        m_pending = {Stage::ClientCredentials};
+    } else if (m_settings.grant == AuthSettings::Grant::EnterpriseManaged) {
+        m_pending = {Stage::TokenExchange, Stage::JwtBearer};
+    } else if (!m_stepUp && !stored.refreshToken.isEmpty()) {
+        m_pending = {Stage::Refresh};
+    } else {
+        m_pending = {Stage::ClientIdentity, Stage::AuthorizationRequest, Stage::AuthorizationResponse,
+                     Stage::TokenRequest};
+    }
+    if (!m_pending.contains(Stage::Refresh))
+        m_params.insert(QStringLiteral("scope"), selectScope());
+}
+
+QString AuthFlow::selectScope() const
+{
+    if (!m_settings.scope.isEmpty())
+        return m_settings.scope;
+    // MCP scope selection: the challenge's scope, else everything the resource lists, else none. A step-up
+    // keeps what the current token already has.
+    QStringList scopes;
+    if (m_stepUp)
+        scopes = m_store->tokens(m_connection, m_issuer).scopes;
+    const QStringList wanted = !m_challengeScope.isEmpty()
+                                   ? m_challengeScope.split(QLatin1Char(' '), Qt::SkipEmptyParts)
+                                   : stringList(m_prm.value(QLatin1String("scopes_supported")));
+    for (const QString &s : wanted)
+        if (!scopes.contains(s))
+            scopes << s;
+    const QStringList asScopes = stringList(m_asMetadata.value(QLatin1String("scopes_supported")));
+    if (m_settings.requestOfflineAccess && m_settings.grant == AuthSettings::Grant::AuthorizationCode &&
+        !scopes.isEmpty() && asScopes.contains(QLatin1String("offline_access")) &&
+        !scopes.contains(QLatin1String("offline_access")))
+        scopes << QStringLiteral("offline_access");
+    return scopes.join(QLatin1Char(' '));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Authorization code grant
+
+void AuthFlow::identifyClient()
+{
+    if (!m_listener) {
+        m_listener = new LoopbackRedirectListener(this);
+        QString error;
+        if (!m_listener->listen(&error)) {
+            failStep(error);
+            return;
+        }
+    }
+    const QString redirectUri = m_listener->redirectUri().toString();
+    const QStringList authMethods =
+        m_asMetadata.contains(QLatin1String("token_endpoint_auth_methods_supported"))
+            ? stringList(m_asMetadata.value(QLatin1String("token_endpoint_auth_methods_supported")))
+            : QStringList{QStringLiteral("client_secret_basic")};
+    const auto secretMethod = [&authMethods] {
+        return authMethods.contains(QLatin1String("client_secret_basic")) ||
+                       !authMethods.contains(QLatin1String("client_secret_post"))
+                   ? QStringLiteral("client_secret_basic")
+                   : QStringLiteral("client_secret_post");
+    };
+    const auto done = [this, redirectUri](const QString &decision, const QString &reason) {
+        m_client.issuer = m_issuer;
+        m_store->setRegistration(m_connection, m_client);
+        prepareAuthorization();
+        if (!m_tampered.contains(QStringLiteral("redirect_uri")))
+            m_params.insert(QStringLiteral("redirect_uri"), redirectUri);
+        finishStep(decision, reason);
+    };
+    const ClientRegistration known = m_store->registration(m_connection, m_issuer);
+    if (!m_settings.clientId.isEmpty()) {
+        m_client = {m_issuer, m_settings.clientId, m_settings.clientSecret,
+                    m_settings.clientSecret.isEmpty() ? QStringLiteral("none") : secretMethod(),
+                    QStringLiteral("pre-registered")};
+        done(QStringLiteral("pre-registered client %1, token endpoint authentication %2")
+                 .arg(m_client.clientId, m_client.authMethod),
+             QStringLiteral("a client ID was given"));
+        return;
+    }
+    if (!known.clientId.isEmpty()) {
+        m_client = known;
+        done(QStringLiteral("client %1 (%2 earlier with this authorization server)")
+                 .arg(known.clientId, known.how),
+             QStringLiteral("registrations are kept per issuer"));
+        return;
+    }
+    if (m_asMetadata.value(QLatin1String("client_id_metadata_document_supported")).toBool() &&
+        !m_settings.clientMetadataUrl.isEmpty()) {
+        m_client = {m_issuer,
+                    m_settings.clientMetadataUrl,
+                    {},
+                    QStringLiteral("none"),
+                    QStringLiteral("client ID metadata document")};
+        done(QStringLiteral("client ID metadata document %1 as client_id").arg(m_settings.clientMetadataUrl),
+             QStringLiteral("the authorization server supports client ID metadata documents"));
+        return;
+    }
+    const QUrl registration = endpointOf("registration_endpoint");
+    if (registration.isEmpty()) {
+        failStep(
+            QStringLiteral("the authorization server offers no dynamic client registration and no client ID "
+                           "was given (pre-register a client and pass its ID)"));
+        return;
+    }
+    const QString method =
+        authMethods.contains(QLatin1String("none")) ? QStringLiteral("none") : secretMethod();
+    QJsonObject request{{QStringLiteral("client_name"), m_settings.clientName},
+                        {QStringLiteral("redirect_uris"), QJsonArray{redirectUri}},
+                        {QStringLiteral("grant_types"),
+                         QJsonArray{QStringLiteral("authorization_code"), QStringLiteral("refresh_token")}},
+                        {QStringLiteral("response_types"), QJsonArray{QStringLiteral("code")}},
+                        {QStringLiteral("token_endpoint_auth_method"), method},
+                        {QStringLiteral("application_type"), QStringLiteral("native")}};
+    http("POST", registration, {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
+         QJsonDocument(request).toJson(QJsonDocument::Compact),
+         [this, done, method, secretMethod](const HttpExchange &ex) {
+             const QJsonObject o = jsonObjectOf(ex);
+             if ((ex.status != 200 && ex.status != 201) ||
+                 o.value(QLatin1String("client_id")).toString().isEmpty()) {
+                 failStep(QStringLiteral("dynamic client registration failed: %1").arg(describeFailure(ex)));
+                 return;
+             }
+             const QByteArray secret = o.value(QLatin1String("client_secret")).toString().toUtf8();
+             QString authMethod = o.value(QLatin1String("token_endpoint_auth_method")).toString();
+             if (authMethod.isEmpty())
+                 authMethod = secret.isEmpty() ? QStringLiteral("none")
+                                               : (method == QLatin1String("none") ? secretMethod() : method);
+             m_client = {m_issuer, o.value(QLatin1String("client_id")).toString(), secret, authMethod,
+                         QStringLiteral("dynamic registration")};
+             done(QStringLiteral("registered as client %1, token endpoint authentication %2")
+                      .arg(m_client.clientId, authMethod),
+                  QStringLiteral("no client ID was given and the server supports dynamic registration"));
+         });
+}
+
+void AuthFlow::prepareAuthorization()
+{
+    const Pkce pkce = Pkce::generate();
+    m_expectedState = QString::fromLatin1(randomUrlSafe(16));
+    const QMap<QString, QString> planned{
+        {QStringLiteral("client_id"), m_client.clientId},
+        {QStringLiteral("state"), m_expectedState},
+        {QStringLiteral("code_verifier"), QString::fromLatin1(pkce.verifier)},
+        {QStringLiteral("code_challenge"), QString::fromLatin1(pkce.challenge)},
+        {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}};
+    for (auto it = planned.begin(); it != planned.end(); ++it)
+        if (!m_tampered.contains(it.key()))
+            m_params.insert(it.key(), it.value());
+}
+
+void AuthFlow::requestAuthorization()
+{
+    markTampered({QStringLiteral("client_id"), QStringLiteral("redirect_uri"), QStringLiteral("state"),
+                  QStringLiteral("code_challenge"), QStringLiteral("code_challenge_method"),
+                  QStringLiteral("resource"), QStringLiteral("scope")});
+    const QStringList methods =
+        stringList(m_asMetadata.value(QLatin1String("code_challenge_methods_supported")));
+    if (!m_defaultEndpoints && !methods.contains(QLatin1String("S256"))) {
+        failStep(methods.isEmpty()
+                     ? QStringLiteral(
+                           "the authorization server does not advertise PKCE (no "
+                           "code_challenge_methods_supported in its metadata); MCP requires S256, so the "
+                           "authorization code could be intercepted. Refusing to continue")
+                     : QStringLiteral(
+                           "the authorization server does not support PKCE S256 (it lists %1); refusing to "
+                           "continue")
+                           .arg(methods.join(QStringLiteral(", "))));
+        return;
+    }
+    QUrl url = endpointOf("authorization_endpoint");
+    QUrlQuery query(url);
+    const auto add = [&query, this](const QString &name) {
+        const QString v = m_params.value(name);
+        if (!v.isEmpty())
+            query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(v)));
+    };
+    query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+    for (const char *name : {"client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
+                             "resource", "scope"})
+        add(QLatin1String(name));
+    url.setQuery(query);
+    Q_EMIT authorizationUrlReady(url);
+
+    const quint64 generation = m_generation;
+    connect(
+        m_listener, &LoopbackRedirectListener::callbackReceived, this,
+        [this, generation](const QUrlQuery &q) {
+            if (generation != m_generation || m_callback.hasQueryItem(QStringLiteral("state")) || !m_running)
+                return;
+            m_callback = q;
+            HttpExchange cb;
+            cb.started = QDateTime::currentDateTimeUtc();
+            cb.method = "GET";
+            cb.url = m_listener->redirectUri();
+            cb.url.setQuery(q);
+            cb.status = 200;
+            m_steps.last().exchanges.append(cb);
+            finishStep(QStringLiteral("redirect received on %1").arg(m_listener->redirectUri().toString()));
+        },
+        Qt::SingleShotConnection);
+    QTimer::singleShot(m_settings.redirectTimeoutMs, this, [this, generation] {
+        if (generation == m_generation && m_running && m_callback.isEmpty() &&
+            m_steps.last().name == stageName(Stage::AuthorizationRequest))
+            failStep(
+                QStringLiteral("no redirect arrived within %1 s").arg(m_settings.redirectTimeoutMs / 1000));
+    });
+    switch (m_settings.userAgent) {
+    case AuthSettings::UserAgent::SystemBrowser:
+#ifdef Q_OS_MACOS
+        QProcess::startDetached(QStringLiteral("open"), {url.toString(QUrl::FullyEncoded)});
+#else
+        QProcess::startDetached(QStringLiteral("xdg-open"), {url.toString(QUrl::FullyEncoded)});
+#endif
+        m_steps.last().decision = QStringLiteral("opened the system browser; waiting for the redirect");
+        break;
+    case AuthSettings::UserAgent::FollowRedirect:
+        followRedirect(url, 0);
+        break;
+    case AuthSettings::UserAgent::External:
+        break;
+    }
+}
+
+void AuthFlow::followRedirect(const QUrl &url, int hops)
+{
+    http("GET", url, {}, {}, [this, url, hops](const HttpExchange &ex) {
+        if (!m_callback.isEmpty())
+            return;
+        QByteArray location;
+        for (const auto &[name, value] : ex.responseHeaders)
+            if (name.compare("Location", Qt::CaseInsensitive) == 0)
+                location = value;
+        if (ex.status < 300 || ex.status >= 400 || location.isEmpty()) {
+            if (ex.method == "GET" && url.port() == m_listener->redirectUri().port() &&
+                url.host() == QLatin1String("127.0.0.1"))
+                return; // our own listener answered; its signal finishes the step
+            failStep(
+                QStringLiteral("following the authorization request directly: %1 did not redirect (%2); it "
+                               "probably wants a person, so use the browser")
+                    .arg(url.toString(QUrl::RemoveQuery), describeFailure(ex)));
+            return;
+        }
+        if (hops >= 8) {
+            failStep(QStringLiteral("more than 8 redirects while following the authorization request"));
+            return;
+        }
+        followRedirect(url.resolved(QUrl::fromEncoded(location)), hops + 1);
+    });
+}
+
+void AuthFlow::checkAuthorizationResponse()
+{
+    const QString error = m_callback.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded);
+    if (!error.isEmpty()) {
+        failStep(QStringLiteral("the authorization server refused: %1 %2")
+                     .arg(error, m_callback.queryItemValue(QStringLiteral("error_description"),
+                                                           QUrl::FullyDecoded)));
+        return;
+    }
+    const QString state = m_callback.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
+    if (state != m_expectedState) {
+        failStep(
+            QStringLiteral(
+                "state mismatch: expected \"%1\", the redirect carried \"%2\"; the response may be forged "
+                "(CSRF), so its code is not used")
+                .arg(m_expectedState, state));
+        return;
+    }
+    // RFC 9207: compare iss whenever it is present; require it when the server says it sends it.
+    const bool issAdvertised =
+        m_asMetadata.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
+    const bool hasIss = m_callback.hasQueryItem(QStringLiteral("iss"));
+    const QString iss = m_callback.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
+    if (issAdvertised && !hasIss) {
+        failStep(QStringLiteral(
+            "iss missing: the authorization server advertises "
+            "authorization_response_iss_parameter_supported but the redirect has no iss (RFC 9207); "
+            "the response may come from a mix-up attack"));
+        return;
+    }
+    if (hasIss && iss != m_issuer) {
+        failStep(
+            QStringLiteral(
+                "iss mismatch: the redirect says iss \"%1\", the authorization server is \"%2\" (RFC 9207, "
+                "compared exactly); the code is not used")
+                .arg(iss, m_issuer));
+        return;
+    }
+    m_code = m_callback.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded).toUtf8();
+    if (m_code.isEmpty()) {
+        failStep(QStringLiteral("the redirect carries no code"));
+        return;
+    }
+    finishStep(
+        QStringLiteral("accept the authorization code"),
+        QStringLiteral("state matches%1")
+            .arg(hasIss ? QStringLiteral(", iss matches") : QStringLiteral(", no iss (not advertised)")));
+}
+
+void AuthFlow::requestToken()
+{
+    markTampered(
+        {QStringLiteral("code_verifier"), QStringLiteral("redirect_uri"), QStringLiteral("resource")});
+    Form form{{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+              {QStringLiteral("code"), QString::fromUtf8(m_code)},
+              {QStringLiteral("redirect_uri"), m_params.value(QStringLiteral("redirect_uri"))}};
+    for (const char *name : {"code_verifier", "resource"})
+        if (!m_params.value(QLatin1String(name)).isEmpty())
+            form.append({QLatin1String(name), m_params.value(QLatin1String(name))});
+    postForm(endpointOf("token_endpoint"), form, m_client, [this](const HttpExchange &ex) {
+        QString why;
+        if (!readTokens(ex, &m_tokens, &why)) {
+            failStep(why);
+            return;
+        }
+        m_store->setTokens(m_connection, m_tokens);
+        finishStep(
+            QStringLiteral("use the access token for %1").arg(m_params.value(QStringLiteral("resource"))),
+            QStringLiteral("scopes: %1; %2")
+                .arg(m_tokens.scopes.isEmpty() ? QStringLiteral("(none named)")
+                                               : m_tokens.scopes.join(QLatin1Char(' ')),
+                     m_tokens.refreshToken.isEmpty() ? QStringLiteral("no refresh token")
+                                                     : QStringLiteral("a refresh token was issued")));
+    });
+}
+
+void AuthFlow::refreshToken()
+{
+    const TokenSet stored = m_store->tokens(m_connection, m_issuer);
+    m_client = m_store->registration(m_connection, m_issuer);
+    if (stored.refreshToken.isEmpty()) {
+        failStep(QStringLiteral("there is no refresh token for %1").arg(m_issuer));
+        return;
+    }
+    const Form form{{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                    {QStringLiteral("refresh_token"), QString::fromUtf8(stored.refreshToken)},
+                    {QStringLiteral("resource"), m_params.value(QStringLiteral("resource"))}};
+    postForm(endpointOf("token_endpoint"), form, m_client, [this, stored](const HttpExchange &ex) {
+        QString why;
+        if (!readTokens(ex, &m_tokens, &why)) {
+            m_store->removeTokens(m_connection, m_issuer);
+            if (m_refreshOnly) {
+                failStep(QStringLiteral("refresh refused: %1").arg(why));
+                return;
+            }
+            m_pending = {Stage::ClientIdentity, Stage::AuthorizationRequest, Stage::AuthorizationResponse,
+                         Stage::TokenRequest};
+            m_params.insert(QStringLiteral("scope"), selectScope());
+            finishStep(QStringLiteral("authorize again"), QStringLiteral("refresh refused: %1").arg(why));
+            return;
+        }
+        if (m_tokens.refreshToken.isEmpty())
+            m_tokens.refreshToken = stored.refreshToken; // the old one stays valid unless rotated
+        if (!ex.responseBody.contains("\"scope\""))
+            m_tokens.scopes = stored.scopes;
+        m_store->setTokens(m_connection, m_tokens);
+        finishStep(
+            QStringLiteral("use the refreshed access token"),
+            QStringLiteral("the authorization server issued a new access token from the refresh token"));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client credentials and enterprise-managed authorization
+
+void AuthFlow::requestClientCredentials()
+{
+    if (m_settings.clientId.isEmpty()) {
+        failStep(QStringLiteral("the client credentials grant needs a pre-registered client ID"));
+        return;
+    }
+    QString method;
+    if (!m_settings.privateKeyPem.isEmpty())
+        method = QStringLiteral("private_key_jwt");
+    else if (stringList(m_asMetadata.value(QLatin1String("token_endpoint_auth_methods_supported")))
+                 .contains(QLatin1String("client_secret_post")) &&
+             !stringList(m_asMetadata.value(QLatin1String("token_endpoint_auth_methods_supported")))
+                  .contains(QLatin1String("client_secret_basic")))
+        method = QStringLiteral("client_secret_post");
+    else
+        method = QStringLiteral("client_secret_basic");
+    m_client = {m_issuer, m_settings.clientId, m_settings.clientSecret, method,
+                QStringLiteral("pre-registered")};
+    Form form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+              {QStringLiteral("resource"), m_params.value(QStringLiteral("resource"))}};
+    if (!m_params.value(QStringLiteral("scope")).isEmpty())
+        form.append({QStringLiteral("scope"), m_params.value(QStringLiteral("scope"))});
+    postForm(endpointOf("token_endpoint"), form, m_client, [this, method](const HttpExchange &ex) {
+        QString why;
+        if (!readTokens(ex, &m_tokens, &why)) {
+            failStep(why);
+            return;
+        }
+        m_store->setTokens(m_connection, m_tokens);
+        finishStep(QStringLiteral("use the access token"),
+                   QStringLiteral("client %1 authenticated with %2").arg(m_client.clientId, method));
+    });
+}
+
+void AuthFlow::exchangeIdToken()
+{
+    if (m_settings.idpTokenEndpoint.isEmpty() || m_settings.idpIdToken.isEmpty()) {
+        failStep(QStringLiteral(
+            "enterprise-managed authorization needs the IdP's token endpoint and an ID token"));
+        return;
+    }
+    Form form{
+        {QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:token-exchange")},
+        {QStringLiteral("requested_token_type"), QStringLiteral("urn:ietf:params:oauth:token-type:id-jag")},
+        {QStringLiteral("subject_token"), QString::fromUtf8(m_settings.idpIdToken)},
+        {QStringLiteral("subject_token_type"), QStringLiteral("urn:ietf:params:oauth:token-type:id_token")},
+        {QStringLiteral("audience"), m_issuer},
+        {QStringLiteral("resource"), m_params.value(QStringLiteral("resource"))}};
+    if (!m_params.value(QStringLiteral("scope")).isEmpty())
+        form.append({QStringLiteral("scope"), m_params.value(QStringLiteral("scope"))});
+    const ClientRegistration idpClient{
+        {},
+        m_settings.idpClientId,
+        m_settings.idpClientSecret,
+        m_settings.idpClientSecret.isEmpty() ? QStringLiteral("none") : QStringLiteral("client_secret_post"),
+        QStringLiteral("pre-registered")};
+    postForm(m_settings.idpTokenEndpoint, form, idpClient, [this](const HttpExchange &ex) {
+        const QJsonObject o = jsonObjectOf(ex);
+        m_idJag = o.value(QLatin1String("access_token")).toString().toUtf8();
+        if (ex.status != 200 || m_idJag.isEmpty()) {
+            failStep(QStringLiteral("the IdP refused the token exchange: %1").arg(describeFailure(ex)));
+            return;
+        }
+        finishStep(QStringLiteral("present the identity assertion grant (ID-JAG) to %1").arg(m_issuer),
+                   QStringLiteral("issued_token_type %1")
+                       .arg(o.value(QLatin1String("issued_token_type")).toString()));
+    });
+}
+
+void AuthFlow::requestJwtBearer()
+{
+    m_client = {m_issuer, m_settings.clientId, m_settings.clientSecret,
+                m_settings.clientSecret.isEmpty() ? QStringLiteral("none")
+                                                  : QStringLiteral("client_secret_basic"),
+                QStringLiteral("pre-registered")};
+    Form form{{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:jwt-bearer")},
+              {QStringLiteral("assertion"), QString::fromUtf8(m_idJag)}};
+    if (!m_params.value(QStringLiteral("scope")).isEmpty())
+        form.append({QStringLiteral("scope"), m_params.value(QStringLiteral("scope"))});
+    postForm(endpointOf("token_endpoint"), form, m_client, [this](const HttpExchange &ex) {
+        QString why;
+        if (!readTokens(ex, &m_tokens, &why)) {
+            failStep(why);
+            return;
+        }
+        m_store->setTokens(m_connection, m_tokens);
+        finishStep(QStringLiteral("use the access token"),
+                   QStringLiteral("the authorization server accepted the ID-JAG"));
+    });
+}
+
+} // namespace mcp::auth

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QObject>
+#include <QUrl>
+#include <QUrlQuery>
+
+class QTcpServer;
+
+namespace mcp::auth {
+
+// Catches the authorization redirect on http://127.0.0.1:<port>/callback (RFC 8252 §7.3). Answers the
+// browser with a short page and reports the query of the first request to the callback path.
+class LoopbackRedirectListener : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LoopbackRedirectListener(QObject *parent = nullptr);
+    bool listen(QString *error); // on 127.0.0.1, a free port
+    QUrl redirectUri() const;
+    void close();
+
+Q_SIGNALS:
+    void callbackReceived(const QUrlQuery &query);
+
+private:
+    void handleConnection();
+    QTcpServer *m_server;
+};
+
+} // namespace mcp::auth

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "../transport/authprovider.h"
+#include "authflow.h"
+
+#include <QPointer>
+
+namespace mcp::auth {
+
+// OAuth for one connection, as the HTTP transport's AuthProvider: it answers a 401 (or a 403 with
+// insufficient_scope) by running an AuthFlow and lets the transport re-send the refused request with the new
+// token. Refusals that arrive while a flow runs wait for it. After three authorizations in a row that the
+// server still refuses it gives up (no endless loops). Tokens live in the TokenStore, keyed by connection and
+// issuer.
+class OAuthProvider : public QObject, public AuthProvider
+{
+    Q_OBJECT
+public:
+    OAuthProvider(AuthSettings settings, QUrl endpoint, QString connection, QObject *parent = nullptr);
+
+    QByteArray authorization() const override;
+    bool handleRefusal(const HttpExchange &refused, std::function<void(const Error &)> done) override;
+    void accepted() override;
+
+    // Runs a refresh flow for the current issuer (the stored refresh token); reports like any flow.
+    void refresh();
+
+    // Flows started from now on pause after each step (the owner continues them through flowStarted).
+    void setPauseAtEachStep(bool on) { m_pauseEach = on; }
+
+    const AuthSettings &settings() const { return m_settings; }
+    TokenStore &store() { return m_store; }
+    TokenSet currentTokens() const;
+    QString issuer() const { return m_issuer; }
+    AuthFlow *currentFlow() const { return m_flow; } // the running or the last flow
+    bool flowRunning() const { return m_flow && m_flow->isRunning(); }
+
+    static constexpr int maxAuthorizationsWithoutSuccess = 3;
+
+Q_SIGNALS:
+    // A new flow starts: connect to its signals before returning (it has not run a step yet). It stays
+    // alive until the next flow starts.
+    void flowStarted(mcp::auth::AuthFlow *flow);
+    void flowFinished(const mcp::auth::TokenSet &tokens);
+    void flowFailed(const mcp::Error &error);
+
+private:
+    void startFlow(const HttpExchange &refused, bool refreshOnly);
+
+    AuthSettings m_settings;
+    QUrl m_endpoint;
+    QString m_connection;
+    TokenStore m_store;
+    QString m_issuer;
+    QPointer<AuthFlow> m_flow;
+    QList<std::function<void(const Error &)>> m_waiting;
+    int m_unsuccessful = 0; // authorizations since the server last accepted a token
+    bool m_pauseEach = false;
+};
+
+} // namespace mcp::auth

@@ -1,0 +1,38 @@
+#include "pkce.h"
+
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+
+namespace mcp::auth {
+
+QByteArray base64Url(const QByteArray &data)
+{
+    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+QByteArray fromBase64Url(const QByteArray &text)
+{
+    return QByteArray::fromBase64(text, QByteArray::Base64UrlEncoding);
+}
+
+QByteArray randomUrlSafe(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(raw.begin(), raw.end());
+    return base64Url(raw);
+}
+
+QByteArray Pkce::challengeFor(const QByteArray &verifier)
+{
+    return base64Url(QCryptographicHash::hash(verifier, QCryptographicHash::Sha256));
+}
+
+Pkce Pkce::generate()
+{
+    Pkce p;
+    p.verifier = randomUrlSafe(32);
+    p.challenge = challengeFor(p.verifier);
+    return p;
+}
+
+} // namespace mcp::auth

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "transport.h"
+
+#include <functional>
+
+namespace mcp {
+
+// What an HTTP transport asks about authorization. The transport stays ignorant of OAuth: it adds the
+// provider's Authorization header to every request and, when the server refuses one (401, or 403 with
+// insufficient_scope), hands the refusal over and re-sends the request once the provider says so.
+class AuthProvider
+{
+public:
+    virtual ~AuthProvider() = default;
+
+    // The Authorization header value for the next request ("Bearer …"), empty for none.
+    virtual QByteArray authorization() const = 0;
+
+    // The server refused a request with this exchange (status 401 or 403). Returns false when the provider
+    // does not handle it; the transport then reports the refusal as before. Otherwise the provider calls
+    // done exactly once, later: with no error to have the request re-sent, or with the reason it gave up.
+    virtual bool handleRefusal(const HttpExchange &refused, std::function<void(const Error &)> done) = 0;
+
+    // A request carrying the current authorization was accepted (2xx).
+    virtual void accepted() = 0;
+};
+
+} // namespace mcp
