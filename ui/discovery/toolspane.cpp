@@ -81,8 +81,8 @@ ToolsPane::ToolsPane(Connection *connection, QWidget *parent) : QWidget(parent),
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->resizeSection(0, m_view->fontMetrics().averageCharWidth() * 28);
-    m_view->horizontalHeader()->resizeSection(1, m_view->fontMetrics().averageCharWidth() * 20);
+    m_view->horizontalHeader()->resizeSection(0, m_view->fontMetrics().averageCharWidth() * 26);
+    m_view->horizontalHeader()->resizeSection(1, m_view->fontMetrics().averageCharWidth() * 18);
     m_view->horizontalHeader()->resizeSection(2, m_view->fontMetrics().averageCharWidth() * 40);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ToolsPane::onCurrentChanged);
@@ -117,15 +117,13 @@ ToolsPane::ToolsPane(Connection *connection, QWidget *parent) : QWidget(parent),
     right->addWidget(info);
     right->addWidget(m_composer);
     right->addWidget(m_result);
-    right->setStretchFactor(0, 1);
-    right->setStretchFactor(1, 3);
-    right->setStretchFactor(2, 2);
+    const int line = fontMetrics().height();
+    right->setSizes({line * 8, line * 14, line * 18}); // details, composer, result
 
     auto *split = new QSplitter(this);
     split->addWidget(left);
     split->addWidget(right);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setSizes({line * 30, line * 50});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
@@ -228,9 +226,12 @@ void ToolsPane::send()
     const Json outputSchema = tool.value("outputSchema", Json());
     m_result->showNote(tr("Calling %1…").arg(name));
     m_composer->setRunning(true);
-    m_running = m_connection->session()->request(
+    // The reply may come before request() returns (an in-process transport); then nothing is running.
+    auto answered = std::make_shared<bool>(false);
+    const qint64 id = m_connection->session()->request(
         QStringLiteral("tools/call"), entry,
-        [this, outputSchema](const mcp::Reply &r) {
+        [this, outputSchema, answered](const mcp::Reply &r) {
+            *answered = true;
             m_running = -1;
             m_composer->setRunning(false);
             if (r.ok())
@@ -239,6 +240,8 @@ void ToolsPane::send()
                 m_result->showError(r.error.toString());
         },
         options, this);
+    if (!*answered)
+        m_running = id;
 }
 
 void ToolsPane::cancel()

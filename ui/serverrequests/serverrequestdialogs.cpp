@@ -119,8 +119,10 @@ SamplingDialog::SamplingDialog(const QString &connectionName, const Json &params
     form->addRow(tr("&Stop reason:"), m_stopReason);
     layout->addLayout(form);
 
-    layout->addWidget(new QLabel(tr("&Reply:"), this));
+    auto *replyLabel = new QLabel(tr("&Reply:"), this);
+    layout->addWidget(replyLabel);
     m_reply = new QPlainTextEdit(this);
+    replyLabel->setBuddy(m_reply);
     m_reply->setObjectName(QStringLiteral("reply"));
     m_reply->setTabChangesFocus(true);
     m_reply->setPlaceholderText(tr("The assistant's answer"));
