@@ -6,7 +6,7 @@ JsonListModel::JsonListModel(QList<Column> columns, QObject *parent)
     : QAbstractTableModel(parent), m_columns(std::move(columns))
 {}
 
-void JsonListModel::setItems(const mcp::Json &items)
+void JsonListModel::setItems(mcp::Json items)
 {
     beginResetModel();
     m_items.clear();
@@ -14,11 +14,11 @@ void JsonListModel::setItems(const mcp::Json &items)
     if (items.is_array()) {
         m_items.reserve(items.size());
         m_cells.reserve(items.size());
-        for (const mcp::Json &item : items) {
+        for (mcp::Json &item : items) {
             QStringList cells;
             for (const Column &c : m_columns)
                 cells << c.text(item);
-            m_items.push_back(item);
+            m_items.push_back(std::move(item));
             m_cells.push_back(std::move(cells));
         }
     }

@@ -22,7 +22,7 @@ public:
 
     explicit JsonListModel(QList<Column> columns, QObject *parent = nullptr);
 
-    void setItems(const mcp::Json &items);
+    void setItems(mcp::Json items); // by value: callers move a reply's array in, no second deep copy
     const mcp::Json &item(int row) const { return m_items[size_t(row)]; }
     // The row whose column 0 reads text, or -1.
     int findRow(const QString &text) const;
