@@ -22,6 +22,8 @@ verbs:
   watch                              print every notification until interrupted
   conformance URL                    act as the client for the MCP conformance harness
   demo-server [--http PORT]          run the embedded demo server (stdio, or HTTP on 127.0.0.1)
+  proxy --stdio "COMMAND" [--record FILE]           pass stdio through to a server, recording every frame
+  proxy --url UPSTREAM --listen PORT [--record FILE]  the same for an HTTP server, on 127.0.0.1:PORT
   token inspect TOKEN                decode a token and check signature (--jwks), times, audience, issuer, scopes
 
 authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope):

@@ -1,6 +1,7 @@
 #include "authcli.h"
 #include "cliargs.h"
 #include "demoserver.h"
+#include "proxy.h"
 #include "runner.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,8 @@ int main(int argc, char *argv[])
     std::signal(SIGPIPE, SIG_IGN); // a server that dies mid-write must not kill us
     if (app.arguments().value(1) == QStringLiteral("demo-server"))
         return demo::runDemoServer(app.arguments().mid(2));
+    if (app.arguments().value(1) == QStringLiteral("proxy"))
+        return runProxy(app.arguments().mid(2));
 
     CliArgs args;
     const QString problem = parseArgs(app.arguments().mid(1), &args);
