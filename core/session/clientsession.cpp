@@ -459,6 +459,8 @@ void ClientSession::armTimeout(qint64 id, Pending &p)
     if (!p.timer) {
         p.timer = std::make_unique<QTimer>();
         p.timer->setSingleShot(true);
+        // a coarse timer may fire up to 5% early, reporting "no answer for N ms" before N ms have passed
+        p.timer->setTimerType(Qt::PreciseTimer);
         connect(p.timer.get(), &QTimer::timeout, this, [this, id] { onTimeout(id); });
     }
     p.timer->start(int(qMin<qint64>(timeout, left)));
@@ -521,7 +523,7 @@ void ClientSession::finish(qint64 id, const Reply &reply)
 }
 
 void ClientSession::listAll(const QString &method, const QString &key, ReplyHandler handler, QObject *context,
-                            int maxPages)
+                            int maxPages, PageHandler onPage)
 {
     struct Walk
     {
@@ -531,7 +533,7 @@ void ClientSession::listAll(const QString &method, const QString &key, ReplyHand
     };
     auto walk = std::make_shared<Walk>();
     auto step = std::make_shared<std::function<void(const QString &)>>();
-    *step = [this, method, key, handler, context, maxPages, walk, step](const QString &cursor) {
+    *step = [this, method, key, handler, context, maxPages, onPage, walk, step](const QString &cursor) {
         Json params = Json::object();
         if (!cursor.isEmpty())
             params["cursor"] = toStd(cursor);
@@ -542,16 +544,19 @@ void ClientSession::listAll(const QString &method, const QString &key, ReplyHand
                 return;
             }
             const std::string k = toStd(key);
-            if (r.result.contains(k) && r.result[k].is_array())
-                for (const auto &item : r.result[k])
-                    walk->items.push_back(item);
+            if (r.result.contains(k) && r.result[k].is_array()) {
+                if (onPage)
+                    onPage(r.result[k]);
+                walk->items.insert(walk->items.end(), r.result[k].begin(), r.result[k].end());
+            }
             ++walk->pages;
             const QString next = stringOr(r.result, "nextCursor");
             if (next.isEmpty() || walk->pages >= maxPages || walk->seenCursors.contains(next)) {
-                Json all = {{k, walk->items}};
+                Json all = Json::object();
+                all[k] = std::move(walk->items);
                 if (!next.isEmpty())
                     all["nextCursor"] = toStd(next); // stopped early: say where
-                handler(Reply{all, {}});
+                handler(Reply{std::move(all), {}});
                 *step = nullptr;
                 return;
             }

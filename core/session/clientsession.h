@@ -92,9 +92,11 @@ public:
                    QObject *context = nullptr);
     void notify(const QString &method, Json params = nullptr);
     void cancel(qint64 requestId, const QString &reason = QString());
-    // Fetches every page of a list method and answers with {key: [all items]}; a page handler sees each page.
+    // Fetches every page of a list method and answers with {key: [all items]}. onPage, if given, sees each
+    // page's items as they arrive, so a view can fill without waiting for (or stalling on) the last page.
+    using PageHandler = std::function<void(const Json &items)>;
     void listAll(const QString &method, const QString &key, ReplyHandler handler, QObject *context = nullptr,
-                 int maxPages = 1000);
+                 int maxPages = 1000, PageHandler onPage = nullptr);
 
 Q_SIGNALS:
     void stateChanged(mcp::ClientSession::State state);

@@ -202,6 +202,7 @@ private Q_SLOTS:
         QTest::keyClicks(field<QLineEdit>(m_http, QStringLiteral("a")), QStringLiteral("2"));
         QTest::keyClicks(field<QLineEdit>(m_http, QStringLiteral("b")), QStringLiteral("40.5"));
         QCOMPARE(raw(m_http), Json({{"a", 2}, {"b", 40.5}}));
+        QTest::qWait(100); // let the freshly shown page lay out its form before grabbing it
         saveScreenshot(tools(m_http)->composer(), QStringLiteral("composer"));
         send(m_http);
         QTRY_VERIFY_WITH_TIMEOUT(tools(m_http)->resultView()->plainText().contains(

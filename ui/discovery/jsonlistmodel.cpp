@@ -6,6 +6,14 @@ JsonListModel::JsonListModel(QList<Column> columns, QObject *parent)
     : QAbstractTableModel(parent), m_columns(std::move(columns))
 {}
 
+QStringList JsonListModel::cellsOf(const mcp::Json &item) const
+{
+    QStringList cells;
+    for (const Column &c : m_columns)
+        cells << c.text(item);
+    return cells;
+}
+
 void JsonListModel::setItems(mcp::Json items)
 {
     beginResetModel();
@@ -15,14 +23,29 @@ void JsonListModel::setItems(mcp::Json items)
         m_items.reserve(items.size());
         m_cells.reserve(items.size());
         for (mcp::Json &item : items) {
-            QStringList cells;
-            for (const Column &c : m_columns)
-                cells << c.text(item);
+            m_cells.push_back(cellsOf(item));
             m_items.push_back(std::move(item));
-            m_cells.push_back(std::move(cells));
         }
     }
     endResetModel();
+}
+
+void JsonListModel::clear()
+{
+    setItems(mcp::Json::array());
+}
+
+void JsonListModel::appendItems(const mcp::Json &items)
+{
+    if (!items.is_array() || items.empty())
+        return;
+    const int first = int(m_items.size());
+    beginInsertRows({}, first, first + int(items.size()) - 1);
+    for (const mcp::Json &item : items) {
+        m_cells.push_back(cellsOf(item));
+        m_items.push_back(item);
+    }
+    endInsertRows();
 }
 
 int JsonListModel::findRow(const QString &text) const

@@ -23,6 +23,8 @@ public:
     explicit JsonListModel(QList<Column> columns, QObject *parent = nullptr);
 
     void setItems(mcp::Json items); // by value: callers move a reply's array in, no second deep copy
+    void clear();
+    void appendItems(const mcp::Json &items); // one page at a time, as it arrives
     const mcp::Json &item(int row) const { return m_items[size_t(row)]; }
     // The row whose column 0 reads text, or -1.
     int findRow(const QString &text) const;
@@ -33,6 +35,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:
+    QStringList cellsOf(const mcp::Json &item) const;
+
     QList<Column> m_columns;
     std::vector<mcp::Json> m_items;
     std::vector<QStringList> m_cells;

@@ -151,19 +151,20 @@ void ToolsPane::refresh()
 {
     if (!m_connection->isReady())
         return;
+    // Rows appear page by page, so a server with thousands of tools never stalls the window.
+    const QString current = m_composer->target();
+    m_model->clear();
     m_connection->session()->listAll(
         QStringLiteral("tools/list"), QStringLiteral("tools"),
-        [this](const mcp::Reply &r) {
+        [this, current](const mcp::Reply &r) {
             if (!r.ok()) {
                 m_details->setPlainText(tr("Could not list tools: %1").arg(r.error.toString()));
                 return;
             }
-            const QString current = m_composer->target();
-            m_model->setItems(r.result["tools"]);
             if (!selectTool(current))
                 m_composer->setTarget(QString(), Json::object());
         },
-        this);
+        this, 1000, [this](const Json &page) { m_model->appendItems(page); });
 }
 
 bool ToolsPane::selectTool(const QString &name)
