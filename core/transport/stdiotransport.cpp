@@ -2,10 +2,49 @@
 
 namespace mcp {
 
+// POSIX shell quoting without expansions: '...' literal, "..." with \" \\ \$ \` escapes, \ outside quotes.
+// (QProcess::splitCommand knows only double quotes, so 'a b' came out as two arguments.)
+static QStringList splitShellWords(const QString &line)
+{
+    QStringList words;
+    QString word;
+    bool inWord = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (c == QLatin1Char('\'')) {
+            const qsizetype end = line.indexOf(QLatin1Char('\''), i + 1);
+            word += line.mid(i + 1, (end < 0 ? line.size() : end) - i - 1);
+            i = end < 0 ? line.size() : end;
+            inWord = true;
+        } else if (c == QLatin1Char('"')) {
+            for (++i; i < line.size() && line[i] != QLatin1Char('"'); ++i) {
+                if (line[i] == QLatin1Char('\\') && i + 1 < line.size() &&
+                    QStringLiteral("\"\\$`").contains(line[i + 1]))
+                    ++i;
+                word += line[i];
+            }
+            inWord = true;
+        } else if (c == QLatin1Char('\\') && i + 1 < line.size()) {
+            word += line[++i];
+            inWord = true;
+        } else if (c.isSpace()) {
+            if (inWord)
+                words << std::exchange(word, {});
+            inWord = false;
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        words << word;
+    return words;
+}
+
 StdioOptions StdioOptions::fromCommandLine(const QString &commandLine)
 {
     StdioOptions o;
-    const QStringList parts = QProcess::splitCommand(commandLine);
+    const QStringList parts = splitShellWords(commandLine);
     if (!parts.isEmpty()) {
         o.program = parts.first();
         o.arguments = parts.mid(1);
@@ -100,14 +139,16 @@ void StdioTransport::close()
 
 void StdioTransport::readStdout()
 {
+    // What is left from earlier reads has no newline: scan only the new bytes, or a long line costs O(n²).
+    qsizetype scanFrom = m_stdoutBuffer.size();
     m_stdoutBuffer += m_process.readAllStandardOutput();
     qsizetype start = 0;
     for (;;) {
-        const qsizetype nl = m_stdoutBuffer.indexOf('\n', start);
+        const qsizetype nl = m_stdoutBuffer.indexOf('\n', scanFrom);
         if (nl < 0)
             break;
         QByteArray line = m_stdoutBuffer.mid(start, nl - start);
-        start = nl + 1;
+        start = scanFrom = nl + 1;
         if (line.endsWith('\r'))
             line.chop(1);
         if (!line.trimmed().isEmpty())
