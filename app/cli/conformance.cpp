@@ -22,6 +22,10 @@ static void applyAuthContext(CliArgs *args, const QString &scenario, const QByte
         args->auth.signingAlgorithm = mcp::stringOr(ctx, "signing_algorithm");
     if (scenario.startsWith(QStringLiteral("auth/client-credentials")))
         args->auth.grant = Settings::Grant::ClientCredentials;
+    if (ctx.contains("valid_jwt")) { // workload identity federation
+        args->auth.grant = Settings::Grant::WorkloadIdentity;
+        args->auth.workloadAssertion = mcp::stringOr(ctx, "valid_jwt").toUtf8();
+    }
     if (ctx.contains("idp_id_token")) {
         args->auth.grant = Settings::Grant::EnterpriseManaged;
         args->auth.idpTokenEndpoint = QUrl(mcp::stringOr(ctx, "idp_token_endpoint"));

@@ -507,6 +507,9 @@ void AuthFlow::chooseGrantStages()
         m_pending = {Stage::ClientCredentials};
     } else if (m_settings.grant == AuthSettings::Grant::EnterpriseManaged) {
         m_pending = {Stage::TokenExchange, Stage::JwtBearer};
+    } else if (m_settings.grant == AuthSettings::Grant::WorkloadIdentity) {
+        m_idJag = m_settings.workloadAssertion;
+        m_pending = {Stage::JwtBearer};
     } else if (!m_stepUp && !stored.refreshToken.isEmpty()) {
         m_pending = {Stage::Refresh};
     } else {
@@ -545,9 +548,14 @@ QString AuthFlow::selectScope() const
 
 void AuthFlow::identifyClient()
 {
+    // A client registered earlier with this issuer keeps its redirect URI: listen on the same port.
+    ClientRegistration known = m_store->registration(m_connection, m_issuer);
     if (!m_listener) {
         m_listener = new LoopbackRedirectListener(this);
         QString error;
+        const quint16 port = quint16(QUrl(known.redirectUri).port(0));
+        if (port != 0 && !m_listener->listen(&error, port))
+            known = {}; // the port is taken: register anew
         if (!m_listener->listen(&error)) {
             failStep(error);
             return;
@@ -566,17 +574,20 @@ void AuthFlow::identifyClient()
     };
     const auto done = [this, redirectUri](const QString &decision, const QString &reason) {
         m_client.issuer = m_issuer;
+        m_client.redirectUri = redirectUri;
         m_store->setRegistration(m_connection, m_client);
         prepareAuthorization();
         if (!m_tampered.contains(QStringLiteral("redirect_uri")))
             m_params.insert(QStringLiteral("redirect_uri"), redirectUri);
         finishStep(decision, reason);
     };
-    const ClientRegistration known = m_store->registration(m_connection, m_issuer);
     if (!m_settings.clientId.isEmpty()) {
-        m_client = {m_issuer, m_settings.clientId, m_settings.clientSecret,
+        m_client = {m_issuer,
+                    m_settings.clientId,
+                    m_settings.clientSecret,
                     m_settings.clientSecret.isEmpty() ? QStringLiteral("none") : secretMethod(),
-                    QStringLiteral("pre-registered")};
+                    QStringLiteral("pre-registered"),
+                    {}};
         done(QStringLiteral("pre-registered client %1, token endpoint authentication %2")
                  .arg(m_client.clientId, m_client.authMethod),
              QStringLiteral("a client ID was given"));
@@ -595,7 +606,8 @@ void AuthFlow::identifyClient()
                     m_settings.clientMetadataUrl,
                     {},
                     QStringLiteral("none"),
-                    QStringLiteral("client ID metadata document")};
+                    QStringLiteral("client ID metadata document"),
+                    {}};
         done(QStringLiteral("client ID metadata document %1 as client_id").arg(m_settings.clientMetadataUrl),
              QStringLiteral("the authorization server supports client ID metadata documents"));
         return;
@@ -630,8 +642,8 @@ void AuthFlow::identifyClient()
              if (authMethod.isEmpty())
                  authMethod = secret.isEmpty() ? QStringLiteral("none")
                                                : (method == QLatin1String("none") ? secretMethod() : method);
-             m_client = {m_issuer, o.value(QLatin1String("client_id")).toString(), secret, authMethod,
-                         QStringLiteral("dynamic registration")};
+             m_client = {m_issuer,   o.value(QLatin1String("client_id")).toString(), secret,
+                         authMethod, QStringLiteral("dynamic registration"),         {}};
              done(QStringLiteral("registered as client %1, token endpoint authentication %2")
                       .arg(m_client.clientId, authMethod),
                   QStringLiteral("no client ID was given and the server supports dynamic registration"));
@@ -884,8 +896,8 @@ void AuthFlow::requestClientCredentials()
         method = QStringLiteral("client_secret_post");
     else
         method = QStringLiteral("client_secret_basic");
-    m_client = {m_issuer, m_settings.clientId, m_settings.clientSecret, method,
-                QStringLiteral("pre-registered")};
+    m_client = {
+        m_issuer, m_settings.clientId, m_settings.clientSecret, method, QStringLiteral("pre-registered"), {}};
     Form form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
               {QStringLiteral("resource"), m_params.value(QStringLiteral("resource"))}};
     if (!m_params.value(QStringLiteral("scope")).isEmpty())
@@ -923,7 +935,8 @@ void AuthFlow::exchangeIdToken()
         m_settings.idpClientId,
         m_settings.idpClientSecret,
         m_settings.idpClientSecret.isEmpty() ? QStringLiteral("none") : QStringLiteral("client_secret_post"),
-        QStringLiteral("pre-registered")};
+        QStringLiteral("pre-registered"),
+        {}};
     postForm(m_settings.idpTokenEndpoint, form, idpClient, [this](const HttpExchange &ex) {
         const QJsonObject o = jsonObjectOf(ex);
         m_idJag = o.value(QLatin1String("access_token")).toString().toUtf8();
@@ -939,10 +952,13 @@ void AuthFlow::exchangeIdToken()
 
 void AuthFlow::requestJwtBearer()
 {
-    m_client = {m_issuer, m_settings.clientId, m_settings.clientSecret,
+    m_client = {m_issuer,
+                m_settings.clientId,
+                m_settings.clientSecret,
                 m_settings.clientSecret.isEmpty() ? QStringLiteral("none")
                                                   : QStringLiteral("client_secret_basic"),
-                QStringLiteral("pre-registered")};
+                QStringLiteral("pre-registered"),
+                {}};
     Form form{{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:jwt-bearer")},
               {QStringLiteral("assertion"), QString::fromUtf8(m_idJag)}};
     if (!m_params.value(QStringLiteral("scope")).isEmpty())
@@ -955,7 +971,7 @@ void AuthFlow::requestJwtBearer()
         }
         m_store->setTokens(m_connection, m_tokens);
         finishStep(QStringLiteral("use the access token"),
-                   QStringLiteral("the authorization server accepted the ID-JAG"));
+                   QStringLiteral("the authorization server accepted the assertion"));
     });
 }
 

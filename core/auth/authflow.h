@@ -23,6 +23,7 @@ struct AuthSettings
         AuthorizationCode, // a user approves in a browser (the default)
         ClientCredentials, // machine to machine: pre-registered client with a secret or a private key
         EnterpriseManaged, // token exchange at the enterprise IdP, then the JWT bearer grant (ID-JAG)
+        WorkloadIdentity,  // the JWT bearer grant with a workload's own JWT (RFC 7523, SEP-1933)
     };
     enum class UserAgent {
         SystemBrowser,  // open the authorization URL with xdg-open / open
@@ -41,6 +42,7 @@ struct AuthSettings
     QByteArray idpIdToken; // the user's ID token from that IdP,
     QString idpClientId;   // and our client there
     QByteArray idpClientSecret;
+    QByteArray workloadAssertion; // workload identity: the JWT the platform issued to this workload
     QString clientName = QStringLiteral("MCP Workbench");
     bool requestOfflineAccess = true; // ask for offline_access (refresh tokens) where the AS lists it
     int redirectTimeoutMs = 300000;

@@ -12,11 +12,11 @@ LoopbackRedirectListener::LoopbackRedirectListener(QObject *parent)
     connect(m_server, &QTcpServer::newConnection, this, &LoopbackRedirectListener::handleConnection);
 }
 
-bool LoopbackRedirectListener::listen(QString *error)
+bool LoopbackRedirectListener::listen(QString *error, quint16 port)
 {
     if (m_server->isListening())
         return true;
-    if (m_server->listen(QHostAddress::LocalHost, 0))
+    if (m_server->listen(QHostAddress::LocalHost, port))
         return true;
     *error = QStringLiteral("cannot listen on 127.0.0.1 for the redirect: %1").arg(m_server->errorString());
     return false;

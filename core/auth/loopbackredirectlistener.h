@@ -15,7 +15,7 @@ class LoopbackRedirectListener : public QObject
     Q_OBJECT
 public:
     explicit LoopbackRedirectListener(QObject *parent = nullptr);
-    bool listen(QString *error); // on 127.0.0.1, a free port
+    bool listen(QString *error, quint16 port = 0); // on 127.0.0.1; port 0: a free one
     QUrl redirectUri() const;
     void close();
 

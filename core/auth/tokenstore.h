@@ -25,8 +25,9 @@ struct ClientRegistration
     QString issuer;
     QString clientId;
     QByteArray clientSecret;
-    QString authMethod; // none, client_secret_basic, client_secret_post, private_key_jwt
-    QString how;        // "pre-registered", "client ID metadata document", "dynamic registration"
+    QString authMethod;  // none, client_secret_basic, client_secret_post, private_key_jwt
+    QString how;         // "pre-registered", "client ID metadata document", "dynamic registration"
+    QString redirectUri; // registered with it; a later flow listens on the same loopback port
 };
 
 // Tokens and client registrations, kept per connection and per issuer, in memory only: nothing is ever

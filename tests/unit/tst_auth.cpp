@@ -1,0 +1,527 @@
+// core/auth against a small in-process fake authorization + resource server (QTcpServer on 127.0.0.1):
+// each discovery fallback, each refusal the flow must make (wrong state, iss mismatch, no PKCE, resource
+// mismatch), tampering at a pause, and the token inspector (expired token, bad signature, JWKS unreachable)
+// with keys made by OpenSSL.
+#include "auth/authflow.h"
+#include "auth/discovery.h"
+#include "auth/jwt.h"
+#include "auth/pkce.h"
+#include "auth/secrets.h"
+#include "auth/tokeninspector.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+#include <QUrlQuery>
+#include <functional>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+using namespace mcp::auth;
+
+namespace {
+
+struct Request
+{
+    QByteArray method;
+    QUrl url;
+    QMap<QByteArray, QByteArray> headers; // lower-case names
+    QByteArray body;
+    QUrlQuery form() const { return QUrlQuery(QString::fromUtf8(body)); }
+};
+
+struct Response
+{
+    int status = 404;
+    QJsonObject json;
+    QList<QPair<QByteArray, QByteArray>> headers;
+};
+
+// One HTTP/1.1 request per connection; enough for QNetworkAccessManager with Connection: close.
+class FakeServer : public QObject
+{
+public:
+    std::function<Response(const Request &)> handler;
+    QList<Request> requests;
+
+    FakeServer()
+    {
+        QVERIFY(m_server.listen(QHostAddress::LocalHost, 0));
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = m_server.nextPendingConnection()) {
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+                connect(s, &QTcpSocket::readyRead, this, [this, s] { read(s); });
+            }
+        });
+    }
+    QString base() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+    QStringList paths() const
+    {
+        QStringList out;
+        for (const Request &r : requests)
+            out << r.url.path();
+        return out;
+    }
+
+private:
+    void read(QTcpSocket *s)
+    {
+        QByteArray &buf = m_buffers[s];
+        buf += s->readAll();
+        const qsizetype end = buf.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        Request r;
+        const QList<QByteArray> lines = buf.left(end).split('\n');
+        const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
+        r.method = first.value(0);
+        r.url = QUrl(base() + QString::fromLatin1(first.value(1)));
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const qsizetype colon = lines[i].indexOf(':');
+            if (colon > 0)
+                r.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+        }
+        const qsizetype length = r.headers.value("content-length").toLongLong();
+        if (buf.size() < end + 4 + length)
+            return;
+        r.body = buf.mid(end + 4, length);
+        m_buffers.remove(s);
+        requests << r;
+        const Response resp = handler ? handler(r) : Response{};
+        const QByteArray body =
+            resp.json.isEmpty() ? QByteArray() : QJsonDocument(resp.json).toJson(QJsonDocument::Compact);
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(resp.status) +
+                         " X\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
+                         "\r\nContent-Type: application/json\r\n";
+        for (const auto &[n, v] : resp.headers)
+            out += n + ": " + v + "\r\n";
+        s->write(out + "\r\n" + body);
+        s->disconnectFromHost();
+    }
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+Response json(const QJsonObject &o, int status = 200)
+{
+    return {status, o, {}};
+}
+
+// A fake MCP deployment: resource at /mcp, PRM, AS with issuer <base> (or <base>/tenant1), DCR, an
+// /authorize that approves at once, and /token. Knobs change one thing each.
+struct Deployment
+{
+    FakeServer server;
+    QString issuerPath; // "" or "/tenant1"
+    QString prmPath = QStringLiteral("/.well-known/oauth-protected-resource/mcp");
+    QString asPath;      // where AS metadata lives; default: oauth-authorization-server + issuerPath
+    QString prmResource; // default <base>/mcp
+    bool advertisePkce = true;
+    bool advertiseIss = false;
+    bool omitIss = false;  // advertise iss but leave it out of the redirect
+    QString stateOverride; // the AS sends this state back instead of the one it got
+    QString issOverride;   // the AS sends this iss
+    QString lastResourceAtToken;
+
+    Deployment()
+    {
+        server.handler = [this](const Request &r) { return handle(r); };
+    }
+    QString issuer() const { return server.base() + issuerPath; }
+    QUrl endpoint() const { return QUrl(server.base() + QStringLiteral("/mcp")); }
+
+    Response handle(const Request &r)
+    {
+        const QString path = r.url.path();
+        if (path == prmPath)
+            return json(
+                {{"resource", prmResource.isEmpty() ? server.base() + QStringLiteral("/mcp") : prmResource},
+                 {"authorization_servers", QJsonArray{issuer()}}});
+        const QString metadataPath =
+            asPath.isEmpty() ? QStringLiteral("/.well-known/oauth-authorization-server") + issuerPath
+                             : asPath;
+        if (path == metadataPath) {
+            QJsonObject m{{"issuer", issuer()},
+                          {"authorization_endpoint", issuer() + QStringLiteral("/authorize")},
+                          {"token_endpoint", issuer() + QStringLiteral("/token")},
+                          {"registration_endpoint", issuer() + QStringLiteral("/register")},
+                          {"token_endpoint_auth_methods_supported", QJsonArray{"none"}}};
+            if (advertisePkce)
+                m.insert("code_challenge_methods_supported", QJsonArray{"S256"});
+            if (advertiseIss)
+                m.insert("authorization_response_iss_parameter_supported", true);
+            return json(m);
+        }
+        if (path == issuerPath + QStringLiteral("/register"))
+            return json({{"client_id", "client-1"}}, 201);
+        if (path == issuerPath + QStringLiteral("/authorize")) {
+            const QUrlQuery q(r.url);
+            QUrl back(q.queryItemValue("redirect_uri", QUrl::FullyDecoded));
+            QUrlQuery bq;
+            bq.addQueryItem("code", "code-1");
+            bq.addQueryItem("state", stateOverride.isEmpty() ? q.queryItemValue("state", QUrl::FullyDecoded)
+                                                             : stateOverride);
+            if (!issOverride.isEmpty())
+                bq.addQueryItem("iss", issOverride);
+            else if (advertiseIss && !omitIss)
+                bq.addQueryItem("iss", issuer());
+            back.setQuery(bq);
+            return {302, {}, {{"Location", back.toEncoded()}}};
+        }
+        if (path == issuerPath + QStringLiteral("/token")) {
+            const QUrlQuery f = r.form();
+            lastResourceAtToken = f.queryItemValue("resource", QUrl::FullyDecoded);
+            if (lastResourceAtToken != server.base() + QStringLiteral("/mcp"))
+                return json({{"error", "invalid_target"}, {"error_description", "unknown resource"}}, 400);
+            if (f.queryItemValue("grant_type") == QLatin1String("refresh_token"))
+                return json({{"access_token", "access-2"}, {"token_type", "Bearer"}, {"expires_in", 60}});
+            if (Pkce::challengeFor(f.queryItemValue("code_verifier").toUtf8()).isEmpty())
+                return json({{"error", "invalid_grant"}}, 400);
+            return json({{"access_token", "access-1"},
+                         {"token_type", "Bearer"},
+                         {"refresh_token", "refresh-1"},
+                         {"expires_in", 60}});
+        }
+        return {};
+    }
+};
+
+mcp::HttpExchange refusal(const QUrl &endpoint, const QByteArray &wwwAuthenticate)
+{
+    mcp::HttpExchange ex;
+    ex.method = "POST";
+    ex.url = endpoint;
+    ex.status = 401;
+    if (!wwwAuthenticate.isEmpty())
+        ex.responseHeaders.append({"WWW-Authenticate", wwwAuthenticate});
+    return ex;
+}
+
+struct Outcome
+{
+    bool finished = false;
+    mcp::Error error;
+    TokenSet tokens;
+};
+
+Outcome run(AuthFlow &flow, const mcp::HttpExchange &start)
+{
+    Outcome o;
+    bool done = false;
+    QObject::connect(&flow, &AuthFlow::finished, [&](const TokenSet &t) {
+        o.finished = true;
+        o.tokens = t;
+        done = true;
+    });
+    QObject::connect(&flow, &AuthFlow::failed, [&](const mcp::Error &e) {
+        o.error = e;
+        done = true;
+    });
+    flow.start(start);
+    if (!QTest::qWaitFor([&done] { return done; }, 10000))
+        o.error = mcp::makeError(mcp::Error::Category::Timeout, QStringLiteral("test"),
+                                 QStringLiteral("the flow never ended"));
+    return o;
+}
+
+AuthSettings followRedirect()
+{
+    AuthSettings s;
+    s.userAgent = AuthSettings::UserAgent::FollowRedirect;
+    return s;
+}
+
+QByteArray makeKey(const char *type, const char *param)
+{
+    EVP_PKEY *key = std::string_view(type) == "RSA" ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048))
+                    : param                         ? EVP_PKEY_Q_keygen(nullptr, nullptr, type, param)
+                                                    : EVP_PKEY_Q_keygen(nullptr, nullptr, type);
+    BIO *bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    char *data = nullptr;
+    const long len = BIO_get_mem_data(bio, &data);
+    QByteArray pem(data, len);
+    BIO_free(bio);
+    EVP_PKEY_free(key);
+    return pem;
+}
+
+QByteArray makeToken(const QByteArray &pem, const QString &alg, const QJsonObject &claims)
+{
+    QString error;
+    const QByteArray t = signJwt({{"alg", alg}, {"kid", "k1"}, {"typ", "at+jwt"}}, claims, pem, &error);
+    if (t.isEmpty())
+        qWarning() << error;
+    return t;
+}
+
+QJsonObject jwksOf(const QByteArray &pem, const QString &alg)
+{
+    QString error;
+    return {{"keys", QJsonArray{publicJwkFromPem(pem, QStringLiteral("k1"), alg, &error)}}};
+}
+
+} // namespace
+
+class TestAuth : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void wwwAuthenticate()
+    {
+        const Challenge c =
+            bearerChallenge("Basic realm=\"x\", Bearer error=\"insufficient_scope\", scope=\"a b\", "
+                            "resource_metadata=\"http://h/.well-known/oauth-protected-resource/mcp\"");
+        QCOMPARE(c.scheme, QStringLiteral("Bearer"));
+        QCOMPARE(c.param("error"), QStringLiteral("insufficient_scope"));
+        QCOMPARE(c.param("scope"), QStringLiteral("a b"));
+        QCOMPARE(c.param("resource_metadata"),
+                 QStringLiteral("http://h/.well-known/oauth-protected-resource/mcp"));
+    }
+
+    void discoveryOrder()
+    {
+        QCOMPARE(protectedResourceMetadataUrls(QUrl("https://h/api/mcp"), QUrl("https://h/custom.json")),
+                 (QList<QUrl>{QUrl("https://h/custom.json"),
+                              QUrl("https://h/.well-known/oauth-protected-resource/api/mcp"),
+                              QUrl("https://h/.well-known/oauth-protected-resource")}));
+        QCOMPARE(protectedResourceMetadataUrls(QUrl("https://h/"), QUrl()),
+                 (QList<QUrl>{QUrl("https://h/.well-known/oauth-protected-resource")}));
+        QCOMPARE(authorizationServerMetadataUrls(QUrl("https://a/tenant1")),
+                 (QList<QUrl>{QUrl("https://a/.well-known/oauth-authorization-server/tenant1"),
+                              QUrl("https://a/.well-known/openid-configuration/tenant1"),
+                              QUrl("https://a/tenant1/.well-known/openid-configuration")}));
+        QCOMPARE(authorizationServerMetadataUrls(QUrl("https://a")),
+                 (QList<QUrl>{QUrl("https://a/.well-known/oauth-authorization-server"),
+                              QUrl("https://a/.well-known/openid-configuration")}));
+    }
+
+    void fullFlowThenRefresh()
+    {
+        Deployment d;
+        TokenStore store;
+        AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        const Outcome o =
+            run(flow, refusal(d.endpoint(), "Bearer resource_metadata=\"" + d.server.base().toUtf8() +
+                                                "/.well-known/oauth-protected-resource/mcp\""));
+        QVERIFY2(o.finished, qPrintable(o.error.toString()));
+        QCOMPARE(o.tokens.accessToken, QByteArray("access-1"));
+        QCOMPARE(store.tokens("c", d.issuer()).refreshToken, QByteArray("refresh-1"));
+        QStringList names;
+        for (const AuthStep &s : flow.steps())
+            names << s.name;
+        QCOMPARE(names, (QStringList{"server refusal", "protected resource metadata",
+                                     "authorization server metadata", "client identity",
+                                     "authorization request", "authorization response", "token request"}));
+        // Secrets stay out of what is shown.
+        const mcp::HttpExchange token = maskedExchange(flow.steps().last().exchanges.last());
+        QVERIFY(!token.responseBody.contains("access-1"));
+        QVERIFY(!token.requestBody.contains("code-1"));
+
+        AuthFlow refresh(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        bool done = false;
+        connect(&refresh, &AuthFlow::finished, this, [&] { done = true; });
+        refresh.startRefresh();
+        QTRY_VERIFY(done);
+        QCOMPARE(store.tokens("c", d.issuer()).accessToken, QByteArray("access-2"));
+        QCOMPARE(store.tokens("c", d.issuer()).refreshToken, QByteArray("refresh-1"));
+    }
+
+    void prmRootFallback()
+    {
+        Deployment d;
+        d.prmPath = QStringLiteral("/.well-known/oauth-protected-resource");
+        TokenStore store;
+        AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        const Outcome o = run(flow, refusal(d.endpoint(), "Bearer"));
+        QVERIFY2(o.finished, qPrintable(o.error.toString()));
+        QVERIFY(d.server.paths().indexOf("/.well-known/oauth-protected-resource/mcp") <
+                d.server.paths().indexOf("/.well-known/oauth-protected-resource"));
+        QVERIFY(flow.steps().at(1).reason.contains("candidate 2 of 2"));
+    }
+
+    void serverMetadataFallbacks_data()
+    {
+        QTest::addColumn<QString>("asPath");
+        QTest::addColumn<QString>("candidate");
+        QTest::newRow("oauth-authorization-server/tenant1")
+            << "/.well-known/oauth-authorization-server/tenant1"
+            << "candidate 1 of 3";
+        QTest::newRow("openid-configuration/tenant1") << "/.well-known/openid-configuration/tenant1"
+                                                      << "candidate 2 of 3";
+        QTest::newRow("tenant1/openid-configuration") << "/tenant1/.well-known/openid-configuration"
+                                                      << "candidate 3 of 3";
+    }
+    void serverMetadataFallbacks()
+    {
+        QFETCH(QString, asPath);
+        QFETCH(QString, candidate);
+        Deployment d;
+        d.issuerPath = QStringLiteral("/tenant1");
+        d.asPath = asPath;
+        TokenStore store;
+        AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        const Outcome o = run(flow, refusal(d.endpoint(), {}));
+        QVERIFY2(o.finished, qPrintable(o.error.toString()));
+        QVERIFY2(flow.steps().at(2).reason.contains(candidate), qPrintable(flow.steps().at(2).reason));
+    }
+
+    void failures_data()
+    {
+        QTest::addColumn<QString>("knob");
+        QTest::addColumn<QString>("step");
+        QTest::addColumn<QString>("words");
+        QTest::newRow("wrong state") << "state"
+                                     << "authorization: authorization response"
+                                     << "state mismatch";
+        QTest::newRow("iss mismatch") << "iss"
+                                      << "authorization: authorization response"
+                                      << "iss mismatch";
+        QTest::newRow("iss missing") << "iss-missing"
+                                     << "authorization: authorization response"
+                                     << "iss missing";
+        QTest::newRow("no PKCE") << "pkce"
+                                 << "authorization: authorization request"
+                                 << "PKCE";
+        QTest::newRow("resource mismatch") << "resource"
+                                           << "authorization: protected resource metadata"
+                                           << "resource mismatch";
+        QTest::newRow("no metadata") << "metadata"
+                                     << "authorization: authorization server metadata"
+                                     << "no authorization server metadata";
+    }
+    void failures()
+    {
+        QFETCH(QString, knob);
+        QFETCH(QString, step);
+        QFETCH(QString, words);
+        Deployment d;
+        if (knob == QLatin1String("state"))
+            d.stateOverride = QStringLiteral("forged");
+        if (knob == QLatin1String("iss"))
+            d.issOverride = QStringLiteral("https://evil.example.com");
+        if (knob == QLatin1String("iss-missing")) {
+            d.advertiseIss = true;
+            d.omitIss = true;
+        }
+        if (knob == QLatin1String("pkce"))
+            d.advertisePkce = false;
+        if (knob == QLatin1String("resource"))
+            d.prmResource = QStringLiteral("https://evil.example.com/mcp");
+        if (knob == QLatin1String("metadata"))
+            d.asPath = QStringLiteral("/nowhere");
+        TokenStore store;
+        AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        const Outcome o = run(flow, refusal(d.endpoint(), {}));
+        QVERIFY(!o.finished);
+        QCOMPARE(o.error.category, mcp::Error::Category::Auth);
+        QCOMPARE(o.error.step, step);
+        QVERIFY2(o.error.message.contains(words), qPrintable(o.error.toString()));
+        QVERIFY(flow.steps().last().failed);
+        QVERIFY(!d.server.paths().contains(QStringLiteral("/token"))); // the code was never used
+    }
+
+    void tamperedResourceAtPause()
+    {
+        Deployment d;
+        TokenStore store;
+        AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        flow.setPauseAtEachStep(true);
+        connect(&flow, &AuthFlow::paused, this, [&flow](const QString &next) {
+            if (next == QLatin1String("authorization request"))
+                flow.setParameter(QStringLiteral("resource"),
+                                  QStringLiteral("https://other.example.com/mcp"));
+            QTimer::singleShot(0, &flow, &AuthFlow::continueFlow);
+        });
+        const Outcome o = run(flow, refusal(d.endpoint(), {}));
+        QVERIFY(!o.finished);
+        QCOMPARE(o.error.step, QStringLiteral("authorization: token request"));
+        QVERIFY(o.error.message.contains("invalid_target"));
+        QCOMPARE(d.lastResourceAtToken, QStringLiteral("https://other.example.com/mcp"));
+        QVERIFY(flow.steps().at(4).tampered);
+        QVERIFY(!flow.steps().at(1).tampered);
+    }
+
+    void inspectGoodTokens_data()
+    {
+        QTest::addColumn<QByteArray>("pem");
+        QTest::addColumn<QString>("alg");
+        QTest::newRow("RS256") << makeKey("RSA", nullptr) << "RS256";
+        QTest::newRow("PS256") << makeKey("RSA", nullptr) << "PS256";
+        QTest::newRow("ES256") << makeKey("EC", "P-256") << "ES256";
+        QTest::newRow("EdDSA") << makeKey("ED25519", nullptr) << "EdDSA";
+    }
+    void inspectGoodTokens()
+    {
+        QFETCH(QByteArray, pem);
+        QFETCH(QString, alg);
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QByteArray token = makeToken(pem, alg,
+                                           {{"iss", "https://as"},
+                                            {"aud", "https://rs/mcp"},
+                                            {"exp", now + 600},
+                                            {"iat", now},
+                                            {"nbf", now},
+                                            {"scope", "read write"}});
+        InspectOptions o;
+        o.jwks = jwksOf(pem, alg);
+        o.resource = QStringLiteral("https://rs/mcp");
+        o.issuer = QStringLiteral("https://as");
+        o.requiredScopes = {QStringLiteral("read")};
+        const TokenReport r = TokenInspector::inspectWith(token, o);
+        QVERIFY2(r.ok(), qPrintable(r.firstFailure()));
+        QCOMPARE(r.checks.first().name, QStringLiteral("signature"));
+        QCOMPARE(r.checks.first().result, TokenCheck::Result::Pass);
+    }
+
+    void inspectFailures()
+    {
+        const QByteArray key = makeKey("EC", "P-256");
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        InspectOptions o;
+        o.jwks = jwksOf(key, QStringLiteral("ES256"));
+        o.resource = QStringLiteral("https://rs/mcp");
+
+        const TokenReport expired = TokenInspector::inspectWith(
+            makeToken(key, "ES256", {{"aud", "https://rs/mcp"}, {"exp", now - 3600}}), o);
+        QVERIFY(expired.firstFailure().startsWith("exp: expired"));
+
+        const TokenReport badSig = TokenInspector::inspectWith(
+            makeToken(makeKey("EC", "P-256"), "ES256", {{"aud", "https://rs/mcp"}, {"exp", now + 600}}), o);
+        QVERIFY2(badSig.firstFailure().startsWith("signature: bad signature"),
+                 qPrintable(badSig.firstFailure()));
+
+        const TokenReport wrongAud = TokenInspector::inspectWith(
+            makeToken(key, "ES256", {{"aud", "https://elsewhere/mcp"}, {"exp", now + 600}}), o);
+        QVERIFY(wrongAud.firstFailure().startsWith("aud: resource mismatch"));
+
+        const TokenReport opaque = TokenInspector::inspectWith("opaque-token-value", o);
+        QVERIFY(!opaque.isJwt);
+        QVERIFY(opaque.checks.first().detail.startsWith("opaque token"));
+    }
+
+    void inspectJwksUnreachable()
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        const QByteArray key = makeKey("EC", "P-256");
+        InspectOptions o;
+        o.jwksUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/jwks.json").arg(port));
+        TokenInspector inspector;
+        QSignalSpy spy(&inspector, &TokenInspector::finished);
+        inspector.inspect(makeToken(key, "ES256", {{"exp", QDateTime::currentSecsSinceEpoch() + 60}}), o);
+        QTRY_COMPARE(spy.count(), 1);
+        const TokenReport r = spy.first().first().value<TokenReport>();
+        QVERIFY2(r.firstFailure().startsWith("signature: not verified: JWKS unreachable"),
+                 qPrintable(r.firstFailure()));
+    }
+};
+
+QTEST_MAIN(TestAuth)
+#include "tst_auth.moc"
