@@ -74,7 +74,7 @@ Q_SIGNALS:
 private:
     quint16 internMethod(const std::string &method);
 
-    std::vector<FrameRecord> m_frames;
+    std::deque<FrameRecord> m_frames; // grows in blocks: no reallocation stall at a million frames
     std::deque<HttpRecord> m_http;
     QStringList m_connections;
     QStringList m_methods{QString()};
