@@ -566,7 +566,7 @@ void AuthFlow::identifyClient()
         m_asMetadata.contains(QLatin1String("token_endpoint_auth_methods_supported"))
             ? stringList(m_asMetadata.value(QLatin1String("token_endpoint_auth_methods_supported")))
             : QStringList{QStringLiteral("client_secret_basic")};
-    const auto secretMethod = [&authMethods] {
+    const auto secretMethod = [authMethods] { // by value: it runs after this function returns
         return authMethods.contains(QLatin1String("client_secret_basic")) ||
                        !authMethods.contains(QLatin1String("client_secret_post"))
                    ? QStringLiteral("client_secret_basic")
