@@ -152,11 +152,16 @@ void ToolsPane::refresh()
     if (!m_connection->isReady())
         return;
     // Rows appear page by page, so a server with thousands of tools never stalls the window.
+    // A refresh may start while an earlier one is still paging (list_changed arrives early): only the
+    // newest may fill the model.
+    const int generation = ++m_listGeneration;
     const QString current = m_composer->target();
     m_model->clear();
     m_connection->session()->listAll(
         QStringLiteral("tools/list"), QStringLiteral("tools"),
-        [this, current](const mcp::Reply &r) {
+        [this, current, generation](const mcp::Reply &r) {
+            if (generation != m_listGeneration)
+                return;
             if (!r.ok()) {
                 m_details->setPlainText(tr("Could not list tools: %1").arg(r.error.toString()));
                 return;
@@ -164,7 +169,11 @@ void ToolsPane::refresh()
             if (!selectTool(current))
                 m_composer->setTarget(QString(), Json::object());
         },
-        this, 1000, [this](const Json &page) { m_model->appendItems(page); });
+        this, 1000,
+        [this, generation](const Json &page) {
+            if (generation == m_listGeneration)
+                m_model->appendItems(page);
+        });
 }
 
 bool ToolsPane::selectTool(const QString &name)

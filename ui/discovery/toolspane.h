@@ -50,7 +50,8 @@ private:
     QListWidget *m_history;
     Composer *m_composer;
     ResultView *m_result;
-    qint64 m_running = -1; // request id of the call in flight
+    qint64 m_running = -1;    // request id of the call in flight
+    int m_listGeneration = 0; // the refresh whose pages may fill the model
 };
 
 } // namespace mcpui
