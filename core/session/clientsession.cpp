@@ -172,23 +172,32 @@ void ClientSession::sendDiscover(const QString &version)
                 [this](const Reply &r) { onDiscoverReply(r); }, options, nullptr, true);
 }
 
+static QStringList versionList(const Json &array)
+{
+    QStringList versions;
+    for (const auto &v : array)
+        if (v.is_string())
+            versions << toQString(v.get<std::string>());
+    return versions;
+}
+
+// The pinned version if the server offers it, else the newest modern version both sides speak; or empty.
+QString ClientSession::chooseModernVersion(const QStringList &theirs) const
+{
+    if (!m_options.protocolVersion.isEmpty())
+        return theirs.contains(m_options.protocolVersion) ? m_options.protocolVersion : QString();
+    for (const QString &v : protocol::supportedVersions())
+        if (protocol::isModern(v) && theirs.contains(v))
+            return v;
+    return {};
+}
+
 void ClientSession::onDiscoverReply(const Reply &reply)
 {
     const bool pinned = !m_options.protocolVersion.isEmpty();
     if (reply.ok()) {
-        QStringList theirs;
-        for (const auto &v : reply.result.value("supportedVersions", Json::array()))
-            if (v.is_string())
-                theirs << toQString(v.get<std::string>());
-        QString chosen;
-        if (pinned)
-            chosen = theirs.contains(m_options.protocolVersion) ? m_options.protocolVersion : QString();
-        else
-            for (const QString &v : protocol::supportedVersions())
-                if (protocol::isModern(v) && theirs.contains(v)) {
-                    chosen = v;
-                    break;
-                }
+        const QStringList theirs = versionList(reply.result.value("supportedVersions", Json::array()));
+        const QString chosen = chooseModernVersion(theirs);
         if (chosen.isEmpty()) {
             if (!pinned) { // a dual-era server that offers only legacy versions to us
                 sendInitialize();
@@ -680,19 +689,8 @@ bool ClientSession::retryWithSupportedVersion(qint64 id, const Json &errorData)
     Pending &p = *m_pending[id];
     if (p.versionRetries >= maxRetries)
         return false;
-    QStringList theirs;
-    for (const auto &v : errorData.value("supported", Json::array()))
-        if (v.is_string())
-            theirs << toQString(v.get<std::string>());
-    QString chosen;
-    if (!m_options.protocolVersion.isEmpty())
-        chosen = theirs.contains(m_options.protocolVersion) ? m_options.protocolVersion : QString();
-    else
-        for (const QString &v : protocol::supportedVersions())
-            if (protocol::isModern(v) && theirs.contains(v)) {
-                chosen = v;
-                break;
-            }
+    const QStringList theirs = versionList(errorData.value("supported", Json::array()));
+    const QString chosen = chooseModernVersion(theirs);
     if (chosen.isEmpty())
         return false;
     Q_EMIT diagnostic({Diagnostic::Kind::Info, QStringLiteral("%1: the server asked for another protocol version "

@@ -118,6 +118,7 @@ private:
     void beginHandshake();
     void sendDiscover(const QString &version);
     void onDiscoverReply(const Reply &reply);
+    QString chooseModernVersion(const QStringList &theirs) const;
     void sendInitialize();
     void onInitializeReply(const Reply &reply);
     void becomeReady();
