@@ -15,10 +15,10 @@ struct Error
         Protocol,   // peer broke JSON-RPC or MCP rules
         Timeout,
         Cancelled,
-        Rpc,        // the peer answered with a JSON-RPC error
-        Tool,       // a tool result with isError: true
+        Rpc,  // the peer answered with a JSON-RPC error
+        Tool, // a tool result with isError: true
         Auth,
-        Usage,      // the caller asked for something invalid
+        Usage, // the caller asked for something invalid
     };
 
     Category category = Category::None;
@@ -48,15 +48,24 @@ inline Error makeError(Error::Category c, QString step, QString message, int cod
 inline QString Error::categoryName(Category c)
 {
     switch (c) {
-    case Category::None: return QStringLiteral("none");
-    case Category::Connection: return QStringLiteral("connection");
-    case Category::Protocol: return QStringLiteral("protocol");
-    case Category::Timeout: return QStringLiteral("timeout");
-    case Category::Cancelled: return QStringLiteral("cancelled");
-    case Category::Rpc: return QStringLiteral("rpc");
-    case Category::Tool: return QStringLiteral("tool");
-    case Category::Auth: return QStringLiteral("auth");
-    case Category::Usage: return QStringLiteral("usage");
+    case Category::None:
+        return QStringLiteral("none");
+    case Category::Connection:
+        return QStringLiteral("connection");
+    case Category::Protocol:
+        return QStringLiteral("protocol");
+    case Category::Timeout:
+        return QStringLiteral("timeout");
+    case Category::Cancelled:
+        return QStringLiteral("cancelled");
+    case Category::Rpc:
+        return QStringLiteral("rpc");
+    case Category::Tool:
+        return QStringLiteral("tool");
+    case Category::Auth:
+        return QStringLiteral("auth");
+    case Category::Usage:
+        return QStringLiteral("usage");
     }
     return {};
 }

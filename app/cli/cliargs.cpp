@@ -5,7 +5,8 @@
 
 QString usageText()
 {
-    return QStringLiteral(R"(usage: mcpwb (--stdio "COMMAND" [--env K=V]... [--cwd DIR] | --url URL [--header "K: V"]...
+    return QStringLiteral(
+        R"(usage: mcpwb (--stdio "COMMAND" [--env K=V]... [--cwd DIR] | --url URL [--header "K: V"]...
               [--transport auto|http|sse|ws] [--ca FILE] [--insecure]) [options] VERB
 
 verbs:
@@ -103,7 +104,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             const int colon = v.indexOf(QLatin1Char(':'));
             if (colon <= 0)
                 return QStringLiteral("--header takes \"Name: value\", got \"%1\"").arg(v);
-            a.transport.http.headers.append({v.left(colon).trimmed().toUtf8(), v.mid(colon + 1).trimmed().toUtf8()});
+            a.transport.http.headers.append(
+                {v.left(colon).trimmed().toUtf8(), v.mid(colon + 1).trimmed().toUtf8()});
         } else if (arg == QStringLiteral("--transport")) {
             const auto kind = mcp::TransportConfig::kindFromString(v);
             if (!kind)
@@ -171,6 +173,7 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.transport.kind = mcp::TransportConfig::Kind::Stdio;
     }
     for (const QString &kv : envPairs)
-        a.transport.stdio.environment.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+        a.transport.stdio.environment.insert(kv.section(QLatin1Char('='), 0, 0),
+                                             kv.section(QLatin1Char('='), 1));
     return {};
 }

@@ -13,7 +13,7 @@ struct CliArgs
     QString traceFile;
     QString rulesFile;
     QString logLevel;
-    QString cursor;          // one page from here, instead of all pages
+    QString cursor; // one page from here, instead of all pages
     int timeoutMs = 60000;
     double watchSeconds = 0; // 0: until interrupted
     mcp::Json inlineRules;   // rules given by a mode (conformance) rather than a file
@@ -27,7 +27,7 @@ struct CliArgs
     QString jwksUrl;              // token inspect
     QString inspectResource;
     QString inspectIssuer;
-    QStringList verb;        // e.g. {"tools", "call", "echo", "{...}"}
+    QStringList verb; // e.g. {"tools", "call", "echo", "{...}"}
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.

@@ -45,7 +45,8 @@ mcp::Error applyConformanceScenario(CliArgs *args, QList<QStringList> *steps)
     args->transport.kind = mcp::TransportConfig::Kind::Http;
     args->transport.http.url = QUrl(url);
     if (args->protocolVersion.isEmpty()) // 0.1.x harnesses do not say; they test 2025-11-25
-        args->protocolVersion = env.value(QStringLiteral("MCP_CONFORMANCE_PROTOCOL_VERSION"), QStringLiteral("2025-11-25"));
+        args->protocolVersion =
+            env.value(QStringLiteral("MCP_CONFORMANCE_PROTOCOL_VERSION"), QStringLiteral("2025-11-25"));
     // Non-interactive: accept elicitations with the schema's defaults.
     args->inlineRules = Json{{"elicitation", "defaults"}};
     args->keepGoing = true;
@@ -55,12 +56,13 @@ mcp::Error applyConformanceScenario(CliArgs *args, QList<QStringList> *steps)
     };
     const QStringList listTools{QStringLiteral("tools"), QStringLiteral("list")};
     if (scenario.startsWith(QStringLiteral("auth/"))) {
-        // Authorization scenarios: any authorized request will do; test-tool needs more scope in scope-step-up.
+        // Authorization scenarios: any authorized request will do; test-tool needs more scope in
+        // scope-step-up.
         applyAuthContext(args, scenario, env.value(QStringLiteral("MCP_CONFORMANCE_CONTEXT")).toUtf8());
         args->keepGoing = false;
         *steps = {listTools, call(QStringLiteral("test-tool"))};
-    } else if (scenario == QStringLiteral("initialize") || scenario == QStringLiteral("request-metadata")
-        || scenario == QStringLiteral("json-schema-ref-no-deref")) {
+    } else if (scenario == QStringLiteral("initialize") || scenario == QStringLiteral("request-metadata") ||
+               scenario == QStringLiteral("json-schema-ref-no-deref")) {
         *steps = {listTools};
     } else if (scenario == QStringLiteral("tools_call")) {
         *steps = {call(QStringLiteral("add_numbers"), QStringLiteral(R"({"a":2,"b":3})"))};
@@ -70,12 +72,14 @@ mcp::Error applyConformanceScenario(CliArgs *args, QList<QStringList> *steps)
         *steps = {listTools, call(QStringLiteral("test_reconnection"))};
     } else if (scenario == QStringLiteral("sep-2322-client-request-state")) {
         *steps = {call(QStringLiteral("test_mrtr_echo_state")), call(QStringLiteral("test_mrtr_no_state")),
-                  call(QStringLiteral("test_mrtr_unrelated")), call(QStringLiteral("test_mrtr_no_result_type"))};
+                  call(QStringLiteral("test_mrtr_unrelated")),
+                  call(QStringLiteral("test_mrtr_no_result_type"))};
     } else if (scenario == QStringLiteral("http-standard-headers")) {
         *steps = {listTools,
                   call(QStringLiteral("test_headers")),
                   {QStringLiteral("resources"), QStringLiteral("list")},
-                  {QStringLiteral("resources"), QStringLiteral("read"), QStringLiteral("file:///path/to/file%20name.txt")},
+                  {QStringLiteral("resources"), QStringLiteral("read"),
+                   QStringLiteral("file:///path/to/file%20name.txt")},
                   {QStringLiteral("prompts"), QStringLiteral("list")},
                   {QStringLiteral("prompts"), QStringLiteral("get"), QStringLiteral("test_prompt")}};
     } else if (scenario == QStringLiteral("http-custom-headers")) {
@@ -85,12 +89,13 @@ mcp::Error applyConformanceScenario(CliArgs *args, QList<QStringList> *steps)
             return mcp::makeError(Error::Category::Usage, QStringLiteral("conformance"),
                                   QStringLiteral("MCP_CONFORMANCE_CONTEXT has no toolCalls"));
         for (const auto &c : ctx["toolCalls"])
-            steps->append(call(mcp::stringOr(c, "name"), QString::fromUtf8(mcp::dumpCompact(c.value("arguments", Json::object())))));
+            steps->append(call(mcp::stringOr(c, "name"),
+                               QString::fromUtf8(mcp::dumpCompact(c.value("arguments", Json::object())))));
     } else if (scenario == QStringLiteral("http-invalid-tool-headers")) {
         *steps = {listTools, call(QStringLiteral("valid_tool"), QStringLiteral(R"({"region":"us-west1"})"))};
     } else if (scenario == QStringLiteral("json-schema-2020-12-preservation")) {
-        *steps = {{QStringLiteral("tools"), QStringLiteral("echo-schema"), QStringLiteral("json_schema_2020_12_tool"),
-                   QStringLiteral("json_schema_echo")}};
+        *steps = {{QStringLiteral("tools"), QStringLiteral("echo-schema"),
+                   QStringLiteral("json_schema_2020_12_tool"), QStringLiteral("json_schema_echo")}};
     } else if (scenario == QStringLiteral("sep-2640-client-no-prefetch")) {
         *steps = {{QStringLiteral("skills"), QStringLiteral("list")}};
     } else if (scenario.startsWith(QStringLiteral("sep-2640-client-verify"))) {

@@ -31,7 +31,8 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (!problem.isEmpty() || args.verb.isEmpty()) {
-        err << "mcpwb: " << (problem.isEmpty() ? QStringLiteral("no verb given") : problem) << "\n\n" << usageText();
+        err << "mcpwb: " << (problem.isEmpty() ? QStringLiteral("no verb given") : problem) << "\n\n"
+            << usageText();
         return 1;
     }
     if (args.verb.value(0) == QStringLiteral("token"))

@@ -5,7 +5,8 @@
 using mcp::Json;
 using mcp::stringOr;
 
-Printer::Printer(bool json) : m_json(json), m_out(stdout), m_err(stderr) {}
+Printer::Printer(bool json) : m_json(json), m_out(stdout), m_err(stderr)
+{}
 
 void Printer::line(const QString &text)
 {
@@ -20,9 +21,10 @@ void Printer::diagnostic(const QString &text)
 void Printer::error(const mcp::Error &error)
 {
     if (m_json) {
-        Json j = {{"error", {{"category", mcp::toStd(mcp::Error::categoryName(error.category))},
-                             {"step", mcp::toStd(error.step)},
-                             {"message", mcp::toStd(error.message)}}}};
+        Json j = {{"error",
+                   {{"category", mcp::toStd(mcp::Error::categoryName(error.category))},
+                    {"step", mcp::toStd(error.step)},
+                    {"message", mcp::toStd(error.message)}}}};
         if (error.code)
             j["error"]["code"] = error.code;
         if (!error.data.is_null())
@@ -74,7 +76,8 @@ void Printer::content(const Json &blocks)
                          .arg(stringOr(block, "data").size())
                   << Qt::endl;
         } else if (type == QStringLiteral("resource_link")) {
-            m_out << QStringLiteral("[link %1 %2]").arg(stringOr(block, "uri"), stringOr(block, "name")) << Qt::endl;
+            m_out << QStringLiteral("[link %1 %2]").arg(stringOr(block, "uri"), stringOr(block, "name"))
+                  << Qt::endl;
         } else if (type == QStringLiteral("resource")) {
             const Json r = block.value("resource", Json::object());
             m_out << QStringLiteral("[resource %1]").arg(stringOr(r, "uri")) << Qt::endl;

@@ -10,20 +10,28 @@
 using mcp::Error;
 using mcp::Json;
 
-Runner::Runner(CliArgs args, QObject *parent) : QObject(parent), m_args(std::move(args)), m_printer(m_args.json) {}
+Runner::Runner(CliArgs args, QObject *parent)
+    : QObject(parent), m_args(std::move(args)), m_printer(m_args.json)
+{}
 
 int Runner::exitCodeFor(const Error &error)
 {
     switch (error.category) {
-    case Error::Category::None: return 0;
-    case Error::Category::Usage: return 1;
+    case Error::Category::None:
+        return 0;
+    case Error::Category::Usage:
+        return 1;
     case Error::Category::Connection:
-    case Error::Category::Auth: return 2;
+    case Error::Category::Auth:
+        return 2;
     case Error::Category::Protocol:
     case Error::Category::Timeout:
-    case Error::Category::Cancelled: return 3;
-    case Error::Category::Rpc: return 4;
-    case Error::Category::Tool: return 5;
+    case Error::Category::Cancelled:
+        return 3;
+    case Error::Category::Rpc:
+        return 4;
+    case Error::Category::Tool:
+        return 5;
     }
     return 1;
 }
@@ -99,11 +107,14 @@ bool Runner::start()
         else if (d.kind != mcp::Diagnostic::Kind::Info && d.kind != mcp::Diagnostic::Kind::Http)
             m_printer.diagnostic(d.text);
     });
-    connect(m_session, &mcp::ClientSession::logMessage, this, [this](const QString &level, const QString &logger, const Json &data) {
-        m_printer.diagnostic(QStringLiteral("server log [%1]%2: %3")
-                                 .arg(level, logger.isEmpty() ? QString() : QStringLiteral(" ") + logger,
-                                      data.is_string() ? mcp::toQString(data.get<std::string>()) : QString::fromUtf8(mcp::dumpCompact(data))));
-    });
+    connect(m_session, &mcp::ClientSession::logMessage, this,
+            [this](const QString &level, const QString &logger, const Json &data) {
+                m_printer.diagnostic(QStringLiteral("server log [%1]%2: %3")
+                                         .arg(level,
+                                              logger.isEmpty() ? QString() : QStringLiteral(" ") + logger,
+                                              data.is_string() ? mcp::toQString(data.get<std::string>())
+                                                               : QString::fromUtf8(mcp::dumpCompact(data))));
+            });
     m_session->start();
     return true;
 }
@@ -145,26 +156,32 @@ void Runner::runVerb(const QStringList &v)
     } else if (noun == QStringLiteral("resources") && action == QStringLiteral("list")) {
         list(QStringLiteral("resources list"), QStringLiteral("resources/list"), "resources");
     } else if (noun == QStringLiteral("resources") && action == QStringLiteral("templates")) {
-        list(QStringLiteral("resources templates"), QStringLiteral("resources/templates/list"), "resourceTemplates");
+        list(QStringLiteral("resources templates"), QStringLiteral("resources/templates/list"),
+             "resourceTemplates");
     } else if (noun == QStringLiteral("resources") && action == QStringLiteral("read") && v.size() == 3) {
-        request(QStringLiteral("resources read"), QStringLiteral("resources/read"), {{"uri", mcp::toStd(v[2])}});
-    } else if (noun == QStringLiteral("resources") && action == QStringLiteral("subscribe") && v.size() == 3) {
-        m_session->request(QStringLiteral("resources/subscribe"), {{"uri", mcp::toStd(v[2])}}, [this](const mcp::Reply &r) {
-            if (!r.ok())
-                return fail(r.error);
-            watch();
-        });
+        request(QStringLiteral("resources read"), QStringLiteral("resources/read"),
+                {{"uri", mcp::toStd(v[2])}});
+    } else if (noun == QStringLiteral("resources") && action == QStringLiteral("subscribe") &&
+               v.size() == 3) {
+        m_session->request(QStringLiteral("resources/subscribe"), {{"uri", mcp::toStd(v[2])}},
+                           [this](const mcp::Reply &r) {
+                               if (!r.ok())
+                                   return fail(r.error);
+                               watch();
+                           });
     } else if (noun == QStringLiteral("prompts") && action == QStringLiteral("list")) {
         list(QStringLiteral("prompts list"), QStringLiteral("prompts/list"), "prompts");
     } else if (noun == QStringLiteral("prompts") && action == QStringLiteral("get") && v.size() >= 3) {
         const Json arguments = parseArgumentsJson(v.value(3), &e);
         if (e)
             return fail(e);
-        request(QStringLiteral("prompts get"), QStringLiteral("prompts/get"), {{"name", mcp::toStd(v[2])}, {"arguments", arguments}});
-    } else if (noun == QStringLiteral("complete") && v.size() == 5
-               && (action == QStringLiteral("prompt") || action == QStringLiteral("resource"))) {
-        const Json ref = action == QStringLiteral("prompt") ? Json{{"type", "ref/prompt"}, {"name", mcp::toStd(v[2])}}
-                                                            : Json{{"type", "ref/resource"}, {"uri", mcp::toStd(v[2])}};
+        request(QStringLiteral("prompts get"), QStringLiteral("prompts/get"),
+                {{"name", mcp::toStd(v[2])}, {"arguments", arguments}});
+    } else if (noun == QStringLiteral("complete") && v.size() == 5 &&
+               (action == QStringLiteral("prompt") || action == QStringLiteral("resource"))) {
+        const Json ref = action == QStringLiteral("prompt")
+                             ? Json{{"type", "ref/prompt"}, {"name", mcp::toStd(v[2])}}
+                             : Json{{"type", "ref/resource"}, {"uri", mcp::toStd(v[2])}};
         request(QStringLiteral("complete"), QStringLiteral("completion/complete"),
                 {{"ref", ref}, {"argument", {{"name", mcp::toStd(v[3])}, {"value", mcp::toStd(v[4])}}}});
     } else if (noun == QStringLiteral("skills") && action == QStringLiteral("list")) {
@@ -175,7 +192,8 @@ void Runner::runVerb(const QStringList &v)
         watch();
     } else {
         fail(mcp::makeError(Error::Category::Usage, QStringLiteral("arguments"),
-                            QStringLiteral("unknown or incomplete verb \"%1\"; see mcpwb --help").arg(v.join(QLatin1Char(' ')))));
+                            QStringLiteral("unknown or incomplete verb \"%1\"; see mcpwb --help")
+                                .arg(v.join(QLatin1Char(' ')))));
     }
 }
 
@@ -187,80 +205,93 @@ void Runner::callTool(const QString &name, const Json &arguments)
         return;
     }
     // Over 2026-07-28 HTTP the call's headers come from the tool's schema: list the tools first.
-    m_session->listAll(QStringLiteral("tools/list"), QStringLiteral("tools"), [this, params](const mcp::Reply &r) {
-        if (!r.ok())
-            return fail(r.error);
-        request(QStringLiteral("tools call"), QStringLiteral("tools/call"), params);
-    });
+    m_session->listAll(QStringLiteral("tools/list"), QStringLiteral("tools"),
+                       [this, params](const mcp::Reply &r) {
+                           if (!r.ok())
+                               return fail(r.error);
+                           request(QStringLiteral("tools call"), QStringLiteral("tools/call"), params);
+                       });
 }
 
 // Calls echoTool with {"schema": <schemaTool's inputSchema exactly as listed>}.
 void Runner::echoToolSchema(const QString &schemaTool, const QString &echoTool)
 {
-    m_session->listAll(QStringLiteral("tools/list"), QStringLiteral("tools"), [this, schemaTool, echoTool](const mcp::Reply &r) {
-        if (!r.ok())
-            return fail(r.error);
-        for (const auto &tool : r.result["tools"])
-            if (mcp::stringOr(tool, "name") == schemaTool)
-                return callTool(echoTool, {{"schema", tool.value("inputSchema", Json::object())}});
-        fail(mcp::makeError(Error::Category::Usage, QStringLiteral("tools echo-schema"),
-                            QStringLiteral("the server lists no tool \"%1\"").arg(schemaTool)));
-    });
+    m_session->listAll(
+        QStringLiteral("tools/list"), QStringLiteral("tools"),
+        [this, schemaTool, echoTool](const mcp::Reply &r) {
+            if (!r.ok())
+                return fail(r.error);
+            for (const auto &tool : r.result["tools"])
+                if (mcp::stringOr(tool, "name") == schemaTool)
+                    return callTool(echoTool, {{"schema", tool.value("inputSchema", Json::object())}});
+            fail(mcp::makeError(Error::Category::Usage, QStringLiteral("tools echo-schema"),
+                                QStringLiteral("the server lists no tool \"%1\"").arg(schemaTool)));
+        });
 }
 
 // Lists skills, reads the named skill's SKILL.md and verifies it against the listing before trusting it.
 void Runner::loadSkill(const QString &name)
 {
-    m_session->listAll(QStringLiteral("skills/list"), QStringLiteral("skills"), [this, name](const mcp::Reply &r) {
-        if (!r.ok())
-            return fail(r.error);
-        Json skill;
-        for (const auto &s : r.result["skills"])
-            if (mcp::stringOr(s.value("frontmatter", Json::object()), "name") == name)
-                skill = s;
-        if (skill.is_null())
-            return fail(mcp::makeError(Error::Category::Usage, QStringLiteral("skills load"),
-                                       QStringLiteral("no skill named \"%1\"").arg(name)));
-        const QString uri = mcp::stringOr(skill, "uri");
-        Json entry = Json::object();
-        for (const auto &res : skill.value("resources", Json::array()))
-            if (mcp::stringOr(res, "uri") == uri)
-                entry = res;
-        m_session->request(QStringLiteral("resources/read"), {{"uri", mcp::toStd(uri)}}, [this, skill, entry, uri](const mcp::Reply &read) {
-            if (!read.ok())
-                return fail(read.error);
-            const Json contents = read.result.value("contents", Json::array());
-            const QByteArray text = contents.empty() ? QByteArray() : mcp::stringOr(contents[0], "text").toUtf8();
-            const QString problem = mcp::skills::verify(entry, skill.value("frontmatter", Json::object()), text);
-            if (!problem.isEmpty())
-                return fail(mcp::makeError(Error::Category::Protocol, QStringLiteral("skills load"),
-                                           QStringLiteral("%1 failed verification, skill rejected: %2").arg(uri, problem)));
-            m_printer.result(QStringLiteral("resources read"), read.result);
-            stepDone(0);
+    m_session->listAll(
+        QStringLiteral("skills/list"), QStringLiteral("skills"), [this, name](const mcp::Reply &r) {
+            if (!r.ok())
+                return fail(r.error);
+            Json skill;
+            for (const auto &s : r.result["skills"])
+                if (mcp::stringOr(s.value("frontmatter", Json::object()), "name") == name)
+                    skill = s;
+            if (skill.is_null())
+                return fail(mcp::makeError(Error::Category::Usage, QStringLiteral("skills load"),
+                                           QStringLiteral("no skill named \"%1\"").arg(name)));
+            const QString uri = mcp::stringOr(skill, "uri");
+            Json entry = Json::object();
+            for (const auto &res : skill.value("resources", Json::array()))
+                if (mcp::stringOr(res, "uri") == uri)
+                    entry = res;
+            m_session->request(
+                QStringLiteral("resources/read"), {{"uri", mcp::toStd(uri)}},
+                [this, skill, entry, uri](const mcp::Reply &read) {
+                    if (!read.ok())
+                        return fail(read.error);
+                    const Json contents = read.result.value("contents", Json::array());
+                    const QByteArray text =
+                        contents.empty() ? QByteArray() : mcp::stringOr(contents[0], "text").toUtf8();
+                    const QString problem =
+                        mcp::skills::verify(entry, skill.value("frontmatter", Json::object()), text);
+                    if (!problem.isEmpty())
+                        return fail(mcp::makeError(
+                            Error::Category::Protocol, QStringLiteral("skills load"),
+                            QStringLiteral("%1 failed verification, skill rejected: %2").arg(uri, problem)));
+                    m_printer.result(QStringLiteral("resources read"), read.result);
+                    stepDone(0);
+                });
         });
-    });
 }
 
 void Runner::request(const QString &verb, const QString &method, Json params)
 {
     mcp::RequestOptions options;
     options.reportProgress = method == QStringLiteral("tools/call");
-    connect(m_session, &mcp::ClientSession::progress, this, [this](qint64, double progress, double total, const QString &message) {
-        m_printer.diagnostic(QStringLiteral("progress %1%2%3")
-                                 .arg(progress)
-                                 .arg(total > 0 ? QStringLiteral("/%1").arg(total) : QString())
-                                 .arg(message.isEmpty() ? QString() : QStringLiteral(" ") + message));
-    });
-    m_session->request(method, std::move(params), [this, verb](const mcp::Reply &r) {
-        if (r.error.category == Error::Category::Tool) {
-            m_printer.result(verb, r.result); // the tool's own words are the useful part
-            return fail(r.error);
-        }
-        if (!r.ok())
-            return fail(r.error);
-        m_printer.result(verb, r.result);
-        stepDone(0);
-    }, options);
+    connect(m_session, &mcp::ClientSession::progress, this,
+            [this](qint64, double progress, double total, const QString &message) {
+                m_printer.diagnostic(QStringLiteral("progress %1%2%3")
+                                         .arg(progress)
+                                         .arg(total > 0 ? QStringLiteral("/%1").arg(total) : QString())
+                                         .arg(message.isEmpty() ? QString() : QStringLiteral(" ") + message));
+            });
+    m_session->request(
+        method, std::move(params),
+        [this, verb](const mcp::Reply &r) {
+            if (r.error.category == Error::Category::Tool) {
+                m_printer.result(verb, r.result); // the tool's own words are the useful part
+                return fail(r.error);
+            }
+            if (!r.ok())
+                return fail(r.error);
+            m_printer.result(verb, r.result);
+            stepDone(0);
+        },
+        options);
 }
 
 void Runner::list(const QString &verb, const QString &method, const char *key)
@@ -270,7 +301,8 @@ void Runner::list(const QString &verb, const QString &method, const char *key)
             return fail(r.error);
         m_printer.result(verb, r.result);
         if (!m_args.json && r.result.contains("nextCursor"))
-            m_printer.diagnostic(QStringLiteral("next page: --cursor %1").arg(mcp::stringOr(r.result, "nextCursor")));
+            m_printer.diagnostic(
+                QStringLiteral("next page: --cursor %1").arg(mcp::stringOr(r.result, "nextCursor")));
         stepDone(0);
     };
     if (!m_args.cursor.isNull()) {
@@ -335,6 +367,7 @@ void Runner::shutdown()
     });
     QTimer::singleShot(8000, this, finish);
     m_session->close();
-    if (m_session->state() == mcp::ClientSession::State::Closed || m_session->state() == mcp::ClientSession::State::Failed)
+    if (m_session->state() == mcp::ClientSession::State::Closed ||
+        m_session->state() == mcp::ClientSession::State::Failed)
         finish();
 }

@@ -48,7 +48,7 @@ private:
     std::unique_ptr<mcp::TraceWriter> m_trace;
     mcp::ClientSession *m_session = nullptr;
     std::shared_ptr<mcp::auth::OAuthProvider> m_auth; // HTTP connections only
-    QList<QStringList> m_steps; // verbs run one after another on the same connection
+    QList<QStringList> m_steps;                       // verbs run one after another on the same connection
     int m_exitCode = 0;
     bool m_stepRunning = false;
     bool m_done = false;

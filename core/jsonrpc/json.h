@@ -1,18 +1,23 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <QByteArray>
 #include <QFloat16> // complete, so json conversions in QCOMPARE templates can be checked
 #include <QString>
+#include <nlohmann/json.hpp>
 
 namespace mcp {
 
 // Ordered, so that what a person sees keeps the key order a server or user wrote.
 using Json = nlohmann::ordered_json;
 
-inline QString toQString(const std::string &s) { return QString::fromStdString(s); }
-inline std::string toStd(const QString &s) { return s.toStdString(); }
+inline QString toQString(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+inline std::string toStd(const QString &s)
+{
+    return s.toStdString();
+}
 
 // Compact dump that never throws on invalid UTF-8 (servers send it).
 inline QByteArray dumpCompact(const Json &j)

@@ -137,9 +137,10 @@ std::optional<Message> fromJson(const Json &v, ParseError *error)
         return m;
     }
     const Json &e = v["error"];
-    if (!e.is_object() || !e.contains("code") || !e["code"].is_number_integer() || !e.contains("message")
-        || !e["message"].is_string())
-        return fail(QStringLiteral("\"error\" must be an object with an integer \"code\" and a string \"message\""));
+    if (!e.is_object() || !e.contains("code") || !e["code"].is_number_integer() || !e.contains("message") ||
+        !e["message"].is_string())
+        return fail(
+            QStringLiteral("\"error\" must be an object with an integer \"code\" and a string \"message\""));
     m.kind = Kind::Error;
     m.error = e;
     return m;
@@ -169,7 +170,8 @@ ParseResult parse(QByteArrayView frame, const Limits &limits)
     if (value.is_array()) {
         r.batch = true;
         if (!limits.allowBatch) {
-            r.error = ParseError{QStringLiteral("JSON-RPC batches are not allowed in this protocol version"), 0};
+            r.error =
+                ParseError{QStringLiteral("JSON-RPC batches are not allowed in this protocol version"), 0};
             return r;
         }
         if (value.empty()) {

@@ -24,11 +24,11 @@ enum class Kind { Request, Notification, Response, Error };
 struct Message
 {
     Kind kind = Kind::Notification;
-    Json id;          // number or string; null for notifications
+    Json id; // number or string; null for notifications
     std::string method;
-    Json params;      // absent when null
-    Json result;      // Response only
-    Json error;       // Error only: {code, message, data?}
+    Json params; // absent when null
+    Json result; // Response only
+    Json error;  // Error only: {code, message, data?}
 
     static Message request(Json id, std::string method, Json params = nullptr);
     static Message notification(std::string method, Json params = nullptr);

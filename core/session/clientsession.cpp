@@ -14,19 +14,20 @@ using jsonrpc::Message;
 struct ClientSession::Pending
 {
     QString method;
-    Json params;          // as the caller gave them, for 2026-07-28 retries
+    Json params; // as the caller gave them, for 2026-07-28 retries
     RequestOptions options;
     ReplyHandler handler;
     QPointer<QObject> context;
     bool hasContext = false;
     bool handshake = false;
-    int inputRounds = 0;   // 2026-07-28 input_required retries so far
+    int inputRounds = 0;    // 2026-07-28 input_required retries so far
     int versionRetries = 0; // UnsupportedProtocolVersion retries so far
     QElapsedTimer age;
     std::unique_ptr<QTimer> timer;
 };
 
-ClientSession::ClientSession(Transport *transport, Recorder *recorder, SessionOptions options, QObject *parent)
+ClientSession::ClientSession(Transport *transport, Recorder *recorder, SessionOptions options,
+                             QObject *parent)
     : QObject(parent), m_transport(transport), m_recorder(recorder), m_options(std::move(options))
 {
     m_transport->setParent(this);
@@ -43,14 +44,16 @@ ClientSession::ClientSession(Transport *transport, Recorder *recorder, SessionOp
         if (s == Transport::State::Open && m_state == State::Connecting)
             beginHandshake();
         else if (s == Transport::State::Closed && m_state != State::Failed) {
-            failAll(makeError(Error::Category::Connection, QStringLiteral("close"), QStringLiteral("connection closed")));
+            failAll(makeError(Error::Category::Connection, QStringLiteral("close"),
+                              QStringLiteral("connection closed")));
             setState(State::Closed);
         }
     });
     connect(m_transport, &Transport::failed, this, &ClientSession::failSession);
     connect(m_transport, &Transport::sendFailed, this, [this](const QByteArray &frame, const Error &error) {
         const auto parsed = jsonrpc::parse(frame);
-        if (parsed.ok() && parsed.messages.front().isRequest() && parsed.messages.front().id.is_number_integer())
+        if (parsed.ok() && parsed.messages.front().isRequest() &&
+            parsed.messages.front().id.is_number_integer())
             finish(parsed.messages.front().id.get<qint64>(), Reply{nullptr, error});
         else
             Q_EMIT protocolError(error);
@@ -71,13 +74,20 @@ ClientSession::~ClientSession()
 QString ClientSession::stateName(State s)
 {
     switch (s) {
-    case State::Idle: return QStringLiteral("idle");
-    case State::Connecting: return QStringLiteral("connecting");
-    case State::Initializing: return QStringLiteral("initializing");
-    case State::Ready: return QStringLiteral("ready");
-    case State::Closing: return QStringLiteral("closing");
-    case State::Closed: return QStringLiteral("closed");
-    case State::Failed: return QStringLiteral("failed");
+    case State::Idle:
+        return QStringLiteral("idle");
+    case State::Connecting:
+        return QStringLiteral("connecting");
+    case State::Initializing:
+        return QStringLiteral("initializing");
+    case State::Ready:
+        return QStringLiteral("ready");
+    case State::Closing:
+        return QStringLiteral("closing");
+    case State::Closed:
+        return QStringLiteral("closed");
+    case State::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -112,7 +122,8 @@ void ClientSession::close()
         setState(State::Closed);
         return;
     }
-    failAll(makeError(Error::Category::Cancelled, QStringLiteral("close"), QStringLiteral("connection closed by the user")));
+    failAll(makeError(Error::Category::Cancelled, QStringLiteral("close"),
+                      QStringLiteral("connection closed by the user")));
     setState(State::Closing);
     m_transport->close();
     if (m_transport->state() == Transport::State::Closed || m_transport->state() == Transport::State::Failed)
@@ -154,8 +165,9 @@ void ClientSession::beginHandshake()
         return;
     }
     // The legacy SSE transport exists only for 2024-11-05 servers: no point probing for a modern one.
-    const bool probe = pinned.isEmpty() ? m_options.probeModern && m_transport->kind() != QStringLiteral("sse")
-                                        : protocol::isModern(pinned);
+    const bool probe = pinned.isEmpty()
+                           ? m_options.probeModern && m_transport->kind() != QStringLiteral("sse")
+                           : protocol::isModern(pinned);
     if (probe)
         sendDiscover(pinned.isEmpty() ? protocol::V2026_07_28 : pinned);
     else
@@ -167,9 +179,11 @@ void ClientSession::sendDiscover(const QString &version)
     m_version = version; // requests carry it in _meta and MCP-Protocol-Version
     m_transport->setProtocolVersion(version);
     RequestOptions options;
-    options.timeoutMs = m_options.protocolVersion.isEmpty() ? m_options.probeTimeoutMs : m_options.requestTimeoutMs;
-    sendRequest(QStringLiteral("server/discover"), Json::object(),
-                [this](const Reply &r) { onDiscoverReply(r); }, options, nullptr, true);
+    options.timeoutMs =
+        m_options.protocolVersion.isEmpty() ? m_options.probeTimeoutMs : m_options.requestTimeoutMs;
+    sendRequest(
+        QStringLiteral("server/discover"), Json::object(), [this](const Reply &r) { onDiscoverReply(r); },
+        options, nullptr, true);
 }
 
 static QStringList versionList(const Json &array)
@@ -211,7 +225,8 @@ void ClientSession::onDiscoverReply(const Reply &reply)
         m_version = chosen;
         m_transport->setProtocolVersion(chosen);
         m_serverCapabilities = reply.result.value("capabilities", Json::object());
-        m_serverInfo = reply.result.value("_meta", Json::object()).value(protocol::MetaServerInfo, Json::object());
+        m_serverInfo =
+            reply.result.value("_meta", Json::object()).value(protocol::MetaServerInfo, Json::object());
         m_instructions = stringOr(reply.result, "instructions");
         becomeReady();
         return;
@@ -224,24 +239,27 @@ void ClientSession::onDiscoverReply(const Reply &reply)
         return;
     }
     // Anything else identifies a legacy server (spec 2026-07-28, versioning: backward compatibility).
-    Q_EMIT diagnostic({Diagnostic::Kind::Info, QStringLiteral("server/discover probe: %1; using the initialize "
-                                                              "handshake")
-                                                   .arg(reply.error.toString())});
+    Q_EMIT diagnostic(
+        {Diagnostic::Kind::Info, QStringLiteral("server/discover probe: %1; using the initialize "
+                                                "handshake")
+                                     .arg(reply.error.toString())});
     sendInitialize();
 }
 
 void ClientSession::sendInitialize()
 {
     setState(State::Initializing);
-    const QString offered = m_options.protocolVersion.isEmpty() ? protocol::latestStatefulVersion()
-                                                                : m_options.protocolVersion;
+    const QString offered =
+        m_options.protocolVersion.isEmpty() ? protocol::latestStatefulVersion() : m_options.protocolVersion;
     m_version.clear();
     m_transport->setProtocolVersion(QString()); // initialize itself carries no version header
-    Json params = {{"protocolVersion", toStd(offered)},
-                   {"capabilities", clientCapabilities()},
-                   {"clientInfo", {{"name", toStd(m_options.clientName)}, {"version", toStd(m_options.clientVersion)}}}};
-    sendRequest(QStringLiteral("initialize"), std::move(params), [this](const Reply &r) { onInitializeReply(r); },
-                {}, nullptr, true);
+    Json params = {
+        {"protocolVersion", toStd(offered)},
+        {"capabilities", clientCapabilities()},
+        {"clientInfo", {{"name", toStd(m_options.clientName)}, {"version", toStd(m_options.clientVersion)}}}};
+    sendRequest(
+        QStringLiteral("initialize"), std::move(params), [this](const Reply &r) { onInitializeReply(r); }, {},
+        nullptr, true);
 }
 
 void ClientSession::onInitializeReply(const Reply &reply)
@@ -254,15 +272,17 @@ void ClientSession::onInitializeReply(const Reply &reply)
     }
     const QString version = stringOr(reply.result, "protocolVersion");
     if (!protocol::isSupported(version) || protocol::isModern(version)) {
-        failSession(makeError(Error::Category::Protocol, QStringLiteral("initialize"),
-                              QStringLiteral("the server chose protocol version \"%1\", which this client does not "
-                                             "speak over initialize (it speaks %2)")
-                                  .arg(version, protocol::supportedVersions().mid(1).join(QStringLiteral(", ")))));
+        failSession(
+            makeError(Error::Category::Protocol, QStringLiteral("initialize"),
+                      QStringLiteral("the server chose protocol version \"%1\", which this client does not "
+                                     "speak over initialize (it speaks %2)")
+                          .arg(version, protocol::supportedVersions().mid(1).join(QStringLiteral(", ")))));
         return;
     }
     if (!m_options.protocolVersion.isEmpty() && version != m_options.protocolVersion)
-        Q_EMIT diagnostic({Diagnostic::Kind::Warning, QStringLiteral("asked for protocol %1, the server chose %2")
-                                                          .arg(m_options.protocolVersion, version)});
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning, QStringLiteral("asked for protocol %1, the server chose %2")
+                                            .arg(m_options.protocolVersion, version)});
     m_version = version;
     m_transport->setProtocolVersion(version);
     m_serverCapabilities = reply.result.value("capabilities", Json::object());
@@ -270,7 +290,8 @@ void ClientSession::onInitializeReply(const Reply &reply)
     m_instructions = stringOr(reply.result, "instructions");
     notify(QStringLiteral("notifications/initialized"));
     if (!m_options.logLevel.isEmpty() && m_serverCapabilities.contains("logging"))
-        request(QStringLiteral("logging/setLevel"), {{"level", toStd(m_options.logLevel)}}, [](const Reply &) {});
+        request(QStringLiteral("logging/setLevel"), {{"level", toStd(m_options.logLevel)}},
+                [](const Reply &) {});
     becomeReady();
 }
 
@@ -297,12 +318,13 @@ void ClientSession::setLogLevel(const QString &level)
 
 // ---- requests --------------------------------------------------------------------------------------
 
-qint64 ClientSession::request(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
-                              QObject *context)
+qint64 ClientSession::request(const QString &method, Json params, ReplyHandler handler,
+                              RequestOptions options, QObject *context)
 {
     if (m_state != State::Ready) {
-        const Error e = makeError(Error::Category::Connection, method,
-                                  QStringLiteral("not connected (the connection is %1)").arg(stateName(m_state)));
+        const Error e =
+            makeError(Error::Category::Connection, method,
+                      QStringLiteral("not connected (the connection is %1)").arg(stateName(m_state)));
         QTimer::singleShot(0, context ? context : this, [handler, e] { handler(Reply{nullptr, e}); });
         return -1;
     }
@@ -316,8 +338,9 @@ qint64 ClientSession::request(const QString &method, Json params, ReplyHandler h
             return -1;
         }
         if (m_tools.contains(tool))
-            options.extraHeaders += toolheaders::paramHeaders(m_tools.value(tool).value("inputSchema", Json::object()),
-                                                              params.value("arguments", Json::object()));
+            options.extraHeaders +=
+                toolheaders::paramHeaders(m_tools.value(tool).value("inputSchema", Json::object()),
+                                          params.value("arguments", Json::object()));
     }
     if (method == QStringLiteral("tools/call") && !isModern()) {
         const Json tool = m_tools.value(stringOr(params, "name"), Json::object());
@@ -340,14 +363,16 @@ void ClientSession::screenTools(Json &result)
     Json kept = Json::array();
     for (auto &tool : result["tools"]) {
         const QString name = stringOr(tool, "name");
-        const QString why = mirrorsToolHeaders() ? toolheaders::validate(tool.value("inputSchema", Json::object()))
-                                                 : QString();
+        const QString why = mirrorsToolHeaders()
+                                ? toolheaders::validate(tool.value("inputSchema", Json::object()))
+                                : QString();
         if (why.isEmpty()) {
             m_tools.insert(name, tool);
             kept.push_back(std::move(tool));
         } else {
             m_rejectedTools.insert(name, why);
-            Q_EMIT diagnostic({Diagnostic::Kind::Warning, QStringLiteral("tool \"%1\" rejected: %2").arg(name, why)});
+            Q_EMIT diagnostic(
+                {Diagnostic::Kind::Warning, QStringLiteral("tool \"%1\" rejected: %2").arg(name, why)});
         }
     }
     result["tools"] = std::move(kept);
@@ -371,8 +396,8 @@ static QString frameName(const QString &method, const Json &params)
 {
     if (method == QStringLiteral("tools/call") || method == QStringLiteral("prompts/get"))
         return stringOr(params, "name");
-    if (method == QStringLiteral("resources/read") || method == QStringLiteral("resources/subscribe")
-        || method == QStringLiteral("resources/unsubscribe"))
+    if (method == QStringLiteral("resources/read") || method == QStringLiteral("resources/subscribe") ||
+        method == QStringLiteral("resources/unsubscribe"))
         return stringOr(params, "uri");
     return {};
 }
@@ -385,15 +410,16 @@ Json ClientSession::withModernMeta(Json params) const
     if (!meta.is_object())
         meta = Json::object();
     meta[protocol::MetaProtocolVersion] = toStd(m_version);
-    meta[protocol::MetaClientInfo] = {{"name", toStd(m_options.clientName)}, {"version", toStd(m_options.clientVersion)}};
+    meta[protocol::MetaClientInfo] = {{"name", toStd(m_options.clientName)},
+                                      {"version", toStd(m_options.clientVersion)}};
     meta[protocol::MetaClientCapabilities] = clientCapabilities();
     if (!m_options.logLevel.isEmpty())
         meta[protocol::MetaLogLevel] = toStd(m_options.logLevel);
     return params;
 }
 
-qint64 ClientSession::sendRequest(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
-                                  QObject *context, bool handshake)
+qint64 ClientSession::sendRequest(const QString &method, Json params, ReplyHandler handler,
+                                  RequestOptions options, QObject *context, bool handshake)
 {
     auto p = std::make_unique<Pending>();
     p->method = method;
@@ -407,7 +433,8 @@ qint64 ClientSession::sendRequest(const QString &method, Json params, ReplyHandl
 }
 
 // Sends a request again as a new one (new id), as 2026-07-28 retries must.
-qint64 ClientSession::resend(const Pending &original, const Json &wireAdditions, int inputRounds, int versionRetries)
+qint64 ClientSession::resend(const Pending &original, const Json &wireAdditions, int inputRounds,
+                             int versionRetries)
 {
     auto p = std::make_unique<Pending>();
     p->method = original.method;
@@ -444,8 +471,8 @@ qint64 ClientSession::dispatch(std::unique_ptr<Pending> p, const Json &wireAddit
     return id;
 }
 
-void ClientSession::transmit(const Message &message, const QString &method, const QString &name, bool expectsReply,
-                             const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+void ClientSession::transmit(const Message &message, const QString &method, const QString &name,
+                             bool expectsReply, const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
     OutgoingFrame frame;
     frame.bytes = message.serialize();
@@ -482,9 +509,10 @@ void ClientSession::onTimeout(qint64 id)
         return;
     const Pending &p = *it->second;
     const bool hardLimit = p.age.elapsed() >= m_options.maxRequestTimeoutMs;
-    const QString why = hardLimit ? QStringLiteral("no result within the maximum of %1 ms").arg(m_options.maxRequestTimeoutMs)
-                                  : QStringLiteral("no answer or progress for %1 ms")
-                                        .arg(p.options.timeoutMs > 0 ? p.options.timeoutMs : m_options.requestTimeoutMs);
+    const QString why =
+        hardLimit ? QStringLiteral("no result within the maximum of %1 ms").arg(m_options.maxRequestTimeoutMs)
+                  : QStringLiteral("no answer or progress for %1 ms")
+                        .arg(p.options.timeoutMs > 0 ? p.options.timeoutMs : m_options.requestTimeoutMs);
     const Error error = makeError(Error::Category::Timeout, p.method, why);
     if (!p.handshake) // tell the server to stop working on it
         notify(QStringLiteral("notifications/cancelled"), {{"requestId", id}, {"reason", toStd(why)}});
@@ -546,32 +574,35 @@ void ClientSession::listAll(const QString &method, const QString &key, ReplyHand
         Json params = Json::object();
         if (!cursor.isEmpty())
             params["cursor"] = toStd(cursor);
-        request(method, params, [=, this](const Reply &r) {
-            if (!r.ok()) {
-                handler(r);
-                *step = nullptr; // break the self-reference
-                return;
-            }
-            const std::string k = toStd(key);
-            if (r.result.contains(k) && r.result[k].is_array()) {
-                if (onPage)
-                    onPage(r.result[k]);
-                walk->items.insert(walk->items.end(), r.result[k].begin(), r.result[k].end());
-            }
-            ++walk->pages;
-            const QString next = stringOr(r.result, "nextCursor");
-            if (next.isEmpty() || walk->pages >= maxPages || walk->seenCursors.contains(next)) {
-                Json all = Json::object();
-                all[k] = std::move(walk->items);
-                if (!next.isEmpty())
-                    all["nextCursor"] = toStd(next); // stopped early: say where
-                handler(Reply{std::move(all), {}});
-                *step = nullptr;
-                return;
-            }
-            walk->seenCursors.insert(next);
-            (*step)(next);
-        }, {}, context);
+        request(
+            method, params,
+            [=, this](const Reply &r) {
+                if (!r.ok()) {
+                    handler(r);
+                    *step = nullptr; // break the self-reference
+                    return;
+                }
+                const std::string k = toStd(key);
+                if (r.result.contains(k) && r.result[k].is_array()) {
+                    if (onPage)
+                        onPage(r.result[k]);
+                    walk->items.insert(walk->items.end(), r.result[k].begin(), r.result[k].end());
+                }
+                ++walk->pages;
+                const QString next = stringOr(r.result, "nextCursor");
+                if (next.isEmpty() || walk->pages >= maxPages || walk->seenCursors.contains(next)) {
+                    Json all = Json::object();
+                    all[k] = std::move(walk->items);
+                    if (!next.isEmpty())
+                        all["nextCursor"] = toStd(next); // stopped early: say where
+                    handler(Reply{std::move(all), {}});
+                    *step = nullptr;
+                    return;
+                }
+                walk->seenCursors.insert(next);
+                (*step)(next);
+            },
+            {}, context);
     };
     (*step)(QString());
 }
@@ -586,8 +617,9 @@ void ClientSession::onFrame(const QByteArray &bytes)
     if (m_recorder)
         m_recorder->record(m_connectionId, Direction::Received, bytes, parsed);
     if (!parsed.ok()) {
-        const Error e = makeError(Error::Category::Protocol, QStringLiteral("receive"),
-                                  QStringLiteral("invalid frame from the server: %1").arg(parsed.error->toString()));
+        const Error e =
+            makeError(Error::Category::Protocol, QStringLiteral("receive"),
+                      QStringLiteral("invalid frame from the server: %1").arg(parsed.error->toString()));
         if (parsed.errorId.is_number_integer() && m_pending.count(parsed.errorId.get<qint64>()))
             finish(parsed.errorId.get<qint64>(), Reply{nullptr, e});
         else
@@ -602,9 +634,15 @@ void ClientSession::onMessage(const Message &m)
 {
     switch (m.kind) {
     case Kind::Response:
-    case Kind::Error: onReply(m); break;
-    case Kind::Request: onServerRequest(m); break;
-    case Kind::Notification: onNotification(m); break;
+    case Kind::Error:
+        onReply(m);
+        break;
+    case Kind::Request:
+        onServerRequest(m);
+        break;
+    case Kind::Notification:
+        onNotification(m);
+        break;
     }
 }
 
@@ -617,7 +655,8 @@ void ClientSession::onReply(const Message &m)
         if (m.kind == Kind::Error && m.id.is_null()) {
             for (auto &[pid, p] : m_pending)
                 if (p->handshake) {
-                    finish(pid, Reply{nullptr, makeError(Error::Category::Rpc, p->method, m.errorMessage(), m.errorCode())});
+                    finish(pid, Reply{nullptr, makeError(Error::Category::Rpc, p->method, m.errorMessage(),
+                                                         m.errorCode())});
                     return;
                 }
         }
@@ -627,8 +666,8 @@ void ClientSession::onReply(const Message &m)
         return;
     }
     Pending &p = *it->second;
-    if (m.kind == Kind::Error && m.errorCode() == jsonrpc::ErrorCode::UnsupportedProtocolVersion && isModern()
-        && retryWithSupportedVersion(id, m.error.value("data", Json::object())))
+    if (m.kind == Kind::Error && m.errorCode() == jsonrpc::ErrorCode::UnsupportedProtocolVersion &&
+        isModern() && retryWithSupportedVersion(id, m.error.value("data", Json::object())))
         return;
     if (m.kind == Kind::Error) {
         finish(id, Reply{nullptr, makeError(Error::Category::Rpc, p.method, m.errorMessage(), m.errorCode(),
@@ -693,9 +732,10 @@ bool ClientSession::retryWithSupportedVersion(qint64 id, const Json &errorData)
     const QString chosen = chooseModernVersion(theirs);
     if (chosen.isEmpty())
         return false;
-    Q_EMIT diagnostic({Diagnostic::Kind::Info, QStringLiteral("%1: the server asked for another protocol version "
-                                                              "(it supports %2); retrying with %3")
-                                                   .arg(p.method, theirs.join(QStringLiteral(", ")), chosen)});
+    Q_EMIT diagnostic(
+        {Diagnostic::Kind::Info, QStringLiteral("%1: the server asked for another protocol version "
+                                                "(it supports %2); retrying with %3")
+                                     .arg(p.method, theirs.join(QStringLiteral(", ")), chosen)});
     m_version = chosen;
     m_transport->setProtocolVersion(chosen);
     std::unique_ptr<Pending> original = take(id);
@@ -709,9 +749,10 @@ void ClientSession::answerInputRequired(qint64 id, const Json &result)
     std::shared_ptr<Pending> original = take(id);
     const Json requests = result.value("inputRequests", Json::object());
     if (original->inputRounds >= m_options.maxInputRounds) {
-        deliver(*original, Reply{nullptr, makeError(Error::Category::Protocol, original->method,
-                                                    QStringLiteral("the server asked for input %1 times; giving up")
-                                                        .arg(original->inputRounds))});
+        deliver(*original,
+                Reply{nullptr, makeError(Error::Category::Protocol, original->method,
+                                         QStringLiteral("the server asked for input %1 times; giving up")
+                                             .arg(original->inputRounds))});
         return;
     }
     struct Round
@@ -753,7 +794,8 @@ void ClientSession::answerInputRequired(qint64 id, const Json &result)
         };
         if (!m_handler)
             answer({}, makeError(Error::Category::Protocol, original->method,
-                                 QStringLiteral("the server needs %1 from the client, which this client does not answer")
+                                 QStringLiteral(
+                                     "the server needs %1 from the client, which this client does not answer")
                                      .arg(method)));
         else
             m_handler->handle(method, inputRequest.value("params", Json::object()), answer);
@@ -764,7 +806,8 @@ void ClientSession::onServerRequest(const Message &m)
 {
     const QString method = toQString(m.method);
     const Json id = m.id;
-    auto respond = [this, id, method, alive = QPointer<ClientSession>(this)](const Json &result, const Error &error) {
+    auto respond = [this, id, method, alive = QPointer<ClientSession>(this)](const Json &result,
+                                                                             const Error &error) {
         if (!alive || (m_state != State::Ready && m_state != State::Initializing))
             return;
         if (error)
@@ -778,8 +821,9 @@ void ClientSession::onServerRequest(const Message &m)
         respond(Json::object(), {});
         return;
     }
-    const bool known = method == QStringLiteral("sampling/createMessage") || method == QStringLiteral("elicitation/create")
-                       || method == QStringLiteral("roots/list");
+    const bool known = method == QStringLiteral("sampling/createMessage") ||
+                       method == QStringLiteral("elicitation/create") ||
+                       method == QStringLiteral("roots/list");
     if (!known || !m_handler) {
         respond({}, makeError(Error::Category::Rpc, method,
                               known ? QStringLiteral("this client does not answer %1").arg(method)
@@ -799,12 +843,13 @@ void ClientSession::onNotification(const Message &m)
             auto it = m_pending.find(m_progressAlias.value(token.get<qint64>(), token.get<qint64>()));
             if (it != m_pending.end()) {
                 armTimeout(it->first, *it->second); // progress proves the server is alive
-                Q_EMIT progress(token.get<qint64>(), m.params.value("progress", 0.0), m.params.value("total", 0.0),
-                                stringOr(m.params, "message"));
+                Q_EMIT progress(token.get<qint64>(), m.params.value("progress", 0.0),
+                                m.params.value("total", 0.0), stringOr(m.params, "message"));
             }
         }
     } else if (method == QStringLiteral("notifications/message")) {
-        Q_EMIT logMessage(stringOr(m.params, "level"), stringOr(m.params, "logger"), m.params.value("data", Json()));
+        Q_EMIT logMessage(stringOr(m.params, "level"), stringOr(m.params, "logger"),
+                          m.params.value("data", Json()));
     }
     Q_EMIT notificationReceived(method, m.params);
 }

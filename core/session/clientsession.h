@@ -24,13 +24,13 @@ struct SessionOptions
     QString connectionName = QStringLiteral("server");
     QString clientName = QStringLiteral("mcp-workbench");
     QString clientVersion = QStringLiteral(MCPWB_VERSION);
-    QString protocolVersion;  // pin one version; empty: negotiate
-    bool probeModern = true;  // when negotiating, try server/discover (2026-07-28) before initialize
+    QString protocolVersion; // pin one version; empty: negotiate
+    bool probeModern = true; // when negotiating, try server/discover (2026-07-28) before initialize
     int requestTimeoutMs = 60000;
     int maxRequestTimeoutMs = 600000; // progress resets the timeout, but never past this
     int probeTimeoutMs = 5000;
-    int maxInputRounds = 8;   // 2026-07-28 input_required retries of one request
-    QString logLevel;         // empty: the server's default
+    int maxInputRounds = 8; // 2026-07-28 input_required retries of one request
+    QString logLevel;       // empty: the server's default
 };
 
 struct Reply
@@ -44,7 +44,7 @@ struct RequestOptions
 {
     int timeoutMs = 0;           // 0: the session default
     bool reportProgress = false; // adds a progressToken; progress() is emitted and resets the timeout
-    bool asTask = false;         // 2025-11-25 task-augmented request; the handler gets the task's final result
+    bool asTask = false; // 2025-11-25 task-augmented request; the handler gets the task's final result
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
@@ -60,7 +60,8 @@ public:
     using ReplyHandler = std::function<void(const Reply &)>;
 
     // Takes ownership of the transport. The recorder (optional) receives every frame.
-    ClientSession(Transport *transport, Recorder *recorder, SessionOptions options = {}, QObject *parent = nullptr);
+    ClientSession(Transport *transport, Recorder *recorder, SessionOptions options = {},
+                  QObject *parent = nullptr);
     ~ClientSession() override;
 
     void start();
@@ -84,7 +85,10 @@ public:
     // 2026-07-28 over HTTP: tools/call mirrors x-mcp-header arguments as Mcp-Param-* headers, which needs
     // the tool's schema from an earlier tools/list.
     bool mirrorsToolHeaders() const;
-    bool knowsTool(const QString &name) const { return m_tools.contains(name) || m_rejectedTools.contains(name); }
+    bool knowsTool(const QString &name) const
+    {
+        return m_tools.contains(name) || m_rejectedTools.contains(name);
+    }
     void setLogLevel(const QString &level);
 
     // Sends a request; handler runs exactly once (unless context is destroyed first). Returns the request id.
@@ -128,8 +132,8 @@ private:
     qint64 resend(const Pending &original, const Json &wireAdditions, int inputRounds, int versionRetries);
     qint64 dispatch(std::unique_ptr<Pending> p, const Json &wireAdditions = Json::object());
     bool retryWithSupportedVersion(qint64 id, const Json &errorData);
-    void transmit(const jsonrpc::Message &message, const QString &method, const QString &name, bool expectsReply,
-                  const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    void transmit(const jsonrpc::Message &message, const QString &method, const QString &name,
+                  bool expectsReply, const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     Json withModernMeta(Json params) const;
     std::unique_ptr<Pending> take(qint64 id);
     void deliver(const Pending &p, const Reply &reply);
@@ -160,7 +164,7 @@ private:
     qint64 m_nextId = 1;
     std::unordered_map<qint64, std::unique_ptr<Pending>> m_pending;
     QHash<QString, Json> m_tools;            // the latest tools/list definitions by name
-    QHash<qint64, qint64> m_progressAlias;  // progress token of a task-creating request -> its tasks/result
+    QHash<qint64, qint64> m_progressAlias;   // progress token of a task-creating request -> its tasks/result
     QHash<QString, QString> m_rejectedTools; // name -> why its x-mcp-header annotations are invalid
 };
 

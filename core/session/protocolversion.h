@@ -16,15 +16,30 @@ inline QStringList supportedVersions()
 {
     return {V2026_07_28, V2025_11_25, V2025_06_18, V2025_03_26, V2024_11_05};
 }
-inline QString latestStatefulVersion() { return V2025_11_25; }
-inline bool isSupported(const QString &v) { return supportedVersions().contains(v); }
+inline QString latestStatefulVersion()
+{
+    return V2025_11_25;
+}
+inline bool isSupported(const QString &v)
+{
+    return supportedVersions().contains(v);
+}
 
 // "Modern" versions are stateless: no initialize, per-request _meta (2026-07-28 on).
-inline bool isModern(const QString &v) { return !v.isEmpty() && v >= V2026_07_28; }
+inline bool isModern(const QString &v)
+{
+    return !v.isEmpty() && v >= V2026_07_28;
+}
 // JSON-RPC batches were allowed only in 2025-03-26.
-inline bool allowsBatches(const QString &v) { return v == V2025_03_26; }
+inline bool allowsBatches(const QString &v)
+{
+    return v == V2025_03_26;
+}
 // Elicitation arrived in 2025-06-18; URL mode in 2025-11-25.
-inline bool hasElicitation(const QString &v) { return v >= V2025_06_18; }
+inline bool hasElicitation(const QString &v)
+{
+    return v >= V2025_06_18;
+}
 
 // The _meta keys that 2026-07-28 requests and results carry.
 inline constexpr const char *MetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";

@@ -76,7 +76,10 @@ void RulesHandler::handle(const QString &method, const Json &params, Respond res
             return respond({}, refused(method, QStringLiteral("no elicitation rule: elicitation refused")));
         if (rule.is_string()) {
             if (rule == "defaults")
-                return respond({{"action", "accept"}, {"content", elicitationDefaults(params.value("requestedSchema", Json::object()))}}, {});
+                return respond(
+                    {{"action", "accept"},
+                     {"content", elicitationDefaults(params.value("requestedSchema", Json::object()))}},
+                    {});
             return respond({{"action", rule}}, {});
         }
         Json result = {{"action", rule.value("action", "accept")}};
@@ -85,7 +88,8 @@ void RulesHandler::handle(const QString &method, const Json &params, Respond res
         respond(result, {});
         return;
     }
-    respond({}, makeError(Error::Category::Rpc, method, QStringLiteral("method not found: %1").arg(method), -32601));
+    respond({}, makeError(Error::Category::Rpc, method, QStringLiteral("method not found: %1").arg(method),
+                          -32601));
 }
 
 } // namespace mcp

@@ -19,7 +19,8 @@ Json parseFrontmatter(const QByteArray &text)
         if (colon <= 0)
             continue;
         QByteArray value = line.mid(colon + 1).trimmed();
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front())
             value = value.mid(1, value.size() - 2);
         fields[line.left(colon).trimmed().toStdString()] = value.toStdString();
     }
@@ -28,16 +29,19 @@ Json parseFrontmatter(const QByteArray &text)
 
 QString verify(const Json &resourceEntry, const Json &frontmatter, const QByteArray &text)
 {
-    if (resourceEntry.contains("size") && resourceEntry["size"].is_number_integer()
-        && resourceEntry["size"].get<qint64>() != text.size())
-        return QStringLiteral("size mismatch: listed %1 bytes, read %2").arg(resourceEntry["size"].get<qint64>()).arg(text.size());
+    if (resourceEntry.contains("size") && resourceEntry["size"].is_number_integer() &&
+        resourceEntry["size"].get<qint64>() != text.size())
+        return QStringLiteral("size mismatch: listed %1 bytes, read %2")
+            .arg(resourceEntry["size"].get<qint64>())
+            .arg(text.size());
     const QString digest = stringOr(resourceEntry, "digest");
     if (!digest.isEmpty()) {
         if (!digest.startsWith(QStringLiteral("sha256:")))
             return QStringLiteral("unsupported digest algorithm in \"%1\"").arg(digest);
         const QByteArray actual = QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex();
         if (digest.mid(7).toLatin1().toLower() != actual)
-            return QStringLiteral("digest mismatch: listed %1, read sha256:%2").arg(digest, QString::fromLatin1(actual));
+            return QStringLiteral("digest mismatch: listed %1, read sha256:%2")
+                .arg(digest, QString::fromLatin1(actual));
     }
     if (frontmatter.is_object() && !frontmatter.empty()) {
         const Json actual = parseFrontmatter(text);

@@ -8,8 +8,8 @@ namespace mcp::skills {
 
 inline constexpr const char *ExtensionId = "io.modelcontextprotocol/skills";
 
-// Why `text` (the file read for `resourceEntry` {uri, digest, size}) must not be trusted, or empty when it matches.
-// For a SKILL.md, `frontmatter` is the listing's frontmatter object, compared field by field.
+// Why `text` (the file read for `resourceEntry` {uri, digest, size}) must not be trusted, or empty when it
+// matches. For a SKILL.md, `frontmatter` is the listing's frontmatter object, compared field by field.
 QString verify(const Json &resourceEntry, const Json &frontmatter, const QByteArray &text);
 
 // The YAML frontmatter between the leading "---" lines, as flat key: value strings.

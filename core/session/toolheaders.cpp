@@ -8,8 +8,8 @@ namespace mcp::toolheaders {
 
 static bool isTokenChar(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
 }
 
 namespace {
@@ -22,7 +22,8 @@ struct Annotation
 } // namespace
 
 // Collects x-mcp-header annotations reachable through properties chains; reports any found elsewhere.
-static void collect(const Json &schema, QStringList path, bool reachable, QList<Annotation> *out, QString *misplaced)
+static void collect(const Json &schema, QStringList path, bool reachable, QList<Annotation> *out,
+                    QString *misplaced)
 {
     if (!schema.is_object())
         return;
@@ -30,8 +31,9 @@ static void collect(const Json &schema, QStringList path, bool reachable, QList<
         if (reachable && !path.isEmpty())
             out->append({path, schema["x-mcp-header"], schema});
         else if (misplaced->isEmpty())
-            *misplaced = QStringLiteral("x-mcp-header at %1 is not reachable through properties alone")
-                             .arg(path.isEmpty() ? QStringLiteral("the schema root") : path.join(QLatin1Char('.')));
+            *misplaced =
+                QStringLiteral("x-mcp-header at %1 is not reachable through properties alone")
+                    .arg(path.isEmpty() ? QStringLiteral("the schema root") : path.join(QLatin1Char('.')));
     }
     for (const auto &[key, value] : schema.items()) {
         if (key == "properties" && value.is_object()) {
@@ -61,15 +63,19 @@ QString validate(const Json &inputSchema)
         const std::string name = a.name.get<std::string>();
         for (char c : name)
             if (!isTokenChar(c))
-                return QStringLiteral("x-mcp-header \"%1\" of %2 is not an HTTP token").arg(toQString(name), where);
+                return QStringLiteral("x-mcp-header \"%1\" of %2 is not an HTTP token")
+                    .arg(toQString(name), where);
         const QString type = stringOr(a.schema, "type");
-        if (type != QStringLiteral("string") && type != QStringLiteral("integer") && type != QStringLiteral("boolean"))
-            return QStringLiteral("x-mcp-header \"%1\" is on %2 of type %3; only string, integer and boolean may be "
-                                  "mirrored")
+        if (type != QStringLiteral("string") && type != QStringLiteral("integer") &&
+            type != QStringLiteral("boolean"))
+            return QStringLiteral(
+                       "x-mcp-header \"%1\" is on %2 of type %3; only string, integer and boolean may be "
+                       "mirrored")
                 .arg(toQString(name), where, type.isEmpty() ? QStringLiteral("(none)") : type);
         const QString folded = toQString(name).toLower();
         if (seen.contains(folded))
-            return QStringLiteral("x-mcp-header \"%1\" is used twice (names are case-insensitive)").arg(toQString(name));
+            return QStringLiteral("x-mcp-header \"%1\" is used twice (names are case-insensitive)")
+                .arg(toQString(name));
         seen.insert(folded);
     }
     return {};

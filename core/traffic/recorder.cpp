@@ -4,7 +4,8 @@
 
 namespace mcp {
 
-Recorder::Recorder(QObject *parent) : QObject(parent) {}
+Recorder::Recorder(QObject *parent) : QObject(parent)
+{}
 
 int Recorder::addConnection(const QString &name)
 {
@@ -70,7 +71,8 @@ int Recorder::record(int connection, Direction direction, const QByteArray &byte
             if (each.isRequest()) {
                 m_pending.insert(pendingKey(connection, direction, id), index);
             } else if (each.isReply()) {
-                const Direction requestDirection = direction == Direction::Sent ? Direction::Received : Direction::Sent;
+                const Direction requestDirection =
+                    direction == Direction::Sent ? Direction::Received : Direction::Sent;
                 auto pending = m_pending.find(pendingKey(connection, requestDirection, id));
                 if (pending != m_pending.end()) {
                     if (pairedWith < 0)

@@ -18,13 +18,13 @@ struct FrameRecord
 {
     enum Flag : quint8 { ParseFailed = 1, IsError = 2, Batch = 4 };
 
-    qint64 timeUs = 0;        // microseconds since the epoch
-    QByteArray bytes;         // exactly as sent or received
-    QByteArray id;            // id text (jsonrpc::idText), empty for notifications
+    qint64 timeUs = 0; // microseconds since the epoch
+    QByteArray bytes;  // exactly as sent or received
+    QByteArray id;     // id text (jsonrpc::idText), empty for notifications
     qint32 connection = -1;
-    qint32 pairedIndex = -1;  // request <-> response
-    qint32 latencyUs = -1;    // on both frames of a pair
-    quint16 methodIndex = 0;  // into Recorder::methodName(); 0 = none
+    qint32 pairedIndex = -1; // request <-> response
+    qint32 latencyUs = -1;   // on both frames of a pair
+    quint16 methodIndex = 0; // into Recorder::methodName(); 0 = none
     Direction direction = Direction::Sent;
     jsonrpc::Kind kind = jsonrpc::Kind::Notification;
     quint8 flags = 0;
@@ -45,8 +45,8 @@ public:
     int connectionCount() const { return int(m_connections.size()); }
 
     // Records a frame whose parse result the caller already has (the session parses once for both).
-    int record(int connection, Direction direction, const QByteArray &bytes, const jsonrpc::ParseResult &parsed,
-               qint64 timeUs = 0);
+    int record(int connection, Direction direction, const QByteArray &bytes,
+               const jsonrpc::ParseResult &parsed, qint64 timeUs = 0);
     // Parses and records; for frames no session handles (proxy, file import).
     int record(int connection, Direction direction, const QByteArray &bytes, qint64 timeUs = 0);
     void recordHttp(int connection, const HttpExchange &exchange);

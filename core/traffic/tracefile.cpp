@@ -6,7 +6,8 @@
 
 namespace mcp {
 
-TraceWriter::TraceWriter(Recorder *recorder, QObject *parent) : QObject(parent), m_recorder(recorder) {}
+TraceWriter::TraceWriter(Recorder *recorder, QObject *parent) : QObject(parent), m_recorder(recorder)
+{}
 
 bool TraceWriter::open(const QString &path, Error *error)
 {
@@ -31,7 +32,8 @@ void TraceWriter::close()
 static QString isoTime(qint64 timeUs)
 {
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(timeUs / 1000, QTimeZone::utc());
-    return t.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.")) + QStringLiteral("%1Z").arg(timeUs % 1000000, 6, 10, QLatin1Char('0'));
+    return t.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.")) +
+           QStringLiteral("%1Z").arg(timeUs % 1000000, 6, 10, QLatin1Char('0'));
 }
 
 QByteArray TraceWriter::line(const Recorder &recorder, const FrameRecord &frame)
@@ -90,8 +92,9 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
         } else {
             const qsizetype at = line.indexOf(",\"message\":");
             if (at < 0 || !line.endsWith('}')) {
-                *error = makeError(Error::Category::Protocol, QStringLiteral("open trace"),
-                                   QStringLiteral("%1:%2 has neither \"message\" nor \"raw\"").arg(path).arg(lineNumber));
+                *error = makeError(
+                    Error::Category::Protocol, QStringLiteral("open trace"),
+                    QStringLiteral("%1:%2 has neither \"message\" nor \"raw\"").arg(path).arg(lineNumber));
                 return false;
             }
             bytes = line.mid(at + 11, line.size() - at - 12);
@@ -104,8 +107,9 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
         const QString time = stringOr(j, "time");
         const qint64 micros = time.section(QLatin1Char('.'), 1).left(6).toLongLong();
         const qint64 timeUs = t.isValid() ? (t.toMSecsSinceEpoch() / 1000) * 1000000 + micros : 0;
-        recorder.record(*c, stringOr(j, "direction") == QStringLiteral("send") ? Direction::Sent : Direction::Received,
-                        bytes, timeUs);
+        recorder.record(
+            *c, stringOr(j, "direction") == QStringLiteral("send") ? Direction::Sent : Direction::Received,
+            bytes, timeUs);
     }
     return true;
 }

@@ -537,7 +537,8 @@ void HttpTransport::send(const OutgoingFrame &frame)
         m_held.append(frame);
         return;
     }
-    if (frame.method == QLatin1String("notifications/initialized") && !isStateless() && m_options.openGetStream) {
+    if (frame.method == QLatin1String("notifications/initialized") && !isStateless() &&
+        m_options.openGetStream) {
         // Open the server's channel first: later requests may make it ask us something there.
         m_holdForGetStream = true;
         m_holdTimer.start(2000);
@@ -601,7 +602,8 @@ void HttpTransport::checkHeaders(Call *call)
     if (!isSuccess(status))
         return;
     m_anySuccess = true;
-    if (m_options.auth && call->exchange.requestHeaders.contains({"Authorization", m_options.auth->authorization()}))
+    if (m_options.auth &&
+        call->exchange.requestHeaders.contains({"Authorization", m_options.auth->authorization()}))
         m_options.auth->accepted();
     call->isSse = contentTypeOf(call).startsWith("text/event-stream");
     if (call->role == Post && !isStateless() && call->frame.method == QLatin1String("initialize")) {

@@ -61,9 +61,9 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
     connect(&m_process, &QProcess::finished, this, &StdioTransport::onFinished);
     connect(&m_process, &QProcess::errorOccurred, this, &StdioTransport::onProcessError);
     connect(&m_process, &QProcess::started, this, [this] {
-        Q_EMIT diagnostic({Diagnostic::Kind::Info, QStringLiteral("started %1 (pid %2)")
-                                                       .arg(m_options.program)
-                                                       .arg(m_process.processId())});
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Info,
+             QStringLiteral("started %1 (pid %2)").arg(m_options.program).arg(m_process.processId())});
         setState(State::Open);
     });
     connect(&m_killTimer, &QTimer::timeout, this, [this] {
@@ -76,8 +76,8 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
             m_process.terminate();
             m_killTimer.start(m_options.shutdownGraceMs);
         } else {
-            Q_EMIT diagnostic({Diagnostic::Kind::Warning,
-                               QStringLiteral("server ignored SIGTERM; sending SIGKILL")});
+            Q_EMIT diagnostic(
+                {Diagnostic::Kind::Warning, QStringLiteral("server ignored SIGTERM; sending SIGKILL")});
             m_shutdownStage = 3;
             m_process.kill();
         }
@@ -100,7 +100,8 @@ StdioTransport::~StdioTransport()
 void StdioTransport::open()
 {
     if (m_options.program.isEmpty()) {
-        fail(makeError(Error::Category::Usage, QStringLiteral("stdio: start"), QStringLiteral("no command given")));
+        fail(makeError(Error::Category::Usage, QStringLiteral("stdio: start"),
+                       QStringLiteral("no command given")));
         return;
     }
     setState(State::Connecting);
@@ -161,11 +162,12 @@ void StdioTransport::readStdout()
         // Hand over what arrived so it is recorded, then give up: the stream cannot be resynchronised.
         const QByteArray partial = std::exchange(m_stdoutBuffer, {});
         Q_EMIT frameReceived(partial);
-        fail(makeError(Error::Category::Protocol, QStringLiteral("stdio: read"),
-                       QStringLiteral("the server wrote %1 bytes without a newline, over the frame limit of %2 "
-                                      "bytes; connection closed")
-                           .arg(partial.size())
-                           .arg(m_options.maxFrameBytes)));
+        fail(makeError(
+            Error::Category::Protocol, QStringLiteral("stdio: read"),
+            QStringLiteral("the server wrote %1 bytes without a newline, over the frame limit of %2 "
+                           "bytes; connection closed")
+                .arg(partial.size())
+                .arg(m_options.maxFrameBytes)));
         m_process.disconnect(this);
         m_process.kill();
     }
@@ -179,8 +181,8 @@ void StdioTransport::readStderr()
         const qsizetype nl = m_stderrBuffer.indexOf('\n', start);
         if (nl < 0)
             break;
-        Q_EMIT diagnostic({Diagnostic::Kind::Stderr,
-                           QString::fromUtf8(m_stderrBuffer.mid(start, nl - start)).trimmed()});
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Stderr, QString::fromUtf8(m_stderrBuffer.mid(start, nl - start)).trimmed()});
         start = nl + 1;
     }
     m_stderrBuffer.remove(0, start);
@@ -200,17 +202,19 @@ void StdioTransport::onFinished(int exitCode, QProcess::ExitStatus status)
     }
     const QString how = status == QProcess::CrashExit ? QStringLiteral("crashed")
                                                       : QStringLiteral("exited with status %1").arg(exitCode);
-    fail(makeError(Error::Category::Connection, QStringLiteral("stdio"), QStringLiteral("the server process %1").arg(how)));
+    fail(makeError(Error::Category::Connection, QStringLiteral("stdio"),
+                   QStringLiteral("the server process %1").arg(how)));
 }
 
 void StdioTransport::onProcessError(QProcess::ProcessError error)
 {
     if (error == QProcess::FailedToStart) {
-        fail(makeError(Error::Category::Connection, QStringLiteral("stdio: start"),
-                       QStringLiteral("could not start \"%1\": %2").arg(m_options.program, m_process.errorString())));
+        fail(makeError(
+            Error::Category::Connection, QStringLiteral("stdio: start"),
+            QStringLiteral("could not start \"%1\": %2").arg(m_options.program, m_process.errorString())));
     } else if (error == QProcess::WriteError && state() == State::Open) {
-        Q_EMIT diagnostic({Diagnostic::Kind::Warning, QStringLiteral("write to the server failed: %1")
-                                                          .arg(m_process.errorString())});
+        Q_EMIT diagnostic({Diagnostic::Kind::Warning,
+                           QStringLiteral("write to the server failed: %1").arg(m_process.errorString())});
     }
 }
 

@@ -22,7 +22,8 @@ struct StdioOptions
     static StdioOptions fromCommandLine(const QString &commandLine);
 };
 
-// Spawns a server and exchanges newline-delimited JSON over its stdin/stdout; stderr lines become diagnostics.
+// Spawns a server and exchanges newline-delimited JSON over its stdin/stdout; stderr lines become
+// diagnostics.
 class StdioTransport : public Transport
 {
     Q_OBJECT

@@ -7,12 +7,18 @@ Transport::~Transport() = default;
 QString Transport::stateName(State s)
 {
     switch (s) {
-    case State::Idle: return QStringLiteral("idle");
-    case State::Connecting: return QStringLiteral("connecting");
-    case State::Open: return QStringLiteral("open");
-    case State::Closing: return QStringLiteral("closing");
-    case State::Closed: return QStringLiteral("closed");
-    case State::Failed: return QStringLiteral("failed");
+    case State::Idle:
+        return QStringLiteral("idle");
+    case State::Connecting:
+        return QStringLiteral("connecting");
+    case State::Open:
+        return QStringLiteral("open");
+    case State::Closing:
+        return QStringLiteral("closing");
+    case State::Closed:
+        return QStringLiteral("closed");
+    case State::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }

@@ -16,9 +16,9 @@ namespace mcp {
 struct OutgoingFrame
 {
     QByteArray bytes;
-    QString method;           // empty for responses
-    QString name;             // tool name, prompt name or resource URI, for Mcp-Name
-    bool expectsReply = false; // a request (as opposed to a notification or response)
+    QString method;                                    // empty for responses
+    QString name;                                      // tool name, prompt name or resource URI, for Mcp-Name
+    bool expectsReply = false;                         // a request (as opposed to a notification or response)
     QList<QPair<QByteArray, QByteArray>> extraHeaders; // e.g. x-mcp-header values from tool arguments
 };
 

@@ -72,11 +72,13 @@ class TestEverything : public QObject
                        int timeoutMs = 25000)
     {
         std::optional<Reply> got;
-        s.request(method, params, [&](const Reply &r) { got = r; }, o);
+        s.request(
+            method, params, [&](const Reply &r) { got = r; }, o);
         const QDeadlineTimer deadline(timeoutMs);
         while (!got && !deadline.hasExpired())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-        return got.value_or(Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
+        return got.value_or(
+            Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
     }
 
     static Reply awaitAll(ClientSession &s, const QString &method, const QString &key)
@@ -86,7 +88,8 @@ class TestEverything : public QObject
         const QDeadlineTimer deadline(25000);
         while (!got && !deadline.hasExpired())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-        return got.value_or(Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
+        return got.value_or(
+            Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
     }
 
     static QString text(const Json &result)
@@ -97,7 +100,8 @@ class TestEverything : public QObject
         return all;
     }
 
-    // Arguments for a tool from its schema: required properties get their default, first enum value or a sample.
+    // Arguments for a tool from its schema: required properties get their default, first enum value or a
+    // sample.
     static Json sampleArguments(const Json &schema)
     {
         Json args = Json::object();
@@ -114,7 +118,8 @@ class TestEverything : public QObject
             else if (type == "boolean")
                 args[name.get<std::string>()] = true;
             else
-                args[name.get<std::string>()] = p.value("format", "") == "uri" ? "https://example.com/" : "test";
+                args[name.get<std::string>()] =
+                    p.value("format", "") == "uri" ? "https://example.com/" : "test";
         }
         return args;
     }
@@ -123,12 +128,15 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        const QString script = testsupport::peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything"))
-                               + QStringLiteral("/dist/index.js");
+        const QString script =
+            testsupport::peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")) +
+            QStringLiteral("/dist/index.js");
         m_httpPort = testsupport::freeLoopbackPort();
-        QVERIFY(m_http.start(script, {QStringLiteral("streamableHttp")}, {QStringLiteral("PORT=%1").arg(m_httpPort)}, m_httpPort));
+        QVERIFY(m_http.start(script, {QStringLiteral("streamableHttp")},
+                             {QStringLiteral("PORT=%1").arg(m_httpPort)}, m_httpPort));
         m_ssePort = testsupport::freeLoopbackPort();
-        QVERIFY(m_sse.start(script, {QStringLiteral("sse")}, {QStringLiteral("PORT=%1").arg(m_ssePort)}, m_ssePort));
+        QVERIFY(m_sse.start(script, {QStringLiteral("sse")}, {QStringLiteral("PORT=%1").arg(m_ssePort)},
+                            m_ssePort));
     }
 
     void everything_data()
@@ -158,14 +166,17 @@ private Q_SLOTS:
         // Every tool it lists, with arguments from its schema (and a few chosen to show the answer is right).
         const Reply tools = awaitAll(s, QStringLiteral("tools/list"), QStringLiteral("tools"));
         QVERIFY2(tools.ok(), qPrintable(tools.error.toString()));
-        QVERIFY(tools.result["tools"].size() >= 15); // sampling, elicitation and roots tools appear: we declared them
+        QVERIFY(tools.result["tools"].size() >=
+                15); // sampling, elicitation and roots tools appear: we declared them
         QSignalSpy progress(&s, &ClientSession::progress);
         for (const auto &tool : tools.result["tools"]) {
             const QString name = stringOr(tool, "name");
             Json args = sampleArguments(tool.value("inputSchema", Json::object()));
             RequestOptions options;
             if (name == QStringLiteral("gzip-file-as-resource")) // no network here: compress a data: URI
-                args = {{"name", "hello.gz"}, {"data", "data:text/plain;base64,aGVsbG8="}, {"outputType", "resource"}};
+                args = {{"name", "hello.gz"},
+                        {"data", "data:text/plain;base64,aGVsbG8="},
+                        {"outputType", "resource"}};
             else if (name == QStringLiteral("trigger-long-running-operation")) {
                 args = {{"duration", 1}, {"steps", 4}};
                 options.reportProgress = true;
@@ -173,18 +184,21 @@ private Q_SLOTS:
                 args = {{"a", 2}, {"b", 3}};
             else if (name == QStringLiteral("echo"))
                 args = {{"message", "héllo"}};
-            const Reply r = await(s, QStringLiteral("tools/call"), {{"name", toStd(name)}, {"arguments", args}}, options);
+            const Reply r =
+                await(s, QStringLiteral("tools/call"), {{"name", toStd(name)}, {"arguments", args}}, options);
             QVERIFY2(r.ok(), qPrintable(name + QStringLiteral(": ") + r.error.toString()));
             if (name == QStringLiteral("get-sum"))
                 QVERIFY2(text(r.result).contains(QStringLiteral("5")), qPrintable(text(r.result)));
             else if (name == QStringLiteral("echo"))
                 QCOMPARE(text(r.result), QStringLiteral("Echo: héllo"));
             else if (name == QStringLiteral("trigger-sampling-request"))
-                QVERIFY2(text(r.result).contains(QStringLiteral("sampled by mcpwb")), qPrintable(text(r.result)));
+                QVERIFY2(text(r.result).contains(QStringLiteral("sampled by mcpwb")),
+                         qPrintable(text(r.result)));
             else if (name == QStringLiteral("trigger-elicitation-request"))
                 QVERIFY2(text(r.result).contains(QStringLiteral("blue")), qPrintable(text(r.result)));
             else if (name == QStringLiteral("get-roots-list"))
-                QVERIFY2(text(r.result).contains(QStringLiteral("file:///tmp/mcpwb-root")), qPrintable(text(r.result)));
+                QVERIFY2(text(r.result).contains(QStringLiteral("file:///tmp/mcpwb-root")),
+                         qPrintable(text(r.result)));
             else if (name == QStringLiteral("get-tiny-image")) {
                 bool image = false;
                 for (const auto &block : r.result["content"])
@@ -193,7 +207,8 @@ private Q_SLOTS:
             } else if (name == QStringLiteral("trigger-long-running-operation"))
                 QVERIFY(progress.count() >= 3);
             if (name.startsWith(QStringLiteral("toggle-"))) // switch it back off for what follows
-                QVERIFY(await(s, QStringLiteral("tools/call"), {{"name", toStd(name)}, {"arguments", args}}).ok());
+                QVERIFY(await(s, QStringLiteral("tools/call"), {{"name", toStd(name)}, {"arguments", args}})
+                            .ok());
         }
 
         // Every resource it lists (all pages), and a template expanded.
@@ -202,10 +217,12 @@ private Q_SLOTS:
         QVERIFY(resources.result["resources"].size() > 0);
         for (const auto &resource : resources.result["resources"]) {
             const Reply read = await(s, QStringLiteral("resources/read"), {{"uri", resource["uri"]}});
-            QVERIFY2(read.ok(), qPrintable(stringOr(resource, "uri") + QStringLiteral(": ") + read.error.toString()));
+            QVERIFY2(read.ok(),
+                     qPrintable(stringOr(resource, "uri") + QStringLiteral(": ") + read.error.toString()));
             QVERIFY(!read.result["contents"].empty());
         }
-        const Reply templates = awaitAll(s, QStringLiteral("resources/templates/list"), QStringLiteral("resourceTemplates"));
+        const Reply templates =
+            awaitAll(s, QStringLiteral("resources/templates/list"), QStringLiteral("resourceTemplates"));
         QVERIFY2(templates.ok(), qPrintable(templates.error.toString()));
         QVERIFY(templates.result["resourceTemplates"].size() > 0);
         for (const auto &t : templates.result["resourceTemplates"]) {
@@ -221,9 +238,13 @@ private Q_SLOTS:
         for (const auto &prompt : prompts.result["prompts"]) {
             Json args = Json::object();
             for (const auto &a : prompt.value("arguments", Json::array()))
-                args[a["name"].get<std::string>()] = a["name"] == "resourceId" ? "1" : a["name"] == "resourceType" ? "Text" : "Chicago";
-            const Reply got = await(s, QStringLiteral("prompts/get"), {{"name", prompt["name"]}, {"arguments", args}});
-            QVERIFY2(got.ok(), qPrintable(stringOr(prompt, "name") + QStringLiteral(": ") + got.error.toString()));
+                args[a["name"].get<std::string>()] = a["name"] == "resourceId"     ? "1"
+                                                     : a["name"] == "resourceType" ? "Text"
+                                                                                   : "Chicago";
+            const Reply got =
+                await(s, QStringLiteral("prompts/get"), {{"name", prompt["name"]}, {"arguments", args}});
+            QVERIFY2(got.ok(),
+                     qPrintable(stringOr(prompt, "name") + QStringLiteral(": ") + got.error.toString()));
             QVERIFY(!got.result["messages"].empty());
         }
 
@@ -237,9 +258,10 @@ private Q_SLOTS:
         RequestOptions longRunning;
         longRunning.reportProgress = true;
         std::optional<Reply> cancelled;
-        const qint64 id = s.request(QStringLiteral("tools/call"),
-                                    {{"name", "trigger-long-running-operation"}, {"arguments", {{"duration", 30}, {"steps", 30}}}},
-                                    [&](const Reply &r) { cancelled = r; }, longRunning);
+        const qint64 id = s.request(
+            QStringLiteral("tools/call"),
+            {{"name", "trigger-long-running-operation"}, {"arguments", {{"duration", 30}, {"steps", 30}}}},
+            [&](const Reply &r) { cancelled = r; }, longRunning);
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 1, 10000);
         s.cancel(id, QStringLiteral("test cancels"));
         QVERIFY(cancelled && cancelled->error.category == Error::Category::Cancelled);
@@ -249,7 +271,9 @@ private Q_SLOTS:
         QSignalSpy notes(&s, &ClientSession::notificationReceived);
         const std::string uri = resources.result["resources"][0]["uri"];
         QVERIFY(await(s, QStringLiteral("resources/subscribe"), {{"uri", uri}}).ok());
-        QVERIFY(await(s, QStringLiteral("tools/call"), {{"name", "toggle-subscriber-updates"}, {"arguments", Json::object()}}).ok());
+        QVERIFY(await(s, QStringLiteral("tools/call"),
+                      {{"name", "toggle-subscriber-updates"}, {"arguments", Json::object()}})
+                    .ok());
         auto sawUpdate = [&] {
             for (const auto &n : notes)
                 if (n.at(0).toString() == QStringLiteral("notifications/resources/updated"))
@@ -257,12 +281,15 @@ private Q_SLOTS:
             return false;
         };
         QTRY_VERIFY_WITH_TIMEOUT(sawUpdate(), 15000);
-        QVERIFY(await(s, QStringLiteral("tools/call"), {{"name", "toggle-subscriber-updates"}, {"arguments", Json::object()}}).ok());
+        QVERIFY(await(s, QStringLiteral("tools/call"),
+                      {{"name", "toggle-subscriber-updates"}, {"arguments", Json::object()}})
+                    .ok());
         QVERIFY(await(s, QStringLiteral("resources/unsubscribe"), {{"uri", uri}}).ok());
 
         QSignalSpy closed(&s, &ClientSession::stateChanged);
         s.close();
-        QTRY_VERIFY_WITH_TIMEOUT(s.state() == ClientSession::State::Closed || s.state() == ClientSession::State::Failed, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            s.state() == ClientSession::State::Closed || s.state() == ClientSession::State::Failed, 10000);
         c->trace->close();
 
         // Every frame we sent validates against the schema of the negotiated version.
@@ -273,9 +300,10 @@ private Q_SLOTS:
         QProcess validator;
         validator.setProcessChannelMode(QProcess::MergedChannels);
         validator.start(testsupport::nodeBinary(),
-                        {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"), QStringLiteral("--schema-dir"),
-                         testsupport::sharedDir() + QStringLiteral("/mcp-schema"), QStringLiteral("--version"),
-                         QStringLiteral("auto"), tracePath});
+                        {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"),
+                         QStringLiteral("--schema-dir"),
+                         testsupport::sharedDir() + QStringLiteral("/mcp-schema"),
+                         QStringLiteral("--version"), QStringLiteral("auto"), tracePath});
         QVERIFY(validator.waitForFinished(60000));
         const QString out = QString::fromUtf8(validator.readAll());
         QVERIFY2(validator.exitCode() == 0, qPrintable(out));

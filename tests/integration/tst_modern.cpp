@@ -30,7 +30,8 @@ class TestModern : public QObject
         const QDeadlineTimer deadline(15000);
         while (!got && !deadline.hasExpired())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-        return got.value_or(Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
+        return got.value_or(
+            Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
     }
 
 private Q_SLOTS:
@@ -76,7 +77,8 @@ private Q_SLOTS:
         const Reply tools = await(s, QStringLiteral("tools/list"), Json::object());
         QVERIFY2(tools.ok(), qPrintable(tools.error.toString()));
         QCOMPARE(tools.result["tools"][0]["name"], "echo");
-        const Reply echo = await(s, QStringLiteral("tools/call"), {{"name", "echo"}, {"arguments", {{"text", "modern héllo"}}}});
+        const Reply echo = await(s, QStringLiteral("tools/call"),
+                                 {{"name", "echo"}, {"arguments", {{"text", "modern héllo"}}}});
         QVERIFY2(echo.ok(), qPrintable(echo.error.toString()));
         QCOMPARE(echo.result["content"][0]["text"], "modern héllo");
 
@@ -92,7 +94,8 @@ private Q_SLOTS:
             bool method = false, version = false;
             for (const auto &[name, value] : h.exchange.requestHeaders) {
                 method = method || (name.compare("Mcp-Method", Qt::CaseInsensitive) == 0 && !value.isEmpty());
-                version = version || (name.compare("MCP-Protocol-Version", Qt::CaseInsensitive) == 0 && value == "2026-07-28");
+                version = version || (name.compare("MCP-Protocol-Version", Qt::CaseInsensitive) == 0 &&
+                                      value == "2026-07-28");
             }
             QVERIFY(method && version);
         }
@@ -106,9 +109,10 @@ private Q_SLOTS:
         QProcess validator;
         validator.setProcessChannelMode(QProcess::MergedChannels);
         validator.start(testsupport::nodeBinary(),
-                        {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"), QStringLiteral("--schema-dir"),
-                         testsupport::sharedDir() + QStringLiteral("/mcp-schema"), QStringLiteral("--version"),
-                         QStringLiteral("auto"), tracePath});
+                        {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"),
+                         QStringLiteral("--schema-dir"),
+                         testsupport::sharedDir() + QStringLiteral("/mcp-schema"),
+                         QStringLiteral("--version"), QStringLiteral("auto"), tracePath});
         QVERIFY(validator.waitForFinished(60000));
         QVERIFY2(validator.exitCode() == 0, qPrintable(QString::fromUtf8(validator.readAll())));
     }

@@ -13,7 +13,9 @@ void FakeTransport::send(const mcp::OutgoingFrame &frame)
         QTimer::singleShot(0, this, [this, reply] { injectJson(reply); });
     };
     if (autoInitialize && method == "server/discover") {
-        answerLater({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"error", {{"code", -32601}, {"message", "Method not found"}}}});
+        answerLater({{"jsonrpc", "2.0"},
+                     {"id", m["id"]},
+                     {"error", {{"code", -32601}, {"message", "Method not found"}}}});
         return;
     }
     if (autoInitialize && method == "initialize") {

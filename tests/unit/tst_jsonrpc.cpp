@@ -16,26 +16,46 @@ private Q_SLOTS:
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("errorContains");
 
-        QTest::newRow("request, numeric id") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"ping"})") << true << int(Kind::Request) << "";
-        QTest::newRow("request, string id") << QByteArray(R"({"jsonrpc":"2.0","id":"a","method":"x","params":{}})") << true << int(Kind::Request) << "";
-        QTest::newRow("notification") << QByteArray(R"({"jsonrpc":"2.0","method":"notifications/x"})") << true << int(Kind::Notification) << "";
-        QTest::newRow("response") << QByteArray(R"({"jsonrpc":"2.0","id":3,"result":{}})") << true << int(Kind::Response) << "";
-        QTest::newRow("error") << QByteArray(R"({"jsonrpc":"2.0","id":3,"error":{"code":-32601,"message":"nope"}})") << true << int(Kind::Error) << "";
-        QTest::newRow("malformed") << QByteArray(R"({"jsonrpc":"2.0","id":)") << false << 0 << "malformed JSON";
+        QTest::newRow("request, numeric id")
+            << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"ping"})") << true << int(Kind::Request) << "";
+        QTest::newRow("request, string id")
+            << QByteArray(R"({"jsonrpc":"2.0","id":"a","method":"x","params":{}})") << true
+            << int(Kind::Request) << "";
+        QTest::newRow("notification") << QByteArray(R"({"jsonrpc":"2.0","method":"notifications/x"})") << true
+                                      << int(Kind::Notification) << "";
+        QTest::newRow("response") << QByteArray(R"({"jsonrpc":"2.0","id":3,"result":{}})") << true
+                                  << int(Kind::Response) << "";
+        QTest::newRow("error") << QByteArray(
+                                      R"({"jsonrpc":"2.0","id":3,"error":{"code":-32601,"message":"nope"}})")
+                               << true << int(Kind::Error) << "";
+        QTest::newRow("malformed") << QByteArray(R"({"jsonrpc":"2.0","id":)") << false << 0
+                                   << "malformed JSON";
         QTest::newRow("garbage") << QByteArray("hello world") << false << 0 << "malformed JSON";
         QTest::newRow("not an object") << QByteArray("42") << false << 0 << "must be an object";
-        QTest::newRow("wrong version") << QByteArray(R"({"jsonrpc":"1.0","id":1,"method":"x"})") << false << 0 << "\"jsonrpc\"";
-        QTest::newRow("null id request") << QByteArray(R"({"jsonrpc":"2.0","id":null,"method":"x"})") << false << 0 << "\"id\" must be";
-        QTest::newRow("float id") << QByteArray(R"({"jsonrpc":"2.0","id":1.5,"result":{}})") << false << 0 << "\"id\" must be";
-        QTest::newRow("method not string") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":3})") << false << 0 << "\"method\" must be";
-        QTest::newRow("params scalar") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})") << false << 0 << "\"params\"";
-        QTest::newRow("result and error") << QByteArray(R"({"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}})") << false << 0 << "exactly one";
+        QTest::newRow("wrong version")
+            << QByteArray(R"({"jsonrpc":"1.0","id":1,"method":"x"})") << false << 0 << "\"jsonrpc\"";
+        QTest::newRow("null id request")
+            << QByteArray(R"({"jsonrpc":"2.0","id":null,"method":"x"})") << false << 0 << "\"id\" must be";
+        QTest::newRow("float id") << QByteArray(R"({"jsonrpc":"2.0","id":1.5,"result":{}})") << false << 0
+                                  << "\"id\" must be";
+        QTest::newRow("method not string")
+            << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":3})") << false << 0 << "\"method\" must be";
+        QTest::newRow("params scalar") << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})")
+                                       << false << 0 << "\"params\"";
+        QTest::newRow("result and error")
+            << QByteArray(R"({"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}})") << false
+            << 0 << "exactly one";
         QTest::newRow("neither") << QByteArray(R"({"jsonrpc":"2.0","id":1})") << false << 0 << "exactly one";
-        QTest::newRow("bad error object") << QByteArray(R"({"jsonrpc":"2.0","id":1,"error":{"code":"x"}})") << false << 0 << "integer \"code\"";
-        QTest::newRow("response without id") << QByteArray(R"({"jsonrpc":"2.0","result":{}})") << false << 0 << "without \"method\"";
+        QTest::newRow("bad error object") << QByteArray(R"({"jsonrpc":"2.0","id":1,"error":{"code":"x"}})")
+                                          << false << 0 << "integer \"code\"";
+        QTest::newRow("response without id")
+            << QByteArray(R"({"jsonrpc":"2.0","result":{}})") << false << 0 << "without \"method\"";
         QTest::newRow("empty batch") << QByteArray("[]") << false << 0 << "empty";
-        QTest::newRow("batch") << QByteArray(R"([{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"2.0","id":2,"result":{}}])") << true << int(Kind::Notification) << "";
-        QTest::newRow("bad batch element") << QByteArray(R"([{"jsonrpc":"2.0","method":"a"},{}])") << false << 0 << "batch element 1";
+        QTest::newRow("batch")
+            << QByteArray(R"([{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"2.0","id":2,"result":{}}])") << true
+            << int(Kind::Notification) << "";
+        QTest::newRow("bad batch element")
+            << QByteArray(R"([{"jsonrpc":"2.0","method":"a"},{}])") << false << 0 << "batch element 1";
     }
 
     void parse()

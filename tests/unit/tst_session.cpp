@@ -62,7 +62,8 @@ private Q_SLOTS:
         f.transport->serverVersion = protocol::V2025_03_26;
         QVERIFY(f.start());
         QCOMPARE(f.transport->sent[0].method, QStringLiteral("initialize"));
-        QCOMPARE(f.transport->lastSent(QStringLiteral("initialize"))["params"]["protocolVersion"], "2025-03-26");
+        QCOMPARE(f.transport->lastSent(QStringLiteral("initialize"))["params"]["protocolVersion"],
+                 "2025-03-26");
     }
 
     void refusesUnknownServerVersion()
@@ -83,10 +84,11 @@ private Q_SLOTS:
         f.transport->autoInitialize = false;
         f.transport->onSend = [&](const Json &m) {
             if (m["method"] == "server/discover")
-                f.transport->injectJson(reply(m, {{"resultType", "complete"},
-                                                  {"supportedVersions", {"2026-07-28"}},
-                                                  {"capabilities", {{"tools", Json::object()}}},
-                                                  {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
+                f.transport->injectJson(reply(
+                    m, {{"resultType", "complete"},
+                        {"supportedVersions", {"2026-07-28"}},
+                        {"capabilities", {{"tools", Json::object()}}},
+                        {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
             else if (m["method"] == "tools/list")
                 f.transport->injectJson(reply(m, {{"resultType", "complete"}, {"tools", Json::array()}}));
         };
@@ -94,7 +96,8 @@ private Q_SLOTS:
         QCOMPARE(f.session->protocolVersion(), protocol::V2026_07_28);
         QCOMPARE(f.session->serverInfo()["name"], "modern");
         bool answered = false;
-        f.session->request(QStringLiteral("tools/list"), Json::object(), [&](const Reply &r) { answered = r.ok(); });
+        f.session->request(QStringLiteral("tools/list"), Json::object(),
+                           [&](const Reply &r) { answered = r.ok(); });
         QTRY_VERIFY_WITH_TIMEOUT(answered, 2000);
         const Json sent = f.transport->lastSent(QStringLiteral("tools/list"));
         QCOMPARE(sent["params"]["_meta"][protocol::MetaProtocolVersion], "2026-07-28");
@@ -115,11 +118,16 @@ private Q_SLOTS:
             if (m["method"] != "server/discover")
                 return;
             if (++discovers == 1) // like the conformance harness: the first request is always refused
-                f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", m["id"]},
-                                         {"error", {{"code", -32022}, {"message", "Unsupported protocol version"},
-                                                    {"data", {{"supported", {"2026-07-28"}}, {"requested", "2026-07-28"}}}}}});
+                f.transport->injectJson(
+                    {{"jsonrpc", "2.0"},
+                     {"id", m["id"]},
+                     {"error",
+                      {{"code", -32022},
+                       {"message", "Unsupported protocol version"},
+                       {"data", {{"supported", {"2026-07-28"}}, {"requested", "2026-07-28"}}}}}});
             else
-                f.transport->injectJson(reply(m, {{"supportedVersions", {"2026-07-28"}}, {"capabilities", Json::object()}}));
+                f.transport->injectJson(
+                    reply(m, {{"supportedVersions", {"2026-07-28"}}, {"capabilities", Json::object()}}));
         };
         QVERIFY(f.start());
         QCOMPARE(discovers, 2);
@@ -139,20 +147,33 @@ private Q_SLOTS:
         int calls = 0;
         f.transport->onSend = [&](const Json &m) {
             if (m["method"] == "server/discover")
-                f.transport->injectJson(reply(m, {{"resultType", "complete"}, {"supportedVersions", {"2026-07-28"}}, {"capabilities", Json::object()}}));
+                f.transport->injectJson(reply(m, {{"resultType", "complete"},
+                                                  {"supportedVersions", {"2026-07-28"}},
+                                                  {"capabilities", Json::object()}}));
             if (m["method"] != "tools/call")
                 return;
             if (++calls == 1)
                 f.transport->injectJson(reply(m, {{"resultType", "input_required"},
-                                                  {"inputRequests", {{"login", {{"method", "elicitation/create"}, {"params", {{"mode", "form"}, {"message", "who?"}, {"requestedSchema", {{"type", "object"}}}}}}}}},
+                                                  {"inputRequests",
+                                                   {{"login",
+                                                     {{"method", "elicitation/create"},
+                                                      {"params",
+                                                       {{"mode", "form"},
+                                                        {"message", "who?"},
+                                                        {"requestedSchema", {{"type", "object"}}}}}}}}},
                                                   {"requestState", "opaque-1"}}));
             else
-                f.transport->injectJson(reply(m, {{"resultType", "complete"}, {"content", {{{"type", "text"}, {"text", "hi octocat"}}}}}));
+                f.transport->injectJson(
+                    reply(m, {{"resultType", "complete"},
+                              {"content", {{{"type", "text"}, {"text", "hi octocat"}}}}}));
         };
         QVERIFY(f.start());
         Reply got;
         bool done = false;
-        f.session->request(QStringLiteral("tools/call"), {{"name", "greet"}}, [&](const Reply &r) { got = r; done = true; });
+        f.session->request(QStringLiteral("tools/call"), {{"name", "greet"}}, [&](const Reply &r) {
+            got = r;
+            done = true;
+        });
         QTRY_VERIFY_WITH_TIMEOUT(done, 2000);
         QVERIFY2(got.ok(), qPrintable(got.error.toString()));
         QCOMPARE(calls, 2);
@@ -174,7 +195,10 @@ private Q_SLOTS:
         QVERIFY(f.start());
         Reply got;
         bool done = false;
-        f.session->request(QStringLiteral("tools/call"), {{"name", "hang"}}, [&](const Reply &r) { got = r; done = true; });
+        f.session->request(QStringLiteral("tools/call"), {{"name", "hang"}}, [&](const Reply &r) {
+            got = r;
+            done = true;
+        });
         QTRY_VERIFY_WITH_TIMEOUT(done, 2000);
         QCOMPARE(got.error.category, Error::Category::Timeout);
         QVERIFY(got.error.message.contains(QStringLiteral("150 ms")));
@@ -193,12 +217,20 @@ private Q_SLOTS:
         QSignalSpy progress(f.session, &ClientSession::progress);
         RequestOptions ro;
         ro.reportProgress = true;
-        const qint64 id = f.session->request(QStringLiteral("tools/call"), {{"name", "slow"}}, [&](const Reply &r) { got = r; done = true; }, ro);
+        const qint64 id = f.session->request(
+            QStringLiteral("tools/call"), {{"name", "slow"}},
+            [&](const Reply &r) {
+                got = r;
+                done = true;
+            },
+            ro);
         QCOMPARE(f.transport->lastSent(QStringLiteral("tools/call"))["params"]["_meta"]["progressToken"], id);
         QElapsedTimer t;
         t.start();
         for (int i = 0; i < 20 && !done; ++i) { // progress every 100 ms keeps it alive until the hard max
-            f.transport->injectJson({{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", {{"progressToken", id}, {"progress", i}, {"total", 20}}}});
+            f.transport->injectJson({{"jsonrpc", "2.0"},
+                                     {"method", "notifications/progress"},
+                                     {"params", {{"progressToken", id}, {"progress", i}, {"total", 20}}}});
             QTest::qWait(100);
         }
         QTRY_VERIFY_WITH_TIMEOUT(done, 2000);
@@ -213,7 +245,8 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.start());
         Reply got;
-        const qint64 id = f.session->request(QStringLiteral("tools/call"), {{"name", "x"}}, [&](const Reply &r) { got = r; });
+        const qint64 id = f.session->request(QStringLiteral("tools/call"), {{"name", "x"}},
+                                             [&](const Reply &r) { got = r; });
         f.session->cancel(id, QStringLiteral("user pressed cancel"));
         QCOMPARE(got.error.category, Error::Category::Cancelled);
         const Json n = f.transport->lastSent(QStringLiteral("notifications/cancelled"));
@@ -230,8 +263,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("frame");
         QTest::addColumn<QString>("expected");
         QTest::newRow("malformed JSON") << QByteArray("{\"jsonrpc\":\"2.0\",") << "malformed JSON";
-        QTest::newRow("unknown id") << QByteArray(R"({"jsonrpc":"2.0","id":999,"result":{}})") << "unknown or already answered";
-        QTest::newRow("string id we never used") << QByteArray(R"({"jsonrpc":"2.0","id":"zz","result":{}})") << "unknown or already answered";
+        QTest::newRow("unknown id") << QByteArray(R"({"jsonrpc":"2.0","id":999,"result":{}})")
+                                    << "unknown or already answered";
+        QTest::newRow("string id we never used")
+            << QByteArray(R"({"jsonrpc":"2.0","id":"zz","result":{}})") << "unknown or already answered";
         QTest::newRow("not JSON-RPC") << QByteArray(R"({"hello":"world"})") << "\"jsonrpc\"";
     }
 
@@ -257,7 +292,8 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.start());
         int answers = 0;
-        const qint64 id = f.session->request(QStringLiteral("ping"), Json::object(), [&](const Reply &) { ++answers; });
+        const qint64 id =
+            f.session->request(QStringLiteral("ping"), Json::object(), [&](const Reply &) { ++answers; });
         QSignalSpy protocolError(f.session, &ClientSession::protocolError);
         f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", id}, {"result", Json::object()}});
         f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", id}, {"result", Json::object()}});
@@ -270,7 +306,8 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.start());
         Reply got;
-        const qint64 id = f.session->request(QStringLiteral("ping"), Json::object(), [&](const Reply &r) { got = r; });
+        const qint64 id =
+            f.session->request(QStringLiteral("ping"), Json::object(), [&](const Reply &r) { got = r; });
         f.transport->inject(QByteArray(R"({"jsonrpc":"2.0","id":)") + QByteArray::number(id) + "}");
         QCOMPARE(got.error.category, Error::Category::Protocol);
         QVERIFY(got.error.message.contains(QStringLiteral("exactly one")));
@@ -287,25 +324,36 @@ private Q_SLOTS:
         f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", "s2"}, {"method", "ping"}});
         QCOMPARE(f.transport->lastSent()["result"], Json::object());
         // sampling without a rule: refused with a reason
-        f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", "s3"}, {"method", "sampling/createMessage"}, {"params", Json::object()}});
-        QVERIFY(f.transport->lastSent()["error"]["message"].get<std::string>().find("not answer") != std::string::npos);
+        f.transport->injectJson({{"jsonrpc", "2.0"},
+                                 {"id", "s3"},
+                                 {"method", "sampling/createMessage"},
+                                 {"params", Json::object()}});
+        QVERIFY(f.transport->lastSent()["error"]["message"].get<std::string>().find("not answer") !=
+                std::string::npos);
     }
 
     void serverRequestsAnsweredByRules()
     {
         Fixture f;
-        RulesHandler rules(Json{{"sampling", {{"text", "42"}}}, {"roots", {{{"uri", "file:///tmp"}, {"name", "tmp"}}}}, {"elicitation", "defaults"}});
+        RulesHandler rules(Json{{"sampling", {{"text", "42"}}},
+                                {"roots", {{{"uri", "file:///tmp"}, {"name", "tmp"}}}},
+                                {"elicitation", "defaults"}});
         f.session->setServerRequestHandler(&rules);
         QVERIFY(f.start());
         const Json caps = f.transport->lastSent(QStringLiteral("initialize"))["params"]["capabilities"];
         QVERIFY(caps.contains("sampling") && caps.contains("roots") && caps.contains("elicitation"));
-        f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "sampling/createMessage"}, {"params", {{"messages", Json::array()}, {"maxTokens", 5}}}});
+        f.transport->injectJson({{"jsonrpc", "2.0"},
+                                 {"id", 1},
+                                 {"method", "sampling/createMessage"},
+                                 {"params", {{"messages", Json::array()}, {"maxTokens", 5}}}});
         QCOMPARE(f.transport->lastSent()["result"]["content"]["text"], "42");
         f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "roots/list"}});
         QCOMPARE(f.transport->lastSent()["result"]["roots"][0]["uri"], "file:///tmp");
         const Json properties = {{"n", {{"type", "integer"}, {"default", 7}}}, {"s", {{"type", "string"}}}};
         const Json schema = {{"type", "object"}, {"properties", properties}};
-        f.transport->injectJson({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "elicitation/create"},
+        f.transport->injectJson({{"jsonrpc", "2.0"},
+                                 {"id", 3},
+                                 {"method", "elicitation/create"},
                                  {"params", {{"message", "m"}, {"requestedSchema", schema}}}});
         QCOMPARE(f.transport->lastSent()["result"]["content"], (Json{{"n", 7}}));
     }
@@ -326,7 +374,10 @@ private Q_SLOTS:
         };
         Reply got;
         bool done = false;
-        f.session->listAll(QStringLiteral("tools/list"), QStringLiteral("tools"), [&](const Reply &r) { got = r; done = true; });
+        f.session->listAll(QStringLiteral("tools/list"), QStringLiteral("tools"), [&](const Reply &r) {
+            got = r;
+            done = true;
+        });
         QTRY_VERIFY_WITH_TIMEOUT(done, 2000);
         QCOMPARE(got.result["tools"].size(), 5u);
         QVERIFY(!got.result.contains("nextCursor"));
@@ -337,7 +388,10 @@ private Q_SLOTS:
                 f.transport->injectJson(reply(m, {{"prompts", {{{"name", "p"}}}}, {"nextCursor", "same"}}));
         };
         done = false;
-        f.session->listAll(QStringLiteral("prompts/list"), QStringLiteral("prompts"), [&](const Reply &r) { got = r; done = true; });
+        f.session->listAll(QStringLiteral("prompts/list"), QStringLiteral("prompts"), [&](const Reply &r) {
+            got = r;
+            done = true;
+        });
         QTRY_VERIFY_WITH_TIMEOUT(done, 2000);
         QCOMPARE(got.result["prompts"].size(), 2u);
     }
@@ -356,7 +410,10 @@ private Q_SLOTS:
         // a request on a dead session answers with a clear error, later, never synchronously re-entering
         Reply late;
         bool done = false;
-        f.session->request(QStringLiteral("ping"), Json::object(), [&](const Reply &r) { late = r; done = true; });
+        f.session->request(QStringLiteral("ping"), Json::object(), [&](const Reply &r) {
+            late = r;
+            done = true;
+        });
         QTRY_VERIFY_WITH_TIMEOUT(done, 1000);
         QVERIFY(late.error.message.contains(QStringLiteral("not connected")));
     }
@@ -366,10 +423,12 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.start());
         f.transport->onSend = [&](const Json &m) {
-            f.transport->injectJson(reply(m, {{"isError", true}, {"content", {{{"type", "text"}, {"text", "boom"}}}}}));
+            f.transport->injectJson(
+                reply(m, {{"isError", true}, {"content", {{{"type", "text"}, {"text", "boom"}}}}}));
         };
         Reply got;
-        f.session->request(QStringLiteral("tools/call"), {{"name", "fail"}}, [&](const Reply &r) { got = r; });
+        f.session->request(QStringLiteral("tools/call"), {{"name", "fail"}},
+                           [&](const Reply &r) { got = r; });
         QTRY_COMPARE_WITH_TIMEOUT(got.error.category, Error::Category::Tool, 1000);
         QCOMPARE(got.error.message, QStringLiteral("boom"));
         QCOMPARE(got.result["isError"], true);
