@@ -24,6 +24,18 @@ bool isSecretField(QByteArrayView key)
     return false;
 }
 
+bool isSecretName(QByteArrayView name)
+{
+    if (isSecretHeader(name))
+        return true;
+    const QByteArray lower = name.toByteArray().toLower();
+    for (const char *part : {"token", "secret", "password", "passwd", "key", "auth", "credential"}) {
+        if (lower.contains(part))
+            return true;
+    }
+    return false;
+}
+
 bool redactJson(Json &value)
 {
     bool changed = false;

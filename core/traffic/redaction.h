@@ -21,6 +21,9 @@ inline constexpr char kMask[] = "[redacted]";
 bool isSecretHeader(QByteArrayView name);
 // access_token, refresh_token, id_token, client_secret, password, token, api_key (case-insensitive).
 bool isSecretField(QByteArrayView key);
+// A header or environment variable name a user typed whose value is a credential: the secret headers above,
+// or a name containing token, secret, password, key or auth (GITHUB_TOKEN, X-Api-Key, OPENAI_API_KEY).
+bool isSecretName(QByteArrayView name);
 
 // Replaces the values of secret fields anywhere in the tree; returns whether anything changed.
 bool redactJson(Json &value);

@@ -6,7 +6,8 @@
 
 namespace mcp {
 
-TraceWriter::TraceWriter(Recorder *recorder, QObject *parent) : QObject(parent), m_recorder(recorder)
+TraceWriter::TraceWriter(Recorder *recorder, QObject *parent, ExportOptions options)
+    : QObject(parent), m_recorder(recorder), m_options(options)
 {}
 
 bool TraceWriter::open(const QString &path, Error *error)
@@ -19,7 +20,10 @@ bool TraceWriter::open(const QString &path, Error *error)
     }
     for (qsizetype i = 0; i < m_recorder->size(); ++i)
         write(int(i));
+    for (size_t i = 0; i < m_recorder->httpExchanges().size(); ++i)
+        writeHttp(int(i));
     connect(m_recorder, &Recorder::frameRecorded, this, &TraceWriter::write);
+    connect(m_recorder, &Recorder::httpRecorded, this, &TraceWriter::writeHttp);
     return true;
 }
 
@@ -36,31 +40,96 @@ static QString isoTime(qint64 timeUs)
            QStringLiteral("%1Z").arg(timeUs % 1000000, 6, 10, QLatin1Char('0'));
 }
 
-QByteArray TraceWriter::line(const Recorder &recorder, const FrameRecord &frame)
+QByteArray TraceWriter::line(const Recorder &recorder, const FrameRecord &frame, const ExportOptions &options)
 {
+    const QByteArray bytes = options.redactSecrets ? redaction::redactBody(frame.bytes) : frame.bytes;
     Json head = {{"time", toStd(isoTime(frame.timeUs))},
                  {"connection", toStd(recorder.connectionName(frame.connection))},
                  {"direction", frame.direction == Direction::Sent ? "send" : "recv"},
-                 {"bytes", frame.bytes.size()}};
-    const bool verbatim = !frame.parseFailed() && !frame.bytes.contains('\n') && !frame.bytes.contains('\r');
+                 {"bytes", bytes.size()}};
+    const bool verbatim = !frame.parseFailed() && !bytes.contains('\n') && !bytes.contains('\r');
     if (!verbatim) {
-        head["raw"] = frame.bytes.toStdString();
+        head["raw"] = bytes.toStdString();
         return dumpCompact(head) + '\n';
     }
     QByteArray out = dumpCompact(head);
     out.chop(1); // the closing brace
     out += ",\"message\":";
-    out += frame.bytes;
+    out += bytes;
     out += "}\n";
     return out;
+}
+
+static Json headersJson(const QList<QPair<QByteArray, QByteArray>> &headers, bool redact)
+{
+    Json out = Json::array();
+    for (const auto &[name, value] : headers) {
+        const bool mask = redact && redaction::isSecretHeader(name);
+        out.push_back({name.toStdString(), mask ? std::string(redaction::kMask) : value.toStdString()});
+    }
+    return out;
+}
+
+static QList<QPair<QByteArray, QByteArray>> headersFrom(const Json &headers)
+{
+    QList<QPair<QByteArray, QByteArray>> out;
+    for (const Json &h : headers)
+        if (h.is_array() && h.size() == 2 && h[0].is_string() && h[1].is_string())
+            out.append({QByteArray::fromStdString(h[0].get<std::string>()),
+                        QByteArray::fromStdString(h[1].get<std::string>())});
+    return out;
+}
+
+QByteArray TraceWriter::httpLine(const Recorder &recorder, const Recorder::HttpRecord &record,
+                                 const ExportOptions &options)
+{
+    const HttpExchange &x = record.exchange;
+    const bool redact = options.redactSecrets;
+    auto body = [redact](const QByteArray &b) {
+        return (redact ? redaction::redactBody(b) : b).toStdString();
+    };
+    Json http = {
+        {"method", x.method.toStdString()},
+        {"url", (redact ? redaction::redactUrl(x.url) : x.url).toString(QUrl::FullyEncoded).toStdString()},
+        {"requestHeaders", headersJson(x.requestHeaders, redact)},
+        {"requestBody", body(x.requestBody)},
+        {"status", x.status},
+        {"reason", x.reason.toStdString()},
+        {"responseHeaders", headersJson(x.responseHeaders, redact)},
+        {"responseBody", body(x.responseBody)}};
+    if (!x.error.isEmpty())
+        http["error"] = toStd(x.error);
+    const qint64 timeUs = x.started.toMSecsSinceEpoch() * 1000;
+    const Json line = {{"time", toStd(isoTime(timeUs))},
+                       {"connection", toStd(recorder.connectionName(record.connection))},
+                       {"http", http}};
+    return QByteArray::fromStdString(line.dump(-1, ' ', false, Json::error_handler_t::replace)) + '\n';
 }
 
 void TraceWriter::write(int index)
 {
     if (m_file.isOpen()) {
-        m_file.write(line(*m_recorder, m_recorder->at(index)));
+        m_file.write(line(*m_recorder, m_recorder->at(index), m_options));
         m_file.flush(); // a crash or kill must not lose traffic
     }
+}
+
+void TraceWriter::writeHttp(int index)
+{
+    if (m_file.isOpen()) {
+        m_file.write(httpLine(*m_recorder, m_recorder->httpExchanges()[size_t(index)], m_options));
+        m_file.flush();
+    }
+}
+
+QByteArray exportTrace(const Recorder &recorder, const ExportOptions &options)
+{
+    QByteArray out;
+    for (qsizetype i = 0; i < recorder.size(); ++i)
+        out += TraceWriter::line(recorder, recorder.at(i), options);
+    for (const Recorder::HttpRecord &record : recorder.httpExchanges())
+        out += TraceWriter::httpLine(recorder, record, options);
+    return out;
 }
 
 bool readTrace(const QString &path, Recorder &recorder, Error *error)
@@ -86,6 +155,26 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
                                QStringLiteral("%1:%2 is not a JSON object").arg(path).arg(lineNumber));
             return false;
         }
+        const QString name = stringOr(j, "connection");
+        auto c = connections.find(name);
+        if (c == connections.end())
+            c = connections.insert(name, recorder.addConnection(name));
+        const QDateTime t = QDateTime::fromString(stringOr(j, "time"), Qt::ISODateWithMs);
+        if (const auto http = j.find("http"); http != j.end() && http->is_object()) {
+            HttpExchange x;
+            x.started = t;
+            x.method = stringOr(*http, "method").toUtf8();
+            x.url = QUrl(stringOr(*http, "url"));
+            x.requestHeaders = headersFrom(http->value("requestHeaders", Json::array()));
+            x.requestBody = stringOr(*http, "requestBody").toUtf8();
+            x.status = http->value("status", 0);
+            x.reason = stringOr(*http, "reason").toUtf8();
+            x.responseHeaders = headersFrom(http->value("responseHeaders", Json::array()));
+            x.responseBody = stringOr(*http, "responseBody").toUtf8();
+            x.error = stringOr(*http, "error");
+            recorder.recordHttp(*c, x);
+            continue;
+        }
         QByteArray bytes;
         if (j.contains("raw")) {
             bytes = QByteArray::fromStdString(j["raw"].get<std::string>());
@@ -99,11 +188,6 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
             }
             bytes = line.mid(at + 11, line.size() - at - 12);
         }
-        const QString name = stringOr(j, "connection");
-        auto c = connections.find(name);
-        if (c == connections.end())
-            c = connections.insert(name, recorder.addConnection(name));
-        const QDateTime t = QDateTime::fromString(stringOr(j, "time"), Qt::ISODateWithMs);
         const QString time = stringOr(j, "time");
         const qint64 micros = time.section(QLatin1Char('.'), 1).left(6).toLongLong();
         const qint64 timeUs = t.isValid() ? (t.toMSecsSinceEpoch() / 1000) * 1000000 + micros : 0;
