@@ -20,11 +20,14 @@ verbs:
   prompts get NAME ['ARGS_JSON']     get a prompt
   complete prompt|resource REF ARG VALUE   ask for argument completions
   ping                               round trip
+  request METHOD ['PARAMS_JSON']     send any request and print its result
   watch                              print every notification until interrupted
   conformance URL                    act as the client for the MCP conformance harness
   demo-server [--http PORT]          run the embedded demo server (stdio, or HTTP on 127.0.0.1)
   proxy --stdio "COMMAND" [--record FILE]           pass stdio through to a server, recording every frame
   proxy --url UPSTREAM --listen PORT [--record FILE]  the same for an HTTP server, on 127.0.0.1:PORT
+  trace show TRACE.jsonl [--filter EXPR] [--json]   list a session file's frames (no server needed)
+  trace export --har|--otlp|--jsonl OUT [--keep-secrets] TRACE.jsonl   export it, secrets redacted
   token inspect TOKEN                decode a token and check signature (--jwks), times, audience, issuer, scopes
 
 authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope):
@@ -42,7 +45,7 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
 
 options:
   --protocol-version V   pin a protocol version (default: negotiate)
-  --trace FILE           write all traffic as JSONL
+  --trace FILE           write all traffic as JSONL (secrets redacted unless --show-secrets)
   --rules FILE           answer sampling, elicitation and roots from a JSON rules file
   --json                 machine-readable output
   --timeout MS           per-request timeout (default 60000; progress resets it)

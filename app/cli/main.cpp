@@ -3,6 +3,7 @@
 #include "demoserver.h"
 #include "proxy.h"
 #include "runner.h"
+#include "tracecli.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -18,6 +19,8 @@ int main(int argc, char *argv[])
         return demo::runDemoServer(app.arguments().mid(2));
     if (app.arguments().value(1) == QStringLiteral("proxy"))
         return runProxy(app.arguments().mid(2));
+    if (app.arguments().value(1) == QStringLiteral("trace"))
+        return runTrace(app.arguments().mid(2));
 
     CliArgs args;
     const QString problem = parseArgs(app.arguments().mid(1), &args);

@@ -71,7 +71,8 @@ bool Runner::start()
         }
     }
     if (!m_args.traceFile.isEmpty()) {
-        m_trace = std::make_unique<mcp::TraceWriter>(&m_recorder);
+        m_trace =
+            std::make_unique<mcp::TraceWriter>(&m_recorder, nullptr, mcp::ExportOptions{!m_args.showSecrets});
         Error e;
         if (!m_trace->open(m_args.traceFile, &e)) {
             fail(e);
@@ -188,6 +189,11 @@ void Runner::runVerb(const QStringList &v)
         list(QStringLiteral("skills list"), QStringLiteral("skills/list"), "skills");
     } else if (noun == QStringLiteral("skills") && action == QStringLiteral("load") && v.size() == 3) {
         loadSkill(v[2]);
+    } else if (noun == QStringLiteral("request") && (v.size() == 2 || v.size() == 3)) {
+        const Json params = parseArgumentsJson(v.value(2), &e);
+        if (e)
+            return fail(e);
+        request(QStringLiteral("request"), action, params);
     } else if (noun == QStringLiteral("watch")) {
         watch();
     } else {
