@@ -85,6 +85,10 @@ HttpExchange maskedExchange(const HttpExchange &exchange)
         value = maskHeader(name, value);
     for (auto &[name, value] : m.responseHeaders)
         value = maskHeader(name, value);
+    // A redirect's body often repeats its Location ("Found. Redirecting to …?code=…").
+    for (const auto &[name, value] : exchange.responseHeaders)
+        if (name.compare("Location", Qt::CaseInsensitive) == 0 && !value.isEmpty())
+            m.responseBody.replace(value, maskHeader(name, value));
     m.requestBody = maskBody(m.requestBody);
     m.responseBody = maskBody(m.responseBody);
     QUrl url = m.url;
