@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include "auth/oauthprovider.h"
 #include "session/serverrequesthandler.h"
 
 #include <QTime>
@@ -8,7 +9,9 @@ namespace mcpui {
 
 Connection::Connection(ConnectionProfile profile, mcp::Recorder *recorder, QObject *parent)
     : QObject(parent), m_profile(std::move(profile)), m_recorder(recorder)
-{}
+{
+    m_authSettings.userAgent = mcp::auth::AuthSettings::UserAgent::External;
+}
 
 Connection::~Connection()
 {
@@ -24,11 +27,28 @@ void Connection::setProfile(const ConnectionProfile &profile)
     Q_EMIT changed();
 }
 
+void Connection::setAuthSettings(const mcp::auth::AuthSettings &settings)
+{
+    m_authSettings = settings;
+    m_oauth.reset(); // a live transport keeps the old one until its session ends
+}
+
 void Connection::open()
 {
+    mcp::TransportConfig config = m_profile.transportConfig();
+    if (m_profile.kind == ConnectionProfile::Kind::Url) {
+        // A new provider when the URL changed: tokens and registrations belong to the old server.
+        if (!m_oauth || m_oauthUrl != config.http.url) {
+            m_oauth =
+                std::make_shared<mcp::auth::OAuthProvider>(m_authSettings, config.http.url, m_profile.id);
+            m_oauthUrl = config.http.url;
+            connect(m_oauth.get(), &mcp::auth::OAuthProvider::flowStarted, this,
+                    &Connection::authFlowStarted);
+        }
+        config.http.auth = m_oauth;
+    }
     mcp::Error error;
-    std::unique_ptr<mcp::Transport> transport =
-        mcp::TransportFactory::create(m_profile.transportConfig(), &error);
+    std::unique_ptr<mcp::Transport> transport = mcp::TransportFactory::create(config, &error);
     if (!transport) {
         dropSession();
         fail(error.toString());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/authflow.h"
 #include "connectionprofile.h"
 #include "session/clientsession.h"
 
@@ -10,6 +11,9 @@
 namespace mcp {
 class Recorder;
 class ServerRequestHandler;
+namespace auth {
+class OAuthProvider;
+}
 } // namespace mcp
 
 namespace mcpui {
@@ -36,6 +40,12 @@ public:
 
     void setServerRequestHandler(mcp::ServerRequestHandler *handler) { m_handler = handler; }
 
+    // OAuth for URL connections: one provider across sessions, so tokens survive a reconnect. The user agent
+    // defaults to External: the auth pane opens the browser.
+    const mcp::auth::AuthSettings &authSettings() const { return m_authSettings; }
+    // Takes effect at the next open(), with a fresh provider (no tokens, no client registrations).
+    void setAuthSettings(const mcp::auth::AuthSettings &settings);
+
     void open(); // with a transport built from the profile
     void openWith(std::unique_ptr<mcp::Transport> transport);
     void close();
@@ -46,6 +56,8 @@ Q_SIGNALS:
     void logLine(const QString &line);
     void notificationReceived(const QString &method, const mcp::Json &params);
     void progress(qint64 requestId, double progress, double total, const QString &message);
+    // An authorization flow starts: connect to it before returning (it has not run a step yet).
+    void authFlowStarted(mcp::auth::AuthFlow *flow);
 
 private:
     void setState(State state);
@@ -57,6 +69,9 @@ private:
     mcp::Recorder *m_recorder;
     mcp::ServerRequestHandler *m_handler = nullptr;
     QPointer<mcp::ClientSession> m_session;
+    mcp::auth::AuthSettings m_authSettings;
+    std::shared_ptr<mcp::auth::OAuthProvider> m_oauth;
+    QUrl m_oauthUrl; // the endpoint m_oauth was made for
     State m_state = State::Idle;
     QString m_lastError;
 };
