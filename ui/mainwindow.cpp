@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "auth/tokeninspectordialog.h"
 #include "common/theme.h"
 #include "connections/connection.h"
 #include "connections/connectiondialog.h"
@@ -126,6 +127,13 @@ void MainWindow::createActions()
     m_darkAction = view->addAction(tr("&Dark Theme"));
     m_darkAction->setCheckable(true);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+
+    auto *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Token Inspector…"), this, [this] {
+        auto *dialog = new TokenInspectorDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
 }
 
 Connection *MainWindow::currentConnection() const

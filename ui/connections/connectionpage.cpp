@@ -1,5 +1,6 @@
 #include "connectionpage.h"
 
+#include "auth/authpane.h"
 #include "connection.h"
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
@@ -51,6 +52,7 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     m_tools = new ToolsPane(connection, this);
     m_resources = new ResourcesPane(connection, this);
     m_prompts = new PromptsPane(connection, this);
+    m_auth = new AuthPane(connection, this);
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);
@@ -62,6 +64,9 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     m_tabs->addTab(m_resources, tr("&Resources"));
     m_tabs->addTab(m_prompts, tr("&Prompts"));
     m_tabs->addTab(m_log, tr("&Log"));
+    m_tabs->addTab(m_auth, tr("&Auth"));
+    // A reviewer stepping through an authorization wants to see it pause.
+    connect(m_auth, &AuthPane::pausedForReview, this, [this] { m_tabs->setCurrentWidget(m_auth); });
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
@@ -107,6 +112,10 @@ void ConnectionPage::updateStatus()
     }
     m_status->setText(text);
     m_status->setToolTip(where);
+    const bool url = p.kind == ConnectionProfile::Kind::Url;
+    m_tabs->setTabEnabled(m_tabs->indexOf(m_auth), url);
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_auth), url ? tr("OAuth authorization, step by step")
+                                                       : tr("Authorization applies to URL connections"));
     const bool failed = state == Connection::State::Failed;
     m_error->setText(tr("Connection failed: %1").arg(m_connection->lastError()));
     m_error->setVisible(failed);

@@ -11,6 +11,7 @@ namespace mcpui {
 
 class Connection;
 class DialogHandler;
+class AuthPane;
 class PromptsPane;
 class ResourcesPane;
 class ToolsPane;
@@ -31,6 +32,7 @@ public:
     ResourcesPane *resources() const { return m_resources; }
     PromptsPane *prompts() const { return m_prompts; }
     QPlainTextEdit *log() const { return m_log; }
+    AuthPane *auth() const { return m_auth; }
     DialogHandler *dialogHandler() const { return m_handler; }
     QLabel *errorBanner() const { return m_error; }
 
@@ -48,6 +50,7 @@ private:
     ResourcesPane *m_resources;
     PromptsPane *m_prompts;
     QPlainTextEdit *m_log;
+    AuthPane *m_auth;
 };
 
 } // namespace mcpui

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QColor>
+#include <QPalette>
+
+namespace mcpui {
+
+// The two colours the auth views share: a failed step or exchange, and a tampered one. Both stay readable
+// on the light and the dark theme (the palette's window colour tells which one is in use).
+inline bool isDarkPalette(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+inline QColor failedColor(const QPalette &palette)
+{
+    return isDarkPalette(palette) ? QColor(0xef, 0x53, 0x50) : QColor(0xc6, 0x28, 0x28);
+}
+inline QColor tamperedColor(const QPalette &palette)
+{
+    return isDarkPalette(palette) ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x5e, 0x00);
+}
+inline QColor passedColor(const QPalette &palette)
+{
+    return isDarkPalette(palette) ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+}
+
+} // namespace mcpui
