@@ -1,12 +1,10 @@
 #include "tracecli.h"
 
-#include "traffic/harexport.h"
-#include "traffic/otlpexport.h"
+#include "traffic/exporter.h"
 #include "traffic/tracefile.h"
 #include "traffic/trafficfilter.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QTextStream>
 #include <QTimeZone>
 
@@ -118,13 +116,11 @@ int runTrace(const QStringList &args)
             return usage(QStringLiteral("--filter: ") + problem);
         return show(recorder, filter, json);
     }
-    const mcp::ExportOptions options{!keepSecrets};
-    const QByteArray bytes = format == QStringLiteral("har")    ? mcp::exportHar(recorder, options)
-                             : format == QStringLiteral("otlp") ? mcp::exportOtlp(recorder, options)
-                                                                : mcp::exportTrace(recorder, options);
-    QFile file(output);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) != bytes.size()) {
-        QTextStream(stderr) << "mcpwb: error: cannot write " << output << ": " << file.errorString() << "\n";
+    const mcp::ExportFormat kind = format == QStringLiteral("har")    ? mcp::ExportFormat::Har
+                                   : format == QStringLiteral("otlp") ? mcp::ExportFormat::Otlp
+                                                                      : mcp::ExportFormat::Jsonl;
+    if (!mcp::writeExport(recorder, kind, output, mcp::ExportOptions{!keepSecrets}, &error)) {
+        QTextStream(stderr) << "mcpwb: error: " << error.toString() << "\n";
         return 1;
     }
     if (format == QStringLiteral("har") && recorder.httpExchanges().empty())
