@@ -20,29 +20,8 @@ class TestCliTrace : public QObject
     quint16 m_port = 0;
     QTemporaryDir m_tmp;
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-
-    static Run mcpwb(const QStringList &args)
-    {
-        QProcess p;
-        p.start(testsupport::mcpwbBinary(), args);
-        Run r;
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished(2000);
-            r.exitCode = -2;
-        } else {
-            r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -3;
-        }
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
-    }
+    using Run = testsupport::CliRun;
+    static Run mcpwb(const QStringList &args) { return testsupport::runMcpwb(args); }
 
     static QByteArray read(const QString &path)
     {
@@ -79,12 +58,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        const QString script =
-            testsupport::peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")) +
-            QStringLiteral("/dist/index.js");
-        m_port = testsupport::freeLoopbackPort();
-        QVERIFY(m_http.start(script, {QStringLiteral("streamableHttp")},
-                             {QStringLiteral("PORT=%1").arg(m_port)}, m_port));
+        QVERIFY(m_http.startEverything(QStringLiteral("streamableHttp"), &m_port));
     }
 
     void showAndFilter()

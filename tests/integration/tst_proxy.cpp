@@ -15,25 +15,8 @@ class TestProxy : public QObject
 
     QTemporaryDir m_tmp;
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-
-    static Run mcpwb(const QStringList &args)
-    {
-        QProcess p;
-        p.start(testsupport::mcpwbBinary(), args);
-        Run run;
-        if (!p.waitForFinished(60000))
-            p.kill();
-        run.exitCode = p.exitCode();
-        run.out = p.readAllStandardOutput();
-        run.err = p.readAllStandardError();
-        return run;
-    }
+    using Run = testsupport::CliRun;
+    static Run mcpwb(const QStringList &args) { return testsupport::runMcpwb(args); }
 
     // (direction, bytes) of every frame, in order.
     static QList<QPair<int, QByteArray>> frames(const QString &path)

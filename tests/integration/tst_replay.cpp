@@ -73,12 +73,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        const QString script =
-            testsupport::peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")) +
-            QStringLiteral("/dist/index.js");
-        m_httpPort = testsupport::freeLoopbackPort();
-        QVERIFY(m_http.start(script, {QStringLiteral("streamableHttp")},
-                             {QStringLiteral("PORT=%1").arg(m_httpPort)}, m_httpPort));
+        QVERIFY(m_http.startEverything(QStringLiteral("streamableHttp"), &m_httpPort));
     }
 
     void replayEcho_data()

@@ -99,4 +99,29 @@ QString PeerProcess::output() const
     return m_process ? QString::fromUtf8(m_process->readAll()) : QString();
 }
 
+bool PeerProcess::startEverything(const QString &mode, quint16 *port)
+{
+    *port = freeLoopbackPort();
+    return start(peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")) +
+                     QStringLiteral("/dist/index.js"),
+                 {mode}, {QStringLiteral("PORT=%1").arg(*port)}, *port);
+}
+
+CliRun runMcpwb(const QStringList &args, int timeoutMs)
+{
+    QProcess p;
+    p.start(mcpwbBinary(), args);
+    CliRun run;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(2000);
+        run.exitCode = -2;
+    } else {
+        run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -3;
+    }
+    run.out = p.readAllStandardOutput();
+    run.err = p.readAllStandardError();
+    return run;
+}
+
 } // namespace testsupport

@@ -30,12 +30,23 @@ public:
     // Starts `node -r loopback-preload <script> args` with env, and waits until port accepts connections.
     bool start(const QString &script, const QStringList &args, const QStringList &env, quint16 port,
                int timeoutMs = 15000);
+    // server-everything in `mode` ("streamableHttp" or "sse") on a free loopback port.
+    bool startEverything(const QString &mode, quint16 *port);
     QString output() const;
     QProcess *process() { return m_process.get(); }
 
 private:
     std::unique_ptr<QProcess> m_process;
 };
+
+// One run of the built mcpwb: exit code (-2 when it hung and was killed), stdout and stderr.
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+CliRun runMcpwb(const QStringList &args, int timeoutMs = 60000);
 
 } // namespace testsupport
 
