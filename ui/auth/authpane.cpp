@@ -85,17 +85,24 @@ AuthPane::AuthPane(Connection *connection, QWidget *parent)
     m_restart->setObjectName(QStringLiteral("restartButton"));
     m_restart->setToolTip(tr("Forget this connection's tokens and client registration and connect again: the "
                              "server's refusal starts a new flow"));
+    // The flow may be gone (its provider replaced, its session closed) by the time a button is clicked.
     connect(m_step, &QPushButton::clicked, this, [this] {
+        if (!m_flow)
+            return;
         m_continueToEditable = false;
         m_flow->setPauseAtEachStep(true);
         m_flow->continueFlow();
     });
     connect(m_continue, &QPushButton::clicked, this, [this] {
+        if (!m_flow)
+            return;
         m_continueToEditable = true;
         m_flow->setPauseAtEachStep(true);
         m_flow->continueFlow();
     });
     connect(m_run, &QPushButton::clicked, this, [this] {
+        if (!m_flow)
+            return;
         m_continueToEditable = false;
         m_flow->runToEnd();
     });
@@ -194,6 +201,10 @@ void AuthPane::follow(AuthFlow *flow)
     m_inspector->clear();
     flow->setPauseAtEachStep(m_stepThrough->isChecked());
     connect(flow, &AuthFlow::stepStarted, this, &AuthPane::updateControls);
+    connect(flow, &QObject::destroyed, this, [this] {
+        QMetaObject::invokeMethod(this, &AuthPane::updateControls, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, &AuthPane::fillParameters, Qt::QueuedConnection);
+    });
     connect(flow, &AuthFlow::stepFinished, this, [this](int index) {
         selectStep(index);
         updateControls();
