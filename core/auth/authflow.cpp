@@ -1,14 +1,15 @@
 #include "authflow.h"
 
+#include "clientauth.h"
 #include "discovery.h"
 #include "jwt.h"
 #include "loopbackredirectlistener.h"
 #include "pkce.h"
+#include "recordedhttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QTimer>
 
@@ -33,17 +34,6 @@ QStringList stringList(const QJsonValue &v)
     QStringList out;
     for (const QJsonValue &e : v.toArray())
         out << e.toString();
-    return out;
-}
-
-QByteArray formEncode(const QList<QPair<QString, QString>> &form)
-{
-    QByteArray out;
-    for (const auto &[name, value] : form) {
-        if (!out.isEmpty())
-            out += '&';
-        out += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
-    }
     return out;
 }
 
@@ -95,6 +85,8 @@ QString AuthFlow::stageName(Stage stage)
         return QStringLiteral("token exchange");
     case Stage::JwtBearer:
         return QStringLiteral("JWT bearer grant");
+    case Stage::Dpop:
+        return QStringLiteral("DPoP key");
     }
     return {};
 }
@@ -217,6 +209,9 @@ void AuthFlow::runStage(Stage stage)
     case Stage::JwtBearer:
         requestJwtBearer();
         break;
+    case Stage::Dpop:
+        chooseDpop();
+        break;
     }
 }
 
@@ -224,7 +219,10 @@ void AuthFlow::finishStep(const QString &decision, const QString &reason)
 {
     AuthStep &step = m_steps.last();
     step.decision = decision;
-    step.reason = reason;
+    QStringList parts = std::exchange(m_stepNotes, {});
+    if (!reason.isEmpty())
+        parts.prepend(reason);
+    step.reason = parts.join(QStringLiteral("; "));
     Q_EMIT stepFinished(int(m_steps.size()) - 1, step);
     advance();
 }
@@ -234,7 +232,7 @@ void AuthFlow::failStep(const QString &reason)
     AuthStep &step = m_steps.last();
     step.failed = true;
     step.decision = QStringLiteral("stop");
-    step.reason = reason;
+    step.reason = (QStringList(std::exchange(m_stepNotes, {})) << reason).join(QStringLiteral("; "));
     m_running = false;
     m_pending.clear();
     if (m_listener)
@@ -246,67 +244,48 @@ void AuthFlow::failStep(const QString &reason)
 void AuthFlow::http(const QByteArray &verb, const QUrl &url,
                     const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body, Then then)
 {
-    QNetworkRequest req(url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    req.setTransferTimeout(15000);
-    for (const auto &[name, value] : headers)
-        req.setRawHeader(name, value);
-    HttpExchange ex;
-    ex.started = QDateTime::currentDateTimeUtc();
-    ex.method = verb;
-    ex.url = url;
-    for (const QByteArray &name : req.rawHeaderList())
-        ex.requestHeaders.append({name, req.rawHeader(name)});
-    ex.requestBody = body;
-    QNetworkReply *reply = m_nam->sendCustomRequest(req, verb, body);
     const quint64 generation = m_generation;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, ex, generation, then]() mutable {
-        reply->deleteLater();
+    sendRecorded(m_nam, verb, url, headers, body, this, [this, generation, then](const HttpExchange &ex) {
         if (generation != m_generation)
             return;
-        ex.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        ex.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
-        ex.responseHeaders = reply->rawHeaderPairs();
-        ex.responseBody = reply->readAll();
-        if (ex.status == 0)
-            ex.error = reply->errorString();
         m_steps.last().exchanges.append(ex);
         then(ex);
     });
 }
 
-void AuthFlow::postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then)
+void AuthFlow::postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then,
+                        bool nonceRetried)
 {
     QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "application/x-www-form-urlencoded"},
                                                  {"Accept", "application/json"}};
-    if (client.authMethod == QLatin1String("client_secret_basic")) {
-        const QByteArray pair = QUrl::toPercentEncoding(client.clientId) + ':' +
-                                QUrl::toPercentEncoding(QString::fromUtf8(client.clientSecret));
-        headers.append({"Authorization", "Basic " + pair.toBase64()});
-    } else if (client.authMethod == QLatin1String("client_secret_post")) {
-        form.append({QStringLiteral("client_id"), client.clientId});
-        form.append({QStringLiteral("client_secret"), QString::fromUtf8(client.clientSecret)});
-    } else if (client.authMethod == QLatin1String("private_key_jwt")) {
-        QString error;
-        const QJsonObject claims{{QStringLiteral("iss"), client.clientId},
-                                 {QStringLiteral("sub"), client.clientId},
-                                 {QStringLiteral("aud"), m_issuer},
-                                 {QStringLiteral("iat"), QDateTime::currentSecsSinceEpoch()},
-                                 {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 300},
-                                 {QStringLiteral("jti"), QString::fromLatin1(randomUrlSafe(16))}};
-        const QByteArray assertion = signJwt(QJsonObject{{QStringLiteral("alg"), m_settings.signingAlgorithm},
-                                                         {QStringLiteral("typ"), QStringLiteral("JWT")}},
-                                             claims, m_settings.privateKeyPem, &error);
-        if (assertion.isEmpty()) {
-            failStep(QStringLiteral("cannot sign the client assertion: %1").arg(error));
+    QString error;
+    if (m_useDpop && url == endpointOf("token_endpoint")) {
+        const QByteArray proof = m_dpop->proof("POST", url, {}, &error);
+        if (proof.isEmpty()) {
+            failStep(QStringLiteral("cannot sign the DPoP proof: %1").arg(error));
             return;
         }
-        form.append({QStringLiteral("client_id"), client.clientId});
-        form.append({QStringLiteral("client_assertion_type"),
-                     QStringLiteral("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")});
-        form.append({QStringLiteral("client_assertion"), QString::fromLatin1(assertion)});
-    } else if (!client.clientId.isEmpty()) {
-        form.append({QStringLiteral("client_id"), client.clientId});
+        headers.append({"DPoP", proof});
+        then = [this, url, form, client, then, nonceRetried](const HttpExchange &ex) {
+            const QByteArray nonce = demandedDpopNonce(ex);
+            if (!nonce.isEmpty() && !nonceRetried) {
+                m_dpop->setNonce(url, nonce);
+                m_stepNotes << QStringLiteral(
+                    "the authorization server demanded a DPoP nonce (use_dpop_nonce), "
+                    "so the request was sent once more with it");
+                postForm(url, form, client, then, true);
+                return;
+            }
+            if (!headerValue(ex.responseHeaders, "DPoP-Nonce").isEmpty()) // RFC 9449 §8.2: the next one
+                m_dpop->setNonce(url, headerValue(ex.responseHeaders, "DPoP-Nonce").trimmed());
+            noteDpopTokenResponse(ex);
+            then(ex);
+        };
+    }
+    if (!authenticateClient(client, m_settings.privateKeyPem, m_settings.signingAlgorithm, m_issuer, &headers,
+                            &form, &error)) {
+        failStep(error);
+        return;
     }
     http("POST", url, headers, formEncode(form), std::move(then));
 }
@@ -334,10 +313,16 @@ bool AuthFlow::readTokens(const HttpExchange &ex, TokenSet *tokens, QString *why
     if (o.contains(QLatin1String("expires_in")))
         tokens->expiresAt =
             QDateTime::currentDateTimeUtc().addSecs(o.value(QLatin1String("expires_in")).toInteger());
+    const bool proofSent = !headerValue(ex.requestHeaders, "DPoP").isEmpty();
+    if (tokens->tokenType.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) == 0 && !proofSent) {
+        *why = QStringLiteral("token_type is DPoP, but the request carried no DPoP proof to bind it to");
+        return false;
+    }
     if (tokens->tokenType.compare(QLatin1String("Bearer"), Qt::CaseInsensitive) != 0 &&
-        tokens->tokenType.compare(QLatin1String("N_A"), Qt::CaseInsensitive) != 0) {
-        *why =
-            QStringLiteral("token_type is \"%1\"; only Bearer tokens are supported").arg(tokens->tokenType);
+        tokens->tokenType.compare(QLatin1String("N_A"), Qt::CaseInsensitive) != 0 &&
+        tokens->tokenType.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) != 0) {
+        *why = QStringLiteral("token_type is \"%1\"; only Bearer and DPoP tokens are supported")
+                   .arg(tokens->tokenType);
         return false;
     }
     return true;
@@ -358,13 +343,10 @@ void AuthFlow::readRefusal()
         return;
     }
     m_steps.last().exchanges.append(m_refusal);
-    QByteArray header;
-    for (const auto &[name, value] : m_refusal.responseHeaders)
-        if (name.compare("WWW-Authenticate", Qt::CaseInsensitive) == 0)
-            header = value;
-    const Challenge bearer = bearerChallenge(header);
-    m_challengeScope = bearer.param(QStringLiteral("scope"));
-    m_prmFromHeader = QUrl(bearer.param(QStringLiteral("resource_metadata")));
+    const QByteArray header = headerValue(m_refusal.responseHeaders, "WWW-Authenticate");
+    const Challenge challenge = challengeOf(header, {QStringLiteral("Bearer"), QStringLiteral("DPoP")});
+    m_challengeScope = challenge.param(QStringLiteral("scope"));
+    m_prmFromHeader = QUrl(challenge.param(QStringLiteral("resource_metadata")));
     m_stepUp = m_refusal.status == 403;
     QStringList found;
     if (!m_prmFromHeader.isEmpty())
@@ -518,6 +500,8 @@ void AuthFlow::chooseGrantStages()
     }
     if (!m_pending.contains(Stage::Refresh))
         m_params.insert(QStringLiteral("scope"), selectScope());
+    if (m_asMetadata.contains(QLatin1String("dpop_signing_alg_values_supported")))
+        m_pending.prepend(Stage::Dpop);
 }
 
 QString AuthFlow::selectScope() const
@@ -973,6 +957,80 @@ void AuthFlow::requestJwtBearer()
         finishStep(QStringLiteral("use the access token"),
                    QStringLiteral("the authorization server accepted the assertion"));
     });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DPoP (RFC 9449)
+
+void AuthFlow::chooseDpop()
+{
+    const QStringList offered =
+        stringList(m_asMetadata.value(QLatin1String("dpop_signing_alg_values_supported")));
+    const QString why =
+        QStringLiteral("the authorization server offers DPoP (dpop_signing_alg_values_supported: %1)")
+            .arg(offered.isEmpty() ? QStringLiteral("empty") : offered.join(QStringLiteral(", ")));
+    m_useDpop = false;
+    if (!m_settings.dpop) {
+        finishStep(QStringLiteral("use Bearer tokens: DPoP is turned off in the settings"), why);
+        return;
+    }
+    const QString alg = m_dpop->hasKey() && offered.contains(m_dpop->algorithm())
+                            ? m_dpop->algorithm()
+                            : DpopKey::chooseAlgorithm(offered, m_settings.dpopAlgorithm);
+    if (alg.isEmpty()) {
+        finishStep(QStringLiteral("use Bearer tokens"),
+                   why + QStringLiteral(", but with none this client signs (%1)")
+                             .arg(DpopKey::supportedAlgorithms().join(QStringLiteral(", "))));
+        return;
+    }
+    const bool existing = m_dpop->hasKey();
+    QString error;
+    if (!m_dpop->ensureKey(alg, &error)) {
+        failStep(QStringLiteral("cannot make the DPoP key: %1").arg(error));
+        return;
+    }
+    m_useDpop = true;
+    finishStep(QStringLiteral(
+                   "%1 the %2 DPoP key %3 and send a proof with every token request and every MCP request")
+                   .arg(existing ? QStringLiteral("keep") : QStringLiteral("make"), alg,
+                        QString::fromLatin1(m_dpop->thumbprint())),
+               why + QStringLiteral("; tokens bound to the key are useless to anyone who copies them"));
+}
+
+void AuthFlow::noteDpopTokenResponse(const HttpExchange &ex)
+{
+    const QJsonObject o = jsonObjectOf(ex);
+    if (ex.status != 200 || !o.contains(QLatin1String("access_token")))
+        return;
+    if (o.value(QLatin1String("token_type")).toString().compare(QLatin1String("DPoP"), Qt::CaseInsensitive) !=
+        0) {
+        m_stepNotes << QStringLiteral(
+                           "the authorization server answered the DPoP proof with a %1 token: it is "
+                           "not bound to the key")
+                           .arg(o.value(QLatin1String("token_type")).toString(QStringLiteral("Bearer")));
+        return;
+    }
+    Jwt jwt;
+    QString error;
+    if (!Jwt::parse(o.value(QLatin1String("access_token")).toString().toUtf8(), &jwt, &error)) {
+        m_stepNotes << QStringLiteral("a DPoP-bound token (opaque, so its binding cannot be seen here)");
+        return;
+    }
+    const QString jkt =
+        jwt.claims.value(QLatin1String("cnf")).toObject().value(QLatin1String("jkt")).toString();
+    m_stepNotes << (jkt == QString::fromLatin1(m_dpop->thumbprint())
+                        ? QStringLiteral("a DPoP-bound token: its cnf.jkt is this key's thumbprint")
+                        : QStringLiteral(
+                              "token_type DPoP, but its cnf.jkt \"%1\" is not this key's thumbprint %2")
+                              .arg(jkt, QString::fromLatin1(m_dpop->thumbprint())));
+}
+
+void AuthFlow::appendStep(const AuthStep &step)
+{
+    m_steps.append(step);
+    const int index = int(m_steps.size()) - 1;
+    Q_EMIT stepStarted(index, step.name);
+    Q_EMIT stepFinished(index, step);
 }
 
 } // namespace mcp::auth

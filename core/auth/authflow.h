@@ -2,6 +2,7 @@
 
 #include "../error.h"
 #include "../transport/transport.h"
+#include "dpop.h"
 #include "tokenstore.h"
 
 #include <QJsonObject>
@@ -45,6 +46,8 @@ struct AuthSettings
     QByteArray workloadAssertion; // workload identity: the JWT the platform issued to this workload
     QString clientName = QStringLiteral("MCP Workbench");
     bool requestOfflineAccess = true; // ask for offline_access (refresh tokens) where the AS lists it
+    bool dpop = true;                 // bind tokens to a key with DPoP (RFC 9449) where the AS offers it
+    QString dpopAlgorithm = QStringLiteral("ES256"); // preferred; another the AS lists is used otherwise
     int redirectTimeoutMs = 300000;
 };
 
@@ -62,7 +65,8 @@ struct AuthStep
 // The authorization of one connection as explicit steps:
 //   refusal → protected resource metadata → authorization server metadata → then one of
 //   [refresh] | [client identity → authorization request → authorization response → token request]
-//   | [client credentials token] | [token exchange → JWT bearer grant].
+//   | [client credentials token] | [token exchange → JWT bearer grant],
+// with a "DPoP key" step before those when the authorization server offers DPoP-bound tokens.
 // Every step can be paused after; at a pause parameters() may be edited (the change is marked tampered).
 class AuthFlow : public QObject
 {
@@ -97,6 +101,16 @@ public:
     QJsonObject authorizationServerMetadata() const { return m_asMetadata; }
     TokenSet tokens() const { return m_tokens; }
 
+    // DPoP: the key this flow binds tokens to. By default the flow has its own; a provider shares the one of
+    // its connection so that later flows and requests prove possession of the same key.
+    void setDpopKey(DpopKey *key) { m_dpop = key ? key : &m_ownDpop; }
+    const DpopKey &dpopKey() const { return *m_dpop; }
+    bool usesDpop() const { return m_useDpop; } // decided in the "DPoP key" step
+
+    // Appends a finished step for a decision taken after the flow, about its tokens (a resource server's
+    // DPoP nonce), so that it shows with the others.
+    void appendStep(const AuthStep &step);
+
 Q_SIGNALS:
     void stepStarted(int index, const QString &name);
     void stepFinished(int index, const mcp::auth::AuthStep &step);
@@ -118,6 +132,7 @@ private:
         ClientCredentials,
         TokenExchange,
         JwtBearer,
+        Dpop,
     };
     using Form = QList<QPair<QString, QString>>;
     using Then = std::function<void(const HttpExchange &)>;
@@ -143,10 +158,14 @@ private:
     void requestClientCredentials();
     void exchangeIdToken();
     void requestJwtBearer();
+    void chooseDpop();
+    void noteDpopTokenResponse(const HttpExchange &ex);
 
     void http(const QByteArray &verb, const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers,
               const QByteArray &body, Then then);
-    void postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then);
+    // To the token endpoint with a DPoP proof when the flow uses DPoP, retried once on use_dpop_nonce.
+    void postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then,
+                  bool nonceRetried = false);
     bool readTokens(const HttpExchange &ex, TokenSet *tokens, QString *why) const;
     QString selectScope() const;
     QUrl endpointOf(const char *field) const;
@@ -183,6 +202,10 @@ private:
     QByteArray m_code;
     QByteArray m_idJag;
     TokenSet m_tokens;
+    DpopKey m_ownDpop;
+    DpopKey *m_dpop = &m_ownDpop;
+    bool m_useDpop = false;
+    QStringList m_stepNotes; // said in the current step's reason when it finishes (nonce retries, binding)
 };
 
 } // namespace mcp::auth

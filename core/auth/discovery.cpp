@@ -52,9 +52,24 @@ QList<Challenge> parseWwwAuthenticate(const QByteArray &header)
 
 Challenge bearerChallenge(const QByteArray &header)
 {
-    for (const Challenge &c : parseWwwAuthenticate(header))
-        if (c.scheme.compare(QLatin1String("Bearer"), Qt::CaseInsensitive) == 0)
-            return c;
+    return challengeOf(header, {QStringLiteral("Bearer")});
+}
+
+Challenge challengeOf(const QByteArray &header, const QStringList &schemes)
+{
+    const QList<Challenge> challenges = parseWwwAuthenticate(header);
+    for (const QString &scheme : schemes)
+        for (const Challenge &c : challenges)
+            if (c.scheme.compare(scheme, Qt::CaseInsensitive) == 0)
+                return c;
+    return {};
+}
+
+QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &name)
+{
+    for (const auto &[n, value] : headers)
+        if (n.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
     return {};
 }
 

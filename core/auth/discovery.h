@@ -3,6 +3,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 namespace mcp::auth {
@@ -20,6 +21,9 @@ struct Challenge
 QList<Challenge> parseWwwAuthenticate(const QByteArray &header);
 // The Bearer challenge, or an empty one.
 Challenge bearerChallenge(const QByteArray &header);
+// The challenge of the first scheme in `schemes` that the header has (e.g. {"Bearer", "DPoP"}), or an empty
+// one.
+Challenge challengeOf(const QByteArray &header, const QStringList &schemes);
 
 // RFC 9728 §3.1 and the MCP spec: the URL from WWW-Authenticate first, then the path-based well-known URL
 // (/.well-known/oauth-protected-resource/<path>), then the root one. Duplicates are dropped.
@@ -29,6 +33,9 @@ QList<QUrl> protectedResourceMetadataUrls(const QUrl &resource, const QUrl &from
 // issuer with a path: oauth-authorization-server and openid-configuration with the path appended after the
 // well-known part, then openid-configuration with the path in front. Without a path: the two at the root.
 QList<QUrl> authorizationServerMetadataUrls(const QUrl &issuer);
+
+// The value of the first header with this name (compared case-insensitively), empty when there is none.
+QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &name);
 
 // The MCP server's origin, used as the authorization server of a 2025-03-26 server without PRM.
 QUrl originOf(const QUrl &url);

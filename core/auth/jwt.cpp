@@ -316,4 +316,56 @@ QJsonObject publicJwkFromPem(const QByteArray &pem, const QString &kid, const QS
     }
 }
 
+QByteArray generatePrivateKeyPem(const QString &alg, QString *error)
+{
+    EVP_PKEY *raw = nullptr;
+    if (alg == QLatin1String("ES256"))
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    else if (alg == QLatin1String("EdDSA"))
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    else if (alg == QLatin1String("RS256") || alg == QLatin1String("PS256"))
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048));
+    else {
+        *error = QStringLiteral("cannot make a key for \"%1\"").arg(alg);
+        return {};
+    }
+    Ptr<EVP_PKEY> key(raw);
+    Ptr<BIO> bio(BIO_new(BIO_s_mem()));
+    if (!key || PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+        *error = QStringLiteral("cannot make a %1 key: %2").arg(alg, opensslError());
+        return {};
+    }
+    char *data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return QByteArray(data, qsizetype(len));
+}
+
+QJsonObject requiredJwkMembers(const QJsonObject &jwk)
+{
+    const QString kty = jwk.value(QLatin1String("kty")).toString();
+    QStringList names;
+    if (kty == QLatin1String("RSA"))
+        names = {QStringLiteral("e"), QStringLiteral("kty"), QStringLiteral("n")};
+    else if (kty == QLatin1String("EC"))
+        names = {QStringLiteral("crv"), QStringLiteral("kty"), QStringLiteral("x"), QStringLiteral("y")};
+    else if (kty == QLatin1String("OKP"))
+        names = {QStringLiteral("crv"), QStringLiteral("kty"), QStringLiteral("x")};
+    QJsonObject out;
+    for (const QString &name : names)
+        out.insert(name, jwk.value(name));
+    return out;
+}
+
+QByteArray jwkThumbprint(const QJsonObject &jwk, QString *error)
+{
+    const QJsonObject required = requiredJwkMembers(jwk);
+    if (required.isEmpty()) {
+        *error = QStringLiteral("no thumbprint for key type \"%1\"")
+                     .arg(jwk.value(QLatin1String("kty")).toString());
+        return {};
+    }
+    // QJsonObject keeps its keys sorted and Compact writes no whitespace: exactly RFC 7638 §3.2's form.
+    return sha256Base64Url(QJsonDocument(required).toJson(QJsonDocument::Compact));
+}
+
 } // namespace mcp::auth

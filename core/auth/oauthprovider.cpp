@@ -19,28 +19,44 @@ TokenSet OAuthProvider::currentTokens() const
 QByteArray OAuthProvider::authorization() const
 {
     const TokenSet t = currentTokens();
-    return t.isValid() ? QByteArrayLiteral("Bearer ") + t.accessToken : QByteArray();
+    if (!t.isValid())
+        return {};
+    // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme.
+    const bool dpop = t.tokenType.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) == 0;
+    return (dpop ? QByteArrayLiteral("DPoP ") : QByteArrayLiteral("Bearer ")) + t.accessToken;
+}
+
+QList<QPair<QByteArray, QByteArray>> OAuthProvider::requestHeaders(const QByteArray &method,
+                                                                   const QUrl &url) const
+{
+    QList<QPair<QByteArray, QByteArray>> headers = AuthProvider::requestHeaders(method, url);
+    const TokenSet t = currentTokens();
+    if (t.isValid() && t.tokenType.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) == 0) {
+        QString error;
+        const QByteArray proof = m_dpop.proof(method, url, t.accessToken, &error);
+        if (!proof.isEmpty()) // without one the server refuses, and that refusal says why
+            headers.append({"DPoP", proof});
+    }
+    return headers;
 }
 
 void OAuthProvider::accepted()
 {
     m_unsuccessful = 0;
+    m_nonceRetries = 0;
 }
 
 bool OAuthProvider::handleRefusal(const HttpExchange &refused, std::function<void(const Error &)> done)
 {
-    QByteArray header;
-    for (const auto &[name, value] : refused.responseHeaders)
-        if (name.compare("WWW-Authenticate", Qt::CaseInsensitive) == 0)
-            header = value;
+    const QByteArray header = headerValue(refused.responseHeaders, "WWW-Authenticate");
     if (refused.status == 403 &&
-        bearerChallenge(header).param(QStringLiteral("error")) != QLatin1String("insufficient_scope"))
+        challengeOf(header, {QStringLiteral("Bearer"), QStringLiteral("DPoP")})
+                .param(QStringLiteral("error")) != QLatin1String("insufficient_scope"))
         return false;
+    if (retryWithDpopNonce(refused, done))
+        return true;
     // A refusal of a request sent with an older token than the current one: just re-send it.
-    QByteArray sent;
-    for (const auto &[name, value] : refused.requestHeaders)
-        if (name.compare("Authorization", Qt::CaseInsensitive) == 0)
-            sent = value;
+    const QByteArray sent = headerValue(refused.requestHeaders, "Authorization");
     if (!flowRunning() && !authorization().isEmpty() && sent != authorization()) {
         QTimer::singleShot(0, this, [done] { done({}); });
         return true;
@@ -64,6 +80,36 @@ bool OAuthProvider::handleRefusal(const HttpExchange &refused, std::function<voi
     return true;
 }
 
+bool OAuthProvider::retryWithDpopNonce(const HttpExchange &refused,
+                                       const std::function<void(const Error &)> &done)
+{
+    const QByteArray nonce = demandedDpopNonce(refused);
+    if (nonce.isEmpty() || !m_dpop.hasKey())
+        return false;
+    // RFC 9449 §9: send again once with the server's nonce. A server that refuses the nonce it gave, or keeps
+    // handing out new ones without ever accepting, is not asked again.
+    const bool again = sentDpopNonce(refused) == nonce || m_nonceRetries >= maxNonceRetries;
+    AuthStep step{QStringLiteral("resource server DPoP nonce"), {refused}, {}, {}, false, again};
+    step.decision = again ? QStringLiteral("stop") : QStringLiteral("send the request again with the nonce");
+    step.reason =
+        again ? QStringLiteral("the resource server still demands a DPoP nonce (now \"%1\") after %2 retries "
+                               "with the nonces it gave; giving up")
+                    .arg(QString::fromLatin1(nonce))
+                    .arg(m_nonceRetries)
+              : QStringLiteral("HTTP 401 use_dpop_nonce: the resource server wants its nonce in the proof");
+    if (m_flow)
+        m_flow->appendStep(step);
+    const Error error =
+        again ? makeError(Error::Category::Auth, QStringLiteral("authorization: ") + step.name, step.reason)
+              : Error{};
+    if (!again) {
+        m_dpop.setNonce(refused.url, nonce);
+        ++m_nonceRetries;
+    }
+    QTimer::singleShot(0, this, [done, error] { done(error); });
+    return true;
+}
+
 void OAuthProvider::refresh()
 {
     if (!flowRunning())
@@ -77,6 +123,7 @@ void OAuthProvider::startFlow(const HttpExchange &refused, bool refreshOnly)
     ++m_unsuccessful;
     m_flow = new AuthFlow(m_settings, m_endpoint, &m_store, m_connection, this);
     m_flow->setPauseAtEachStep(m_pauseEach);
+    m_flow->setDpopKey(&m_dpop);
     connect(m_flow, &AuthFlow::finished, this, [this](const TokenSet &tokens) {
         m_issuer = tokens.issuer;
         for (const auto &d : std::exchange(m_waiting, {}))

@@ -19,6 +19,9 @@ public:
     OAuthProvider(AuthSettings settings, QUrl endpoint, QString connection, QObject *parent = nullptr);
 
     QByteArray authorization() const override;
+    // With a DPoP-bound token also a fresh DPoP proof for this request.
+    QList<QPair<QByteArray, QByteArray>> requestHeaders(const QByteArray &method,
+                                                        const QUrl &url) const override;
     bool handleRefusal(const HttpExchange &refused, std::function<void(const Error &)> done) override;
     void accepted() override;
 
@@ -32,10 +35,12 @@ public:
     TokenStore &store() { return m_store; }
     TokenSet currentTokens() const;
     QString issuer() const { return m_issuer; }
-    AuthFlow *currentFlow() const { return m_flow; } // the running or the last flow
+    const DpopKey &dpopKey() const { return m_dpop; } // shared by every flow of this connection
+    AuthFlow *currentFlow() const { return m_flow; }  // the running or the last flow
     bool flowRunning() const { return m_flow && m_flow->isRunning(); }
 
     static constexpr int maxAuthorizationsWithoutSuccess = 3;
+    static constexpr int maxNonceRetries = 2; // DPoP nonces demanded in a row without an accepted request
 
 Q_SIGNALS:
     // A new flow starts: connect to its signals before returning (it has not run a step yet). It stays
@@ -46,15 +51,18 @@ Q_SIGNALS:
 
 private:
     void startFlow(const HttpExchange &refused, bool refreshOnly);
+    bool retryWithDpopNonce(const HttpExchange &refused, const std::function<void(const Error &)> &done);
 
     AuthSettings m_settings;
     QUrl m_endpoint;
     QString m_connection;
     TokenStore m_store;
+    DpopKey m_dpop;
     QString m_issuer;
     QPointer<AuthFlow> m_flow;
     QList<std::function<void(const Error &)>> m_waiting;
     int m_unsuccessful = 0; // authorizations since the server last accepted a token
+    int m_nonceRetries = 0; // requests re-sent with a new DPoP nonce since the server last accepted one
     bool m_pauseEach = false;
 };
 

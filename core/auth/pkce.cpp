@@ -22,9 +22,14 @@ QByteArray randomUrlSafe(int bytes)
     return base64Url(raw);
 }
 
+QByteArray sha256Base64Url(const QByteArray &data)
+{
+    return base64Url(QCryptographicHash::hash(data, QCryptographicHash::Sha256));
+}
+
 QByteArray Pkce::challengeFor(const QByteArray &verifier)
 {
-    return base64Url(QCryptographicHash::hash(verifier, QCryptographicHash::Sha256));
+    return sha256Base64Url(verifier);
 }
 
 Pkce Pkce::generate()

@@ -17,5 +17,6 @@ struct Pkce
 QByteArray randomUrlSafe(int bytes); // for state and jti
 QByteArray base64Url(const QByteArray &data);
 QByteArray fromBase64Url(const QByteArray &text);
+QByteArray sha256Base64Url(const QByteArray &data); // S256 challenges, DPoP ath, JWK thumbprints
 
 } // namespace mcp::auth

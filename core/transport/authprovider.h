@@ -14,8 +14,21 @@ class AuthProvider
 public:
     virtual ~AuthProvider() = default;
 
-    // The Authorization header value for the next request ("Bearer …"), empty for none.
+    // The Authorization header value for the next request ("Bearer …", "DPoP …"), empty for none.
     virtual QByteArray authorization() const = 0;
+
+    // The headers that authorize one request: Authorization, and whatever the token type needs besides (a
+    // fresh DPoP proof for this method and URL). By default just authorization().
+    virtual QList<QPair<QByteArray, QByteArray>> requestHeaders(const QByteArray &method,
+                                                                const QUrl &url) const
+    {
+        Q_UNUSED(method)
+        Q_UNUSED(url)
+        const QByteArray value = authorization();
+        if (value.isEmpty())
+            return {};
+        return {{"Authorization", value}};
+    }
 
     // The server refused a request with this exchange (status 401 or 403). Returns false when the provider
     // does not handle it; the transport then reports the refusal as before. Otherwise the provider calls

@@ -510,18 +510,15 @@ void HttpTransport::open()
     setState(State::Open);
 }
 
-HeaderList HttpTransport::commonHeaders() const
+HeaderList HttpTransport::commonHeaders(const QByteArray &verb) const
 {
     HeaderList h;
     if (!isStateless() && !m_sessionId.isEmpty())
         h.append({"Mcp-Session-Id", m_sessionId});
     if (!protocolVersion().isEmpty())
         h.append({"MCP-Protocol-Version", protocolVersion().toUtf8()});
-    if (m_options.auth) {
-        const QByteArray authorization = m_options.auth->authorization();
-        if (!authorization.isEmpty())
-            h.append({"Authorization", authorization});
-    }
+    if (m_options.auth)
+        h += m_options.auth->requestHeaders(verb, m_options.url);
     return h;
 }
 
@@ -552,7 +549,7 @@ void HttpTransport::send(const OutgoingFrame &frame)
 void HttpTransport::post(const OutgoingFrame &frame)
 {
     HeaderList h{{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
-    h += commonHeaders();
+    h += commonHeaders("POST");
     if (isStateless()) {
         if (!frame.method.isEmpty())
             h.append({"Mcp-Method", frame.method.toUtf8()});
@@ -585,7 +582,7 @@ void HttpTransport::close()
     m_held.clear();
     if (state() == State::Open && !isStateless() && !m_sessionId.isEmpty()) {
         setState(State::Closing);
-        startCall("DELETE", m_options.url, commonHeaders(), {}, Delete);
+        startCall("DELETE", m_options.url, commonHeaders("DELETE"), {}, Delete);
         m_closeTimer.start(qMax(1, m_options.closeTimeoutMs));
         return;
     }
@@ -834,7 +831,7 @@ void HttpTransport::scheduleResume(const Call *from)
         if (generation != m_generation || state() != State::Open)
             return;
         HeaderList h{{"Accept", "text/event-stream"}};
-        h += commonHeaders();
+        h += commonHeaders("GET");
         h.append({"Last-Event-ID", lastId});
         Call *c = startCall("GET", m_options.url, h, {}, Resume);
         c->frame = frame;
@@ -852,7 +849,7 @@ void HttpTransport::startGetStream()
     if (m_getReply || isStateless() || !m_options.openGetStream || state() != State::Open)
         return;
     HeaderList h{{"Accept", "text/event-stream"}};
-    h += commonHeaders();
+    h += commonHeaders("GET");
     if (!m_getLastEventId.isEmpty())
         h.append({"Last-Event-ID", m_getLastEventId});
     Call *c = startCall("GET", m_options.url, h, {}, GetStream);

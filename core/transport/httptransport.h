@@ -134,7 +134,7 @@ protected:
 
 private:
     enum Role { Post = 1, GetStream, Resume, Delete };
-    HeaderList commonHeaders() const;
+    HeaderList commonHeaders(const QByteArray &verb) const;
     void post(const OutgoingFrame &frame);
     bool handOverRefusal(Call *call);
     void checkHeaders(Call *call);

@@ -1,14 +1,17 @@
 // core/auth against a small in-process fake authorization + resource server (QTcpServer on 127.0.0.1):
 // each discovery fallback, each refusal the flow must make (wrong state, iss mismatch, no PKCE, resource
 // mismatch), tampering at a pause, and the token inspector (expired token, bad signature, JWKS unreachable)
-// with keys made by OpenSSL.
+// with keys made by OpenSSL; DPoP (RFC 9449) proofs, thumbprints and nonce retries.
 #include "auth/authflow.h"
 #include "auth/discovery.h"
+#include "auth/dpop.h"
 #include "auth/jwt.h"
+#include "auth/oauthprovider.h"
 #include "auth/pkce.h"
 #include "auth/secrets.h"
 #include "auth/tokeninspector.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -17,9 +20,11 @@
 #include <QTest>
 #include <QTimer>
 #include <QUrlQuery>
+#include <QUuid>
 #include <functional>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <optional>
 
 using namespace mcp::auth;
 
@@ -111,6 +116,31 @@ Response json(const QJsonObject &o, int status = 200)
     return {status, o, {}};
 }
 
+// What a DPoP-checking server finds wrong with a proof (RFC 9449 §4.3), empty when nothing; *nonce gets its
+// nonce claim.
+QString proofProblem(const QByteArray &proof, const QByteArray &method, const QString &htu, QString *nonce)
+{
+    Jwt jwt;
+    QString error;
+    if (!Jwt::parse(proof, &jwt, &error))
+        return QStringLiteral("no well-formed proof: ") + error;
+    const QJsonObject jwk = jwt.header.value("jwk").toObject();
+    if (jwt.header.value("typ").toString() != QLatin1String("dpop+jwt"))
+        return QStringLiteral("typ is not dpop+jwt");
+    if (jwk.isEmpty() || jwk.contains("d"))
+        return QStringLiteral("jwk missing or private");
+    if (!verifyJwtSignature(jwt, jwk, &error))
+        return error;
+    if (jwt.claims.value("htm").toString() != QLatin1String(method) ||
+        jwt.claims.value("htu").toString() != htu)
+        return QStringLiteral("htm/htu do not match");
+    if (jwt.claims.value("jti").toString().isEmpty() ||
+        qAbs(jwt.claims.value("iat").toInteger() - QDateTime::currentSecsSinceEpoch()) > 300)
+        return QStringLiteral("jti or iat missing");
+    *nonce = jwt.claims.value("nonce").toString();
+    return {};
+}
+
 // A fake MCP deployment: resource at /mcp, PRM, AS with issuer <base> (or <base>/tenant1), DCR, an
 // /authorize that approves at once, and /token. Knobs change one thing each.
 struct Deployment
@@ -122,9 +152,11 @@ struct Deployment
     QString prmResource; // default <base>/mcp
     bool advertisePkce = true;
     bool advertiseIss = false;
-    bool omitIss = false;  // advertise iss but leave it out of the redirect
-    QString stateOverride; // the AS sends this state back instead of the one it got
-    QString issOverride;   // the AS sends this iss
+    bool omitIss = false;   // advertise iss but leave it out of the redirect
+    QString stateOverride;  // the AS sends this state back instead of the one it got
+    QString issOverride;    // the AS sends this iss
+    bool dpop = false;      // the AS offers DPoP and binds tokens to the proof's key
+    bool dpopNonce = false; // ... after demanding its nonce "as-nonce"
     QString lastResourceAtToken;
 
     Deployment()
@@ -154,6 +186,8 @@ struct Deployment
                 m.insert("code_challenge_methods_supported", QJsonArray{"S256"});
             if (advertiseIss)
                 m.insert("authorization_response_iss_parameter_supported", true);
+            if (dpop)
+                m.insert("dpop_signing_alg_values_supported", QJsonArray{"ES256"});
             return json(m);
         }
         if (path == issuerPath + QStringLiteral("/register"))
@@ -177,6 +211,16 @@ struct Deployment
             lastResourceAtToken = f.queryItemValue("resource", QUrl::FullyDecoded);
             if (lastResourceAtToken != server.base() + QStringLiteral("/mcp"))
                 return json({{"error", "invalid_target"}, {"error_description", "unknown resource"}}, 400);
+            if (dpop) {
+                QString nonce;
+                const QString problem =
+                    proofProblem(r.headers.value("dpop"), "POST", r.url.toString(), &nonce);
+                if (!problem.isEmpty())
+                    return json({{"error", "invalid_dpop_proof"}, {"error_description", problem}}, 400);
+                if (dpopNonce && nonce != QLatin1String("as-nonce"))
+                    return {400, {{"error", "use_dpop_nonce"}}, {{"DPoP-Nonce", "as-nonce"}}};
+                return json({{"access_token", "dpop-access-1"}, {"token_type", "DPoP"}, {"expires_in", 60}});
+            }
             if (f.queryItemValue("grant_type") == QLatin1String("refresh_token"))
                 return json({{"access_token", "access-2"}, {"token_type", "Bearer"}, {"expires_in", 60}});
             if (Pkce::challengeFor(f.queryItemValue("code_verifier").toUtf8()).isEmpty())
@@ -502,6 +546,164 @@ private Q_SLOTS:
         const TokenReport opaque = TokenInspector::inspectWith("opaque-token-value", o);
         QVERIFY(!opaque.isJwt);
         QVERIFY(opaque.checks.first().detail.startsWith("opaque token"));
+    }
+
+    void jwkThumbprintOfRfc7638Example()
+    {
+        // RFC 7638 §3.1: the RSA key and its SHA-256 thumbprint.
+        const QJsonObject jwk{{"kty", "RSA"},
+                              {"n", "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aP"
+                                    "FFxuhDR1L6tSoc_BJECPebWKRXjB"
+                                    "ZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-"
+                                    "65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8"
+                                    "KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-"
+                                    "bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_"
+                                    "xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"},
+                              {"e", "AQAB"},
+                              {"alg", "RS256"},
+                              {"kid", "2011-04-29"}};
+        QString error;
+        QCOMPARE(jwkThumbprint(jwk, &error), QByteArray("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"));
+        QVERIFY(jwkThumbprint({{"kty", "oct"}, {"k", "secret"}}, &error).isEmpty());
+        QVERIFY(error.contains("oct"));
+    }
+
+    void dpopProofStructure()
+    {
+        DpopKey key;
+        QString error;
+        QVERIFY2(key.ensureKey(QStringLiteral("ES256"), &error), qPrintable(error));
+        QVERIFY(!key.ensureKey(QStringLiteral("EdDSA"), &error)); // bound tokens need the same key
+        const QByteArray token = "the-access-token";
+        const QByteArray proof =
+            key.proof("POST", QUrl("https://rs.example/mcp?session=1#frag"), token, &error);
+        Jwt jwt;
+        QVERIFY2(Jwt::parse(proof, &jwt, &error), qPrintable(error));
+        QCOMPARE(jwt.header.value("typ").toString(), QStringLiteral("dpop+jwt"));
+        QCOMPARE(jwt.header.value("alg").toString(), QStringLiteral("ES256"));
+        const QJsonObject jwk = jwt.header.value("jwk").toObject();
+        QCOMPARE(QStringList(jwk.keys()), (QStringList{"crv", "kty", "x", "y"})); // public members only
+        QVERIFY2(verifyJwtSignature(jwt, jwk, &error), qPrintable(error));
+        QCOMPARE(jwkThumbprint(jwk, &error), key.thumbprint());
+        QCOMPARE(jwt.claims.value("htm").toString(), QStringLiteral("POST"));
+        QCOMPARE(jwt.claims.value("htu").toString(), QStringLiteral("https://rs.example/mcp"));
+        QVERIFY(qAbs(jwt.claims.value("iat").toInteger() - QDateTime::currentSecsSinceEpoch()) <= 5);
+        // ath: base64url(SHA-256(token)), computed here independently of the code under test.
+        QCOMPARE(jwt.claims.value("ath").toString().toLatin1(),
+                 QCryptographicHash::hash(token, QCryptographicHash::Sha256)
+                     .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        QVERIFY(!jwt.claims.contains("nonce"));
+
+        Jwt second;
+        key.setNonce(QUrl("https://rs.example/other"), "n-1");
+        QVERIFY(Jwt::parse(key.proof("GET", QUrl("https://rs.example/mcp"), {}, &error), &second, &error));
+        QVERIFY(second.claims.value("jti").toString() != jwt.claims.value("jti").toString());
+        QCOMPARE(second.claims.value("nonce").toString(), QStringLiteral("n-1")); // per origin
+        QVERIFY(!second.claims.contains("ath"));
+        QVERIFY(key.proof("GET", QUrl("https://as.example/token"), {}, &error).size() > 0);
+        QVERIFY(key.nonce(QUrl("https://as.example/token")).isEmpty());
+    }
+
+    void dpopAlgorithmChoice()
+    {
+        QCOMPARE(DpopKey::chooseAlgorithm({"RS256", "ES256"}, "ES256"), QStringLiteral("ES256"));
+        QCOMPARE(DpopKey::chooseAlgorithm({"PS256"}, "ES256"), QStringLiteral("PS256"));
+        QVERIFY(DpopKey::chooseAlgorithm({"ES512", "none"}, "ES256").isEmpty());
+    }
+
+    void dpopFlowWithAuthorizationServerNonce()
+    {
+        Deployment d;
+        d.dpop = true;
+        d.dpopNonce = true;
+        TokenStore store;
+        AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        const Outcome o =
+            run(flow, refusal(d.endpoint(), "DPoP resource_metadata=\"" + d.server.base().toUtf8() +
+                                                "/.well-known/oauth-protected-resource/mcp\""));
+        QVERIFY2(o.finished, qPrintable(o.error.toString()));
+        QCOMPARE(o.tokens.tokenType, QStringLiteral("DPoP"));
+        QVERIFY(flow.usesDpop());
+        QStringList names;
+        for (const AuthStep &s : flow.steps())
+            names << s.name;
+        QCOMPARE(names, (QStringList{"server refusal", "protected resource metadata",
+                                     "authorization server metadata", "DPoP key", "client identity",
+                                     "authorization request", "authorization response", "token request"}));
+        QVERIFY(flow.steps().at(3).decision.contains(QString::fromLatin1(flow.dpopKey().thumbprint())));
+        const AuthStep &token = flow.steps().last();
+        QList<int> statuses; // refused for the nonce, then granted
+        for (const mcp::HttpExchange &ex : token.exchanges)
+            if (ex.url.path() == QLatin1String("/token"))
+                statuses << ex.status;
+        QCOMPARE(statuses, (QList<int>{400, 200}));
+        QVERIFY2(token.reason.contains("use_dpop_nonce"), qPrintable(token.reason));
+        QCOMPARE(d.server.paths().count("/token"), 2);
+    }
+
+    void dpopFlowGivesUpOnSecondNonceDemand()
+    {
+        Deployment d;
+        d.dpop = true;
+        d.dpopNonce = true;
+        d.server.handler = [&d](const Request &r) {
+            if (r.url.path() == QLatin1String("/token")) // a new nonce every time: never satisfied
+                return Response{
+                    400, {{"error", "use_dpop_nonce"}}, {{"DPoP-Nonce", QUuid::createUuid().toByteArray()}}};
+            return d.handle(r);
+        };
+        TokenStore store;
+        AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+        const Outcome o = run(flow, refusal(d.endpoint(), {}));
+        QVERIFY(!o.finished);
+        QCOMPARE(o.error.step, QStringLiteral("authorization: token request"));
+        QVERIFY2(o.error.message.contains("use_dpop_nonce"), qPrintable(o.error.toString()));
+        QCOMPARE(d.server.paths().count("/token"), 2); // retried once, not more
+    }
+
+    void dpopProviderResourceServerNonce()
+    {
+        Deployment d;
+        d.dpop = true;
+        OAuthProvider provider(followRedirect(), d.endpoint(), QStringLiteral("c"));
+        const auto handle = [&provider](const mcp::HttpExchange &refused) {
+            std::optional<mcp::Error> outcome;
+            if (!provider.handleRefusal(refused, [&outcome](const mcp::Error &e) { outcome = e; }))
+                return mcp::makeError(mcp::Error::Category::Usage, "test", "refusal not handled");
+            if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 10000))
+                return mcp::makeError(mcp::Error::Category::Timeout, "test", "no answer");
+            return *outcome;
+        };
+        mcp::Error e = handle(refusal(d.endpoint(), "DPoP resource_metadata=\"" + d.server.base().toUtf8() +
+                                                        "/.well-known/oauth-protected-resource/mcp\""));
+        QVERIFY2(!e, qPrintable(e.toString()));
+        QCOMPARE(provider.authorization(), QByteArray("DPoP dpop-access-1"));
+
+        const auto proofClaims = [&](const mcp::HttpExchange &request) {
+            Jwt jwt;
+            QString error;
+            Jwt::parse(headerValue(request.requestHeaders, "DPoP"), &jwt, &error);
+            return jwt.claims;
+        };
+        // The resource server wants its nonce: one retry with it, recorded as a step of the flow.
+        mcp::HttpExchange first = refusal(d.endpoint(), "DPoP error=\"use_dpop_nonce\"");
+        first.requestHeaders = provider.requestHeaders("POST", d.endpoint());
+        first.responseHeaders.append({QByteArrayLiteral("DPoP-Nonce"), QByteArrayLiteral("rs-nonce")});
+        QCOMPARE(headerValue(first.requestHeaders, "Authorization"), QByteArray("DPoP dpop-access-1"));
+        QVERIFY(!proofClaims(first).contains("nonce"));
+        e = handle(first);
+        QVERIFY2(!e, qPrintable(e.toString()));
+        QCOMPARE(provider.currentFlow()->steps().last().name, QStringLiteral("resource server DPoP nonce"));
+
+        mcp::HttpExchange second = first;
+        second.requestHeaders = provider.requestHeaders("POST", d.endpoint());
+        QCOMPARE(proofClaims(second).value("nonce").toString(), QStringLiteral("rs-nonce"));
+        QVERIFY(proofClaims(second).value("jti") != proofClaims(first).value("jti"));
+        // Refused again with the very nonce it carried: give up instead of looping.
+        e = handle(second);
+        QCOMPARE(e.category, mcp::Error::Category::Auth);
+        QVERIFY2(e.message.contains("giving up"), qPrintable(e.toString()));
+        QVERIFY(provider.currentFlow()->steps().last().failed);
     }
 
     void inspectJwksUnreachable()
