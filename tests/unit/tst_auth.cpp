@@ -706,6 +706,122 @@ private Q_SLOTS:
         QVERIFY(provider.currentFlow()->steps().last().failed);
     }
 
+    // A JWT without a JWKS URL: the key set is found from its iss (RFC 8414 metadata → jwks_uri).
+    void inspectDiscoversJwksFromIssuer_data()
+    {
+        QTest::addColumn<QString>("knob");
+        QTest::addColumn<QString>("failure"); // empty: the signature verifies
+        QTest::newRow("found") << ""
+                               << "";
+        QTest::newRow("issuer metadata unreachable")
+            << "no-metadata"
+            << "signature: not verified: JWKS discovery, issuer metadata: nothing usable";
+        QTest::newRow("no jwks_uri") << "no-jwks-uri"
+                                     << "has no jwks_uri";
+        QTest::newRow("JWKS unreachable") << "jwks-down"
+                                          << "signature: not verified: JWKS unreachable";
+        QTest::newRow("kid not found") << "other-kid"
+                                       << "has no key with kid \"k1\"";
+    }
+    void inspectDiscoversJwksFromIssuer()
+    {
+        QFETCH(QString, knob);
+        QFETCH(QString, failure);
+        const QByteArray key = makeKey("EC", "P-256");
+        FakeServer server;
+        server.handler = [&](const Request &r) {
+            const QString path = r.url.path();
+            if (path == QLatin1String("/.well-known/oauth-authorization-server") &&
+                knob != QLatin1String("no-metadata")) {
+                QJsonObject m{{"issuer", server.base()}};
+                if (knob != QLatin1String("no-jwks-uri"))
+                    m.insert("jwks_uri", knob == QLatin1String("jwks-down")
+                                             ? QStringLiteral("http://127.0.0.1:1/jwks")
+                                             : server.base() + QStringLiteral("/jwks"));
+                return json(m);
+            }
+            if (path == QLatin1String("/jwks")) {
+                QJsonObject jwks = jwksOf(key, QStringLiteral("ES256"));
+                if (knob == QLatin1String("other-kid")) {
+                    QJsonObject other = jwks.value("keys").toArray().first().toObject();
+                    other.insert("kid", "k2");
+                    jwks = {{"keys", QJsonArray{other}}};
+                }
+                return json(jwks);
+            }
+            return Response{};
+        };
+        TokenInspector inspector;
+        QSignalSpy spy(&inspector, &TokenInspector::finished);
+        InspectOptions o;
+        inspector.inspect(
+            makeToken(key, "ES256",
+                      {{"iss", server.base()}, {"exp", QDateTime::currentSecsSinceEpoch() + 60}}),
+            o);
+        QTRY_COMPARE(spy.count(), 1);
+        const TokenReport r = spy.first().first().value<TokenReport>();
+        if (failure.isEmpty()) {
+            QVERIFY2(r.ok(), qPrintable(r.firstFailure()));
+            QCOMPARE(r.checks.first().result, TokenCheck::Result::Pass);
+            QCOMPARE(r.jwksUrl, QUrl(server.base() + QStringLiteral("/jwks")));
+        } else {
+            QVERIFY2(r.firstFailure().contains(failure), qPrintable(r.firstFailure()));
+        }
+    }
+
+    void introspectOpaqueToken()
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        FakeServer as;
+        bool active = true;
+        as.handler = [&](const Request &r) {
+            if (r.url.path() != QLatin1String("/introspect"))
+                return Response{};
+            if (r.headers.value("authorization") != "Basic " + QByteArray("c1:s1").toBase64())
+                return json({{"error", "invalid_client"}}, 401);
+            if (!active || r.form().queryItemValue("token") != QLatin1String("opaque-1"))
+                return json({{"active", false}});
+            return json({{"active", true},
+                         {"scope", "read write"},
+                         {"exp", now + 600},
+                         {"aud", "https://rs/mcp"},
+                         {"client_id", "c1"}});
+        };
+        InspectOptions o;
+        o.resource = QStringLiteral("https://rs/mcp");
+        o.requiredScopes = {QStringLiteral("read")};
+        o.introspectionEndpoint = QUrl(as.base() + QStringLiteral("/introspect"));
+        o.introspectionClient = {{}, QStringLiteral("c1"), "s1", QStringLiteral("client_secret_basic"), {},
+                                 {}};
+        const auto inspect = [&o](const QByteArray &token) {
+            TokenInspector inspector;
+            QSignalSpy spy(&inspector, &TokenInspector::finished);
+            inspector.inspect(token, o);
+            if (!QTest::qWaitFor([&spy] { return spy.count() == 1; }, 10000))
+                return TokenReport{};
+            return spy.first().first().value<TokenReport>();
+        };
+        TokenReport r = inspect("opaque-1");
+        QVERIFY2(r.ok(), qPrintable(r.firstFailure()));
+        QStringList names;
+        for (const TokenCheck &c : r.checks)
+            names << c.name;
+        QCOMPARE(names, (QStringList{"format", "active", "client_id", "exp", "aud", "scope"}));
+        QVERIFY(r.checks.first().detail.contains("introspection at"));
+        QCOMPARE(r.claims.value("client_id").toString(), QStringLiteral("c1"));
+        QCOMPARE(as.requests.last().form().queryItemValue("token_type_hint"), QStringLiteral("access_token"));
+
+        active = false;
+        r = inspect("opaque-1");
+        QVERIFY2(r.firstFailure().startsWith("active: the authorization server says the token is not active"),
+                 qPrintable(r.firstFailure()));
+
+        o.introspectionClient.clientSecret = "wrong";
+        r = inspect("opaque-1");
+        QVERIFY2(r.firstFailure().contains("answered HTTP 401 without an \"active\" member (invalid_client)"),
+                 qPrintable(r.firstFailure()));
+    }
+
     void inspectJwksUnreachable()
     {
         QTcpServer closed;
