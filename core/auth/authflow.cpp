@@ -107,6 +107,17 @@ void AuthFlow::startRefresh()
     advance();
 }
 
+InspectOptions AuthFlow::inspectOptions() const
+{
+    InspectOptions o;
+    o.resource = m_params.value(QStringLiteral("resource"));
+    o.issuer = m_issuer;
+    o.jwksUrl = endpointOf("jwks_uri");
+    o.introspectionEndpoint = endpointOf("introspection_endpoint");
+    o.introspectionClient = m_client;
+    return o;
+}
+
 QString AuthFlow::nextStepName() const
 {
     return m_pending.isEmpty() ? QString() : stageName(m_pending.first());

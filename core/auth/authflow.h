@@ -3,6 +3,7 @@
 #include "../error.h"
 #include "../transport/transport.h"
 #include "dpop.h"
+#include "tokeninspector.h"
 #include "tokenstore.h"
 
 #include <QJsonObject>
@@ -100,6 +101,9 @@ public:
     QJsonObject protectedResourceMetadata() const { return m_prm; }
     QJsonObject authorizationServerMetadata() const { return m_asMetadata; }
     TokenSet tokens() const { return m_tokens; }
+    // What the token inspector should check this flow's access token against: the resource, the issuer, its
+    // jwks_uri and introspection_endpoint, and this flow's client for introspection.
+    InspectOptions inspectOptions() const;
 
     // DPoP: the key this flow binds tokens to. By default the flow has its own; a provider shares the one of
     // its connection so that later flows and requests prove possession of the same key.

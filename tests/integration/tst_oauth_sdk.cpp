@@ -3,7 +3,8 @@
 // PKCE authorization (redirect followed directly; the demo /authorize approves by itself) → token → the
 // session initializes and calls `greet`. Then a refresh: the demo AS issues no refresh token (and its
 // exchangeRefreshToken is "Not implemented"), so the refresh must stop with a clear reason; dropping the
-// token then makes the next request run a fresh authorization, and the tool call works again.
+// token then makes the next request run a fresh authorization, and the tool call works again. The example AS
+// serves an introspection endpoint: the token inspector asks it about the (opaque) access token.
 #include "auth/oauthprovider.h"
 #include "session/clientsession.h"
 #include "testsupport.h"
@@ -69,6 +70,26 @@ private Q_SLOTS:
         Reply r = greet();
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QVERIFY(r.result.dump().find("Hello, Ada!") != std::string::npos);
+
+        // The example's AS serves /introspect but names it only in the metadata it hands its own resource
+        // server, not in the metadata it publishes: give the endpoint explicitly.
+        auth::InspectOptions inspect = flow->inspectOptions();
+        QVERIFY(inspect.introspectionEndpoint.isEmpty());
+        inspect.introspectionEndpoint = QUrl(QStringLiteral("http://localhost:%1/introspect").arg(authPort));
+        auth::TokenInspector inspector;
+        QSignalSpy reports(&inspector, &auth::TokenInspector::finished);
+        inspector.inspect(provider->currentTokens().accessToken, inspect);
+        QTRY_COMPARE_WITH_TIMEOUT(reports.count(), 1, 10000);
+        const auth::TokenReport report = reports.first().first().value<auth::TokenReport>();
+        QVERIFY(!report.isJwt);
+        QString checks;
+        for (const auth::TokenCheck &c : report.checks)
+            checks +=
+                QStringLiteral("[%1] %2: %3\n").arg(auth::TokenCheck::resultName(c.result), c.name, c.detail);
+        QVERIFY2(report.introspection.value("active").toBool(), qPrintable(checks));
+        QVERIFY2(report.claims.value("scope").toString().contains("mcp:tools"), qPrintable(checks));
+        QCOMPARE(report.claims.value("client_id").toString(),
+                 provider->currentFlow()->inspectOptions().introspectionClient.clientId);
 
         provider->refresh();
         QTRY_COMPARE_WITH_TIMEOUT(failedFlows.count(), 1, 10000);
