@@ -83,8 +83,8 @@ int runTokenInspect(const CliArgs &args)
     QTextStream out(stdout);
     const QByteArray token = args.verb.value(2).toUtf8();
     if (args.verb.value(1) != QStringLiteral("inspect") || token.isEmpty()) {
-        QTextStream(stderr)
-            << "usage: mcpwb token inspect TOKEN [--jwks URL] [--resource R] [--issuer I] [--scope S]\n";
+        QTextStream(stderr) << "usage: mcpwb token inspect TOKEN [--jwks URL] [--resource R] [--issuer I] "
+                               "[--scope S] [--introspect URL [--client-id ID [--client-secret S]]]\n";
         return 1;
     }
     mcp::auth::InspectOptions options;
@@ -92,6 +92,11 @@ int runTokenInspect(const CliArgs &args)
     options.resource = args.inspectResource;
     options.issuer = args.inspectIssuer;
     options.requiredScopes = args.auth.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    options.introspectionEndpoint = QUrl(args.introspectUrl);
+    options.introspectionClient.clientId = args.auth.clientId;
+    options.introspectionClient.clientSecret = args.auth.clientSecret;
+    options.introspectionClient.authMethod =
+        args.auth.clientSecret.isEmpty() ? QStringLiteral("none") : QStringLiteral("client_secret_basic");
     mcp::auth::TokenInspector inspector;
     mcp::auth::TokenReport report;
     QEventLoop loop;
@@ -106,9 +111,12 @@ int runTokenInspect(const CliArgs &args)
     if (!done)
         loop.exec();
     out << "token: " << (args.showSecrets ? QString::fromUtf8(token) : mcp::auth::maskSecret(token)) << "\n";
-    if (report.isJwt) {
+    if (report.isJwt)
         out << "header: " << QJsonDocument(report.header).toJson(QJsonDocument::Compact) << "\n";
-        out << "claims:\n";
+    if (!report.jwksUrl.isEmpty() && report.jwksUrl != options.jwksUrl)
+        out << "jwks: " << report.jwksUrl.toString() << " (discovered from iss)\n";
+    if (!report.claims.isEmpty()) {
+        out << (report.isJwt ? "claims:\n" : "claims (from introspection):\n");
         for (auto it = report.claims.begin(); it != report.claims.end(); ++it) {
             const bool isTime = it.key() == QLatin1String("exp") || it.key() == QLatin1String("nbf") ||
                                 it.key() == QLatin1String("iat");

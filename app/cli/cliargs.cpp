@@ -28,7 +28,8 @@ verbs:
   proxy --url UPSTREAM --listen PORT [--record FILE]  the same for an HTTP server, on 127.0.0.1:PORT
   trace show TRACE.jsonl [--filter EXPR] [--json]   list a session file's frames (no server needed)
   trace export --har|--otlp|--jsonl OUT [--keep-secrets] TRACE.jsonl   export it, secrets redacted
-  token inspect TOKEN                decode a token and check signature (--jwks), times, audience, issuer, scopes
+  token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
+                                     its iss), times, audience, issuer, scopes; --introspect asks the AS
 
 authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope):
   --client-id ID         pre-registered client (else client ID metadata document or dynamic registration)
@@ -42,6 +43,8 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
   --auth-steps           print every authorization step with its raw HTTP
   --show-secrets         do not mask tokens and secrets in output
   --jwks URL, --resource R, --issuer I   token inspect: key set and expected audience and issuer
+  --introspect URL       token inspect: the AS's introspection endpoint (RFC 7662), authenticated with
+                         --client-id/--client-secret (HTTP Basic) where given
 
 options:
   --protocol-version V   pin a protocol version (default: negotiate)
@@ -160,6 +163,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.inspectResource = v;
         } else if (arg == QStringLiteral("--issuer")) {
             a.inspectIssuer = v;
+        } else if (arg == QStringLiteral("--introspect")) {
+            a.introspectUrl = v;
         } else if (arg == QStringLiteral("--http")) {
             a.verb << arg << v; // demo-server --http PORT
         } else {

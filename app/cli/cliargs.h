@@ -27,7 +27,8 @@ struct CliArgs
     QString jwksUrl;              // token inspect
     QString inspectResource;
     QString inspectIssuer;
-    QStringList verb; // e.g. {"tools", "call", "echo", "{...}"}
+    QString introspectUrl; // token inspect: ask this RFC 7662 endpoint (as --client-id/--client-secret)
+    QStringList verb;      // e.g. {"tools", "call", "echo", "{...}"}
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.

@@ -91,6 +91,22 @@ private Q_SLOTS:
         QCOMPARE(report.claims.value("client_id").toString(),
                  provider->currentFlow()->inspectOptions().introspectionClient.clientId);
 
+        // The same through mcpwb: active, and a made-up token is not.
+        const QString introspect = inspect.introspectionEndpoint.toString();
+        testsupport::CliRun cli =
+            testsupport::runMcpwb({QStringLiteral("token"), QStringLiteral("inspect"),
+                                   QString::fromUtf8(provider->currentTokens().accessToken),
+                                   QStringLiteral("--introspect"), introspect});
+        QVERIFY2(cli.exitCode == 0, cli.out + cli.err);
+        QVERIFY2(cli.out.contains("claims (from introspection):") && cli.out.contains("[ok] active:"),
+                 cli.out);
+        cli = testsupport::runMcpwb({QStringLiteral("token"), QStringLiteral("inspect"),
+                                     QStringLiteral("made-up-token"), QStringLiteral("--introspect"),
+                                     introspect});
+        QCOMPARE(cli.exitCode, 2);
+        QVERIFY2(cli.out.contains("[FAIL] active: the authorization server says the token is not active"),
+                 cli.out);
+
         provider->refresh();
         QTRY_COMPARE_WITH_TIMEOUT(failedFlows.count(), 1, 10000);
         const Error refreshError = failedFlows.first().first().value<Error>();
