@@ -101,7 +101,8 @@ void TrafficActions::update()
     m_copyMcpwb->setEnabled(requests);
     m_copyCurl->setEnabled(curl);
     const int current = selection.empty() ? -1 : requestOf(selection.front());
-    m_replay->setEnabled(current >= 0 && m_recorder->at(current).kind == mcp::jsonrpc::Kind::Request &&
+    m_replay->setEnabled(m_session && current >= 0 &&
+                         m_recorder->at(current).kind == mcp::jsonrpc::Kind::Request &&
                          m_recorder->at(current).direction == mcp::Direction::Sent);
 }
 

@@ -32,6 +32,7 @@ public:
     TrafficActions(mcp::Recorder *recorder, Selection selection, QWidget *parent);
 
     void setTransportLookup(TransportLookup lookup) { m_transport = std::move(lookup); }
+    // Without a session lookup (a session file) Replay… stays disabled.
     void setSessionLookup(SessionLookup lookup) { m_session = std::move(lookup); }
     // Adds the actions to a menu or tool bar.
     void addTo(QWidget *menuOrToolBar) const;
