@@ -10,7 +10,8 @@
 // "message":<JSON-RPC message>} or "raw":"..." instead of "message" when the
 // bytes did not parse. "send" lines are validated ("raw" there is an error);
 // "recv" lines are only read for context (protocol version, which server
-// request a client response answers).
+// request a client response answers). Lines with "http" instead (the raw HTTP
+// exchanges a session file keeps beside its frames) carry no message: skipped.
 //
 // --version auto: per message, the version in its own
 // params._meta["io.modelcontextprotocol/protocolVersion"] (2026-07-28 style),
@@ -275,6 +276,7 @@ for (const e of entries) {
     }
     continue;
   }
+  if (has(e, 'http') && !has(e, 'direction')) continue; // an HTTP exchange, not a frame
   if (e.direction !== 'send') {
     report(where, '(trace)', [`direction must be "send" or "recv", not ${JSON.stringify(e.direction)}`]);
     continue;
