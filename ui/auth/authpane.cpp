@@ -227,8 +227,10 @@ void AuthPane::follow(AuthFlow *flow)
         mcp::auth::InspectOptions options;
         options.resource = m_flow->parameters().value(QStringLiteral("resource"));
         options.issuer = m_flow->issuer();
-        options.jwksUrl =
-            QUrl(m_flow->authorizationServerMetadata().value(QLatin1String("jwks_uri")).toString());
+        const QJsonObject metadata = m_flow->authorizationServerMetadata();
+        options.jwksUrl = QUrl(metadata.value(QLatin1String("jwks_uri")).toString());
+        options.introspectionEndpoint =
+            QUrl(metadata.value(QLatin1String("introspection_endpoint")).toString());
         m_inspector->inspect(tokens.accessToken, options);
         m_inspector->setTokenSet(tokens);
     });

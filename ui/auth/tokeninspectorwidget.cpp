@@ -179,33 +179,40 @@ void TokenInspectorWidget::showReport(const TokenReport &report)
 {
     m_report = report;
     const QPalette pal = palette();
+    qsizetype failures = 0;
+    for (const TokenCheck &c : report.checks)
+        failures += c.result == TokenCheck::Result::Fail ? 1 : 0;
+    const QString verdict =
+        failures == 0 ? tr("no check failed")
+                      : QStringLiteral("<b style='color:%1'>%2</b>")
+                            .arg(failedColor(pal).name(), tr("%n check(s) failed", nullptr, int(failures)));
+    const auto addSection = [this](const QString &title, const QJsonObject &object) {
+        auto *section = new QTreeWidgetItem(m_claims, {title});
+        section->setFirstColumnSpanned(true);
+        for (auto it = object.begin(); it != object.end(); ++it)
+            new QTreeWidgetItem(
+                section,
+                {it.key(), valueText(it.value()),
+                 isTimeClaim(it.key()) ? mcp::auth::TokenInspector::readableTime(it.value()) : QString()});
+        section->setExpanded(true);
+    };
     if (report.isJwt) {
-        qsizetype failures = 0;
-        for (const TokenCheck &c : report.checks)
-            failures += c.result == TokenCheck::Result::Fail ? 1 : 0;
-        m_summary->setText(tr("<b>JWT</b> · %1 · %2")
-                               .arg(report.header.value(QLatin1String("alg")).toString().toHtmlEscaped(),
-                                    failures == 0
-                                        ? tr("no check failed")
-                                        : QStringLiteral("<b style='color:%1'>%2</b>")
-                                              .arg(failedColor(pal).name(),
-                                                   tr("%n check(s) failed", nullptr, int(failures)))));
-        const auto addSection = [this](const QString &title, const QJsonObject &object) {
-            auto *section = new QTreeWidgetItem(m_claims, {title});
-            section->setFirstColumnSpanned(true);
-            for (auto it = object.begin(); it != object.end(); ++it)
-                new QTreeWidgetItem(section, {it.key(), valueText(it.value()),
-                                              isTimeClaim(it.key())
-                                                  ? mcp::auth::TokenInspector::readableTime(it.value())
-                                                  : QString()});
-            section->setExpanded(true);
-        };
+        m_summary->setText(
+            tr("<b>JWT</b> · %1 · %2")
+                .arg(report.header.value(QLatin1String("alg")).toString().toHtmlEscaped(), verdict));
         addSection(tr("Header"), report.header);
         addSection(tr("Claims"), report.claims);
     } else {
-        m_summary->setText(tr("<b>Opaque token</b> (%1 characters): not a JWT, so only its authorization "
-                              "server can say what it means.")
-                               .arg(m_token.size()));
+        // An opaque token means nothing to us; introspection (where the server offers it) tells its claims.
+        m_summary->setText(tr("<b>Opaque token</b> (%1 characters) · %2 · %3")
+                               .arg(m_token.size())
+                               .arg(report.claims.isEmpty()
+                                        ? tr("not a JWT: only its authorization server knows "
+                                             "what it means")
+                                        : tr("claims from the introspection endpoint"),
+                                    verdict));
+        if (!report.claims.isEmpty())
+            addSection(tr("Claims (introspection)"), report.claims);
     }
     for (const TokenCheck &c : report.checks) {
         auto *item = new QTreeWidgetItem(m_checks, {c.name, resultText(c.result), c.detail});
