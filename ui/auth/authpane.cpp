@@ -224,14 +224,7 @@ void AuthPane::follow(AuthFlow *flow)
             QDesktopServices::openUrl(url);
     });
     connect(flow, &AuthFlow::finished, this, [this](const mcp::auth::TokenSet &tokens) {
-        mcp::auth::InspectOptions options;
-        options.resource = m_flow->parameters().value(QStringLiteral("resource"));
-        options.issuer = m_flow->issuer();
-        const QJsonObject metadata = m_flow->authorizationServerMetadata();
-        options.jwksUrl = QUrl(metadata.value(QLatin1String("jwks_uri")).toString());
-        options.introspectionEndpoint =
-            QUrl(metadata.value(QLatin1String("introspection_endpoint")).toString());
-        m_inspector->inspect(tokens.accessToken, options);
+        m_inspector->inspect(tokens.accessToken, m_flow->inspectOptions());
         m_inspector->setTokenSet(tokens);
     });
     updateControls();
