@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "auth/tokeninspectordialog.h"
+#include "common/jsonhighlighter.h"
 #include "common/theme.h"
 #include "connections/connection.h"
 #include "connections/connectiondialog.h"
@@ -11,13 +12,16 @@
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
 #include "traffic/recorder.h"
+#include "traffic/trafficpane.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -61,6 +65,15 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     split->setStretchFactor(1, 1);
     split->setSizes({fontMetrics().averageCharWidth() * 34, fontMetrics().averageCharWidth() * 160});
     setCentralWidget(split);
+
+    // A dock, not a page: it sits under whichever connection is open (or floats on a second screen), the way
+    // browser developer tools and Wireshark show traffic beside the work that causes it.
+    m_allTraffic = new TrafficPane(m_recorder, true, this);
+    m_allTrafficDock = new QDockWidget(tr("All Traffic"), this);
+    m_allTrafficDock->setObjectName(QStringLiteral("allTrafficDock"));
+    m_allTrafficDock->setWidget(m_allTraffic);
+    addDockWidget(Qt::BottomDockWidgetArea, m_allTrafficDock);
+    m_allTrafficDock->hide();
 
     m_palette = new CommandPalette(this);
     connect(m_palette, &CommandPalette::chosen, this, &MainWindow::goTo);
@@ -127,6 +140,13 @@ void MainWindow::createActions()
     m_darkAction = view->addAction(tr("&Dark Theme"));
     m_darkAction->setCheckable(true);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    QAction *allTraffic = m_allTrafficDock->toggleViewAction();
+    allTraffic->setText(tr("All &Traffic"));
+    allTraffic->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    view->addAction(allTraffic);
+
+    auto *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About MCP Workbench"), this, &MainWindow::showAbout);
 
     auto *tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("&Token Inspector…"), this, [this] {
@@ -264,6 +284,20 @@ void MainWindow::showPalette()
     m_palette->move(area.center().x() - m_palette->width() / 2, area.top() + area.height() / 8);
     m_palette->show();
     m_palette->activateWindow();
+}
+
+void MainWindow::showAbout()
+{
+    auto *box =
+        new QMessageBox(QMessageBox::Information, tr("About MCP Workbench"),
+                        tr("<h3>MCP Workbench %1</h3><p>A workbench for the Model Context Protocol.</p>"
+                           "<p>Qt %2 (built with %3)<br>JSON highlighting: %4</p>")
+                            .arg(QStringLiteral(MCPWB_VERSION), QString::fromLatin1(qVersion()),
+                                 QStringLiteral(QT_VERSION_STR), jsonHighlighterName().toHtmlEscaped()),
+                        QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::goTo(CommandPalette::Kind kind, const QString &name, int connectionRow)

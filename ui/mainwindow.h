@@ -7,6 +7,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QListView;
 class QSettings;
 class QStackedWidget;
@@ -20,6 +21,7 @@ namespace mcpui {
 class Connection;
 class ConnectionListModel;
 class ConnectionPage;
+class TrafficPane;
 
 // The workbench: connections in a sidebar, and a page of panes per connection, many connected at once.
 class MainWindow : public QMainWindow
@@ -37,12 +39,16 @@ public:
     mcp::Recorder *recorder() const { return m_recorder; }
     CommandPalette *palette() const { return m_palette; }
     QListView *sidebar() const { return m_sidebar; }
+    // Every connection's frames in one pane, docked at the bottom (View › All Traffic).
+    TrafficPane *allTraffic() const { return m_allTraffic; }
+    QDockWidget *allTrafficDock() const { return m_allTrafficDock; }
 
     // Adds a connection, or updates the one with the same profile id; saves the profiles.
     Connection *addConnection(const ConnectionProfile &profile);
     void selectConnection(Connection *connection);
     void setDarkTheme(bool dark);
     void showPalette();
+    void showAbout();
 
     void newConnection();
     void editConnection();
@@ -67,6 +73,8 @@ private:
     QStackedWidget *m_stack;
     QHash<const Connection *, ConnectionPage *> m_pages;
     CommandPalette *m_palette;
+    TrafficPane *m_allTraffic;
+    QDockWidget *m_allTrafficDock;
     QAction *m_editAction = nullptr;
     QAction *m_duplicateAction = nullptr;
     QAction *m_removeAction = nullptr;

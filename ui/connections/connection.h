@@ -37,6 +37,7 @@ public:
     bool isReady() const { return m_state == State::Ready; }
     // The live session, or nullptr when never connected; requests are only valid while isReady().
     mcp::ClientSession *session() const { return m_session; }
+    mcp::Recorder *recorder() const { return m_recorder; }
 
     void setServerRequestHandler(mcp::ServerRequestHandler *handler) { m_handler = handler; }
 

@@ -6,6 +6,7 @@
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
 #include "serverrequests/dialoghandler.h"
+#include "traffic/trafficpane.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -53,6 +54,7 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     m_resources = new ResourcesPane(connection, this);
     m_prompts = new PromptsPane(connection, this);
     m_auth = new AuthPane(connection, this);
+    m_traffic = new TrafficPane(connection->recorder(), false, this);
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);
@@ -63,6 +65,7 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     m_tabs->addTab(m_tools, tr("&Tools"));
     m_tabs->addTab(m_resources, tr("&Resources"));
     m_tabs->addTab(m_prompts, tr("&Prompts"));
+    m_tabs->addTab(m_traffic, tr("Tra&ffic"));
     m_tabs->addTab(m_log, tr("&Log"));
     m_tabs->addTab(m_auth, tr("&Auth"));
     // A reviewer stepping through an authorization wants to see it pause.
@@ -74,9 +77,21 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     layout->addWidget(m_tabs, 1);
 
     connect(connection, &Connection::changed, this, &ConnectionPage::updateStatus);
+    connect(connection, &Connection::changed, this, &ConnectionPage::followSessions);
     connect(connection, &Connection::ready, this, &ConnectionPage::onReady);
     connect(connection, &Connection::logLine, m_log, &QPlainTextEdit::appendPlainText);
     updateStatus();
+}
+
+// Each session of the connection records under a new recorder connection; the traffic tab shows them all.
+void ConnectionPage::followSessions()
+{
+    const mcp::ClientSession *session = m_connection->session();
+    const int id = session ? session->connectionId() : -1;
+    if (id >= 0 && !m_sessions.contains(id)) {
+        m_sessions.append(id);
+        m_traffic->setConnections(m_sessions);
+    }
 }
 
 void ConnectionPage::onReady()

@@ -15,14 +15,15 @@ class AuthPane;
 class PromptsPane;
 class ResourcesPane;
 class ToolsPane;
+class TrafficPane;
 
 // Everything about one connection on the right of the main window: a status line with the last error, and a
-// tab per pane (Tools, Resources, Prompts, Log; the traffic pane will be one more tab).
+// tab per pane (Tools, Resources, Prompts, Traffic, Log).
 class ConnectionPage : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { ToolsTab, ResourcesTab, PromptsTab, LogTab };
+    enum Tab { ToolsTab, ResourcesTab, PromptsTab, TrafficTab, LogTab };
 
     explicit ConnectionPage(Connection *connection, QWidget *dialogParent, QWidget *parent = nullptr);
 
@@ -31,6 +32,7 @@ public:
     ToolsPane *tools() const { return m_tools; }
     ResourcesPane *resources() const { return m_resources; }
     PromptsPane *prompts() const { return m_prompts; }
+    TrafficPane *traffic() const { return m_traffic; }
     QPlainTextEdit *log() const { return m_log; }
     AuthPane *auth() const { return m_auth; }
     DialogHandler *dialogHandler() const { return m_handler; }
@@ -39,6 +41,7 @@ public:
 private:
     void updateStatus();
     void onReady();
+    void followSessions();
 
     Connection *m_connection;
     DialogHandler *m_handler;
@@ -49,8 +52,10 @@ private:
     ToolsPane *m_tools;
     ResourcesPane *m_resources;
     PromptsPane *m_prompts;
+    TrafficPane *m_traffic;
     QPlainTextEdit *m_log;
     AuthPane *m_auth;
+    QList<int> m_sessions; // recorder connection ids, one per session
 };
 
 } // namespace mcpui

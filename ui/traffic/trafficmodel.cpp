@@ -8,8 +8,10 @@
 using mcp::FrameRecord;
 
 TrafficModel::TrafficModel(mcp::Recorder *recorder, int connection, QObject *parent)
-    : QAbstractTableModel(parent), m_recorder(recorder), m_connection(connection)
+    : QAbstractTableModel(parent), m_recorder(recorder), m_allConnections(connection < 0)
 {
+    if (connection >= 0)
+        m_connections = {connection};
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(0);
     connect(&m_flushTimer, &QTimer::timeout, this, &TrafficModel::flush);
@@ -110,6 +112,13 @@ bool TrafficModel::setFilterText(const QString &text, QString *error)
     return true;
 }
 
+void TrafficModel::setConnections(const QList<int> &connections)
+{
+    m_allConnections = false;
+    m_connections = connections;
+    rebuild();
+}
+
 int TrafficModel::rowOf(int recorderIndex) const
 {
     const auto it = std::lower_bound(m_visible.begin(), m_visible.end(), recorderIndex);
@@ -124,7 +133,8 @@ int TrafficModel::pairedRow(int row) const
 
 bool TrafficModel::accepts(const FrameRecord &frame) const
 {
-    return (m_connection < 0 || frame.connection == m_connection) && m_filter.matches(*m_recorder, frame);
+    return (m_allConnections || m_connections.contains(frame.connection)) &&
+           m_filter.matches(*m_recorder, frame);
 }
 
 void TrafficModel::onFrameRecorded(int index)

@@ -20,6 +20,10 @@ public:
 
     explicit TrafficModel(mcp::Recorder *recorder, int connection = -1, QObject *parent = nullptr);
 
+    // Shows only these recorder connections: one workbench connection opens a new one per session.
+    void setConnections(const QList<int> &connections);
+    const QList<int> &connections() const { return m_connections; }
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -43,7 +47,8 @@ private:
     bool accepts(const mcp::FrameRecord &frame) const;
 
     mcp::Recorder *m_recorder;
-    int m_connection;
+    bool m_allConnections;
+    QList<int> m_connections;
     mcp::TrafficFilter m_filter;
     std::vector<int> m_visible; // ascending recorder indices
     std::vector<int> m_queued;
