@@ -13,6 +13,7 @@
 #include "serverrequests/serverrequestdialogs.h"
 #include "testsupport.h"
 #include "transport/stdiotransport.h"
+#include "workbenchtest.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -32,6 +33,7 @@
 
 using mcp::Json;
 using namespace mcpui;
+using testsupport::saveScreenshot;
 
 namespace {
 
@@ -52,21 +54,6 @@ const Json orderSchema = Json::parse(R"({
     "gift": {"type": "boolean"},
     "note": {"type": "string", "maxLength": 1000}
   }})");
-
-QString screenshotDir()
-{
-    if (qEnvironmentVariable("MCPWB_UPDATE_SCREENSHOTS") == QLatin1String("1"))
-        return QStringLiteral(MCPWB_SOURCE_DIR "/resources/screenshots");
-    return QDir::current().filePath(QStringLiteral("screenshots"));
-}
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    QDir().mkpath(screenshotDir());
-    const QString path = screenshotDir() + QLatin1Char('/') + name + QStringLiteral(".png");
-    QVERIFY2(widget->grab().save(path), qPrintable(path));
-    qInfo() << "screenshot" << path;
-}
 
 template <class Dialog> Dialog *findDialog()
 {
@@ -118,10 +105,7 @@ class TestWorkbench : public QObject
 
     Connection *connectTo(const ConnectionProfile &profile)
     {
-        Connection *c = m_window->addConnection(profile);
-        m_window->selectConnection(c);
-        c->open();
-        return c;
+        return testsupport::connectTo(m_window.get(), profile);
     }
 
 private Q_SLOTS:
@@ -130,34 +114,17 @@ private Q_SLOTS:
         MCPWB_REQUIRE_PEERS();
         m_settings =
             std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        m_window = std::make_unique<MainWindow>(m_settings.get());
-        m_window->resize(1500, 950);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY((m_window = testsupport::showWorkbench(m_settings.get())));
     }
 
     void twoLiveConnections()
     {
-        const quint16 port = testsupport::freeLoopbackPort();
-        QVERIFY(m_httpPeer.start(
-            testsupport::peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")) +
-                QStringLiteral("/dist/index.js"),
-            {QStringLiteral("streamableHttp")}, {QStringLiteral("PORT=%1").arg(port)}, port));
-
-        ConnectionProfile stdio;
-        stdio.name = QStringLiteral("everything (stdio)");
-        const mcp::StdioOptions command =
-            mcp::StdioOptions::fromCommandLine(testsupport::everythingStdioCommand());
-        stdio.command = command.program;
-        stdio.arguments = command.arguments;
+        ConnectionProfile http;
+        QVERIFY(testsupport::startEverythingHttp(m_httpPeer, &http));
+        ConnectionProfile stdio = testsupport::everythingStdioProfile();
         stdio.roots = {QStringLiteral("file:///tmp")};
         m_stdio = connectTo(stdio);
 
-        ConnectionProfile http;
-        http.name = QStringLiteral("everything (HTTP)");
-        http.kind = ConnectionProfile::Kind::Url;
-        http.url = QStringLiteral("http://127.0.0.1:%1/mcp").arg(port);
-        http.transport = QStringLiteral("http");
         m_http = connectTo(http);
 
         QTRY_COMPARE_WITH_TIMEOUT(m_stdio->state(), Connection::State::Ready, Timeout);
