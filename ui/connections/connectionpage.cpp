@@ -6,6 +6,8 @@
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
 #include "serverrequests/dialoghandler.h"
+#include "traffic/sessionwindow.h"
+#include "traffic/trafficactions.h"
 #include "traffic/trafficpane.h"
 
 #include <QFontDatabase>
@@ -55,6 +57,13 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     m_prompts = new PromptsPane(connection, this);
     m_auth = new AuthPane(connection, this);
     m_traffic = new TrafficPane(connection->recorder(), false, this);
+    // Copy as … and Replay… use this connection's settings and its live session (a replay of a frame recorded
+    // by an earlier session goes to the current one).
+    TrafficActions *trafficActions = addTrafficActions(m_traffic);
+    trafficActions->setTransportLookup(
+        [connection](int) { return std::optional(connection->profile().transportConfig()); });
+    trafficActions->setSessionLookup(
+        [connection](int) { return connection->isReady() ? connection->session() : nullptr; });
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);
