@@ -11,13 +11,17 @@
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
+#include "traffic/exportdialog.h"
 #include "traffic/recorder.h"
+#include "traffic/sessionwindow.h"
+#include "traffic/trafficactions.h"
 #include "traffic/trafficpane.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
@@ -74,6 +78,25 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     m_allTrafficDock->setWidget(m_allTraffic);
     addDockWidget(Qt::BottomDockWidgetArea, m_allTrafficDock);
     m_allTrafficDock->hide();
+    // Copy as … and Replay… for a frame use the connection whose session recorded it.
+    auto connectionOf = [this](int recorderConnection) -> Connection * {
+        for (int row = 0; row < m_connections->rowCount(); ++row) {
+            Connection *c = m_connections->at(row);
+            if (c->session() && c->session()->connectionId() == recorderConnection)
+                return c;
+        }
+        return nullptr;
+    };
+    TrafficActions *trafficActions = addTrafficActions(m_allTraffic);
+    trafficActions->setTransportLookup([connectionOf](int id) -> std::optional<mcp::TransportConfig> {
+        if (Connection *c = connectionOf(id))
+            return c->profile().transportConfig();
+        return std::nullopt;
+    });
+    trafficActions->setSessionLookup([connectionOf](int id) -> mcp::ClientSession * {
+        Connection *c = connectionOf(id);
+        return c && c->isReady() ? c->session() : nullptr;
+    });
 
     m_palette = new CommandPalette(this);
     connect(m_palette, &CommandPalette::chosen, this, &MainWindow::goTo);
@@ -109,10 +132,37 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
+// A recorded session file in a read-only window of its own; no server is started.
+void MainWindow::openSession()
+{
+    auto *chooser =
+        new QFileDialog(this, tr("Open Session"), QString(), tr("Session files (*.jsonl);;All files (*)"));
+    chooser->setAttribute(Qt::WA_DeleteOnClose);
+    chooser->setFileMode(QFileDialog::ExistingFile);
+    connect(chooser, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        QString error;
+        if (SessionWindow *window = SessionWindow::open(path, this, &error)) {
+            window->show();
+            return;
+        }
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Open Session"), error, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    chooser->open();
+}
+
 void MainWindow::createActions()
 {
     QStyle *s = style();
     auto *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open Session…"), QKeySequence::Open, this, &MainWindow::openSession);
+    file->addAction(tr("&Export Traffic…"), this, [this] {
+        auto *dialog = new ExportDialog(*m_recorder, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     auto *menu = menuBar()->addMenu(tr("&Connection"));

@@ -59,6 +59,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void openSession();
     void createActions();
     void openDialog(const ConnectionProfile &profile, bool isNew);
     void onConnectionAdded(Connection *connection);

@@ -44,7 +44,11 @@ SessionWindow *SessionWindow::open(const QString &path, QWidget *parent, QString
     window->m_actions = addTrafficActions(window->m_pane);
     window->setCentralWidget(window->m_pane);
     QMenu *file = window->menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Export…"), window, [window] { ExportDialog(window->m_recorder, window).exec(); });
+    file->addAction(tr("&Export…"), window, [window] {
+        auto *dialog = new ExportDialog(window->m_recorder, window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
     file->addAction(tr("&Close"), QKeySequence::Close, window, &QWidget::close);
     window->resize(1100, 700);
     return window;
