@@ -14,6 +14,7 @@
 #include "connections/connectionpage.h"
 #include "mainwindow.h"
 #include "testsupport.h"
+#include "workbenchtest.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -37,23 +38,6 @@ namespace {
 
 constexpr int Timeout = 20000;
 constexpr int MaxSteps = 15; // a flow has about eight; more means the pane lost track of it
-
-// Next to the other screenshots (resources/screenshots) when MCPWB_UPDATE_SCREENSHOTS=1, else in the build
-// dir.
-QString screenshotDir()
-{
-    if (qEnvironmentVariable("MCPWB_UPDATE_SCREENSHOTS") == QLatin1String("1"))
-        return QDir::cleanPath(testsupport::peersDir() + QStringLiteral("/../../resources/screenshots"));
-    return QDir::current().filePath(QStringLiteral("screenshots"));
-}
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    QDir().mkpath(screenshotDir());
-    const QString path = screenshotDir() + QLatin1Char('/') + name + QStringLiteral(".png");
-    QVERIFY2(widget->grab().save(path), qPrintable(path));
-    qInfo() << "screenshot" << path;
-}
 
 int rowNamed(const AuthStepModel *model, const QString &name)
 {
@@ -214,7 +198,7 @@ private Q_SLOTS:
         m_pane->exchangeView()->revealToggle()->setChecked(false);
         m_pane->stepList()->setCurrentIndex(model()->index(model()->rowCount() - 2, 0));
         QTest::qWait(50); // let the splitters lay out before the grab
-        saveScreenshot(m_window.get(), QStringLiteral("auth-stepper"));
+        testsupport::saveScreenshot(m_window.get(), QStringLiteral("auth-stepper"));
 
         const int done = model()->rowCount() - 1;
         m_pane->stepButton()->click(); // the token request, the last step
@@ -275,7 +259,7 @@ private Q_SLOTS:
                 break;
             }
         QCOMPARE(m_pane->stepList()->currentIndex().row(), tokenRow);
-        saveScreenshot(diagram, QStringLiteral("auth-sequence"));
+        testsupport::saveScreenshot(diagram, QStringLiteral("auth-sequence"));
     }
 
     void tamperedStateFailsAtTheRedirect()
@@ -397,7 +381,7 @@ private Q_SLOTS:
         QVERIFY(!result(QStringLiteral("signature")).isEmpty());
         QVERIFY(result(QStringLiteral("signature")) != QStringLiteral("pass")); // no JWKS given: never a pass
         QTest::qWait(50); // let the dialog lay out before the grab
-        saveScreenshot(dialog, QStringLiteral("token-inspector"));
+        testsupport::saveScreenshot(dialog, QStringLiteral("token-inspector"));
         dialog->close();
     }
 
