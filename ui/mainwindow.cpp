@@ -17,6 +17,7 @@
 #include "traffic/trafficactions.h"
 #include "traffic/trafficpane.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -26,6 +27,7 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -172,8 +174,8 @@ void MainWindow::createActions()
                                    &MainWindow::editConnection);
     m_duplicateAction = menu->addAction(s->standardIcon(QStyle::SP_FileLinkIcon), tr("D&uplicate"), this,
                                         &MainWindow::duplicateConnection);
-    m_removeAction = menu->addAction(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove"), this,
-                                     &MainWindow::removeConnection);
+    m_removeAction = menu->addAction(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this,
+                                     &MainWindow::askToRemoveConnection);
     menu->addSeparator();
     m_connectAction =
         menu->addAction(s->standardIcon(QStyle::SP_MediaPlay), tr("&Connect"),
@@ -190,13 +192,6 @@ void MainWindow::createActions()
     m_darkAction = view->addAction(tr("&Dark Theme"));
     m_darkAction->setCheckable(true);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
-    QAction *allTraffic = m_allTrafficDock->toggleViewAction();
-    allTraffic->setText(tr("All &Traffic"));
-    allTraffic->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
-    view->addAction(allTraffic);
-
-    auto *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About MCP Workbench"), this, &MainWindow::showAbout);
 
     auto *tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("&Token Inspector…"), this, [this] {
@@ -204,6 +199,13 @@ void MainWindow::createActions()
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
+    QAction *allTraffic = m_allTrafficDock->toggleViewAction();
+    allTraffic->setText(tr("All &Traffic"));
+    allTraffic->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    view->addAction(allTraffic);
+
+    auto *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About MCP Workbench"), this, &MainWindow::showAbout);
 }
 
 Connection *MainWindow::currentConnection() const
@@ -282,6 +284,29 @@ void MainWindow::removeConnection()
     m_connections->remove(row);
     saveProfiles();
     m_stack->setCurrentIndex(m_connections->rowCount() ? m_stack->indexOf(currentPage()) : 0);
+}
+
+// Removing loses the profile (not the recorded traffic), so it asks; asynchronously, like every dialog here.
+void MainWindow::askToRemoveConnection()
+{
+    Connection *connection = currentConnection();
+    if (!connection)
+        return;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Remove Connection"),
+                                tr("Remove the connection \"%1\"? Its saved profile is deleted; the traffic "
+                                   "already recorded stays.")
+                                    .arg(connection->profile().name),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, box, connection = QPointer<Connection>(connection)](QAbstractButton *button) {
+                if (box->standardButton(button) == QMessageBox::Yes && connection) {
+                    selectConnection(connection);
+                    removeConnection();
+                }
+            });
+    box->open();
 }
 
 // Window-modal but asynchronous, so live connections keep running while the dialog is open.

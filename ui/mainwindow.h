@@ -53,7 +53,7 @@ public:
     void newConnection();
     void editConnection();
     void duplicateConnection();
-    void removeConnection();
+    void removeConnection(); // at once; the Remove action asks first (askToRemoveConnection)
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -62,6 +62,7 @@ private:
     void openSession();
     void createActions();
     void openDialog(const ConnectionProfile &profile, bool isNew);
+    void askToRemoveConnection();
     void onConnectionAdded(Connection *connection);
     void updateActions();
     void saveProfiles();

@@ -90,6 +90,7 @@ void Composer::setTarget(const QString &name, const Json &schema)
     m_title->setText(name.isEmpty() ? tr("Select a tool to compose a call.")
                                     : QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
     m_form->setSchema(schema.is_object() ? schema : Json::object());
+    m_tabs->setVisible(!name.isEmpty()); // no "takes no arguments" form before a tool is chosen
     m_syncing = true;
     m_raw->setPlainText(m_drafts.contains(name) ? m_drafts.value(name) : mcp::dumpPretty(m_form->value()));
     m_syncing = false;

@@ -5,6 +5,7 @@
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMimeDatabase>
 #include <QPixmap>
 #include <QPlainTextEdit>
@@ -233,8 +234,9 @@ void ResultView::addAudio(const QByteArray &base64, const QString &mimeType)
         if (path.isEmpty())
             return;
         QSaveFile file(path);
-        if (file.open(QIODevice::WriteOnly) && file.write(data) == data.size())
-            file.commit();
+        if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
+            QMessageBox::warning(this, tr("Save Audio"),
+                                 tr("Could not save %1: %2").arg(path, file.errorString()));
     });
     layout->addWidget(save);
     layout->addStretch();

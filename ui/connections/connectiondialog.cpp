@@ -1,5 +1,6 @@
 #include "connectiondialog.h"
 
+#include "common/keyvalueeditor.h"
 #include "session/protocolversion.h"
 
 #include <QCheckBox>
@@ -8,6 +9,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -50,6 +52,18 @@ QPlainTextEdit *smallTextEdit(const QString &placeholder, QWidget *parent)
     return edit;
 }
 
+QLabel *secretsHint(QWidget *parent)
+{
+    auto *hint =
+        new QLabel(QObject::tr("Secret values (tokens, keys, Authorization) are kept until you quit, "
+                               "never saved in plain text. Write ${env:NAME} to read one from the "
+                               "environment at connect time instead."),
+                   parent);
+    hint->setWordWrap(true);
+    hint->setEnabled(false); // the palette's muted text colour
+    return hint;
+}
+
 } // namespace
 
 ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *parent)
@@ -78,9 +92,11 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     m_arguments->setObjectName(QStringLiteral("arguments"));
     m_arguments->setPlaceholderText(QStringLiteral("-y @modelcontextprotocol/server-everything"));
     stdioForm->addRow(tr("&Arguments:"), m_arguments);
-    m_environment = smallTextEdit(tr("KEY=value, one per line"), stdioPage);
-    m_environment->setPlainText(profile.environment.join(QLatin1Char('\n')));
+    m_environment = new KeyValueEditor(tr("Variable"), QLatin1Char('='), stdioPage);
+    m_environment->setObjectName(QStringLiteral("environment"));
+    m_environment->setLines(profile.environment);
     stdioForm->addRow(tr("&Environment:"), m_environment);
+    stdioForm->addRow(QString(), secretsHint(stdioPage));
     m_workingDirectory = new QLineEdit(profile.workingDirectory, stdioPage);
     m_workingDirectory->setPlaceholderText(tr("(inherit)"));
     auto *browseDir = new QPushButton(tr("Browse…"), stdioPage);
@@ -110,9 +126,11 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     m_transport->addItem(tr("WebSocket"), QStringLiteral("ws"));
     m_transport->setCurrentIndex(qMax(0, m_transport->findData(profile.transport)));
     urlForm->addRow(tr("&Transport:"), m_transport);
-    m_headers = smallTextEdit(tr("Name: value, one per line"), urlPage);
-    m_headers->setPlainText(profile.headers.join(QLatin1Char('\n')));
+    m_headers = new KeyValueEditor(tr("Header"), QLatin1Char(':'), urlPage);
+    m_headers->setObjectName(QStringLiteral("headers"));
+    m_headers->setLines(profile.headers);
     urlForm->addRow(tr("&Headers:"), m_headers);
+    urlForm->addRow(QString(), secretsHint(urlPage));
     m_caFile = new QLineEdit(profile.caFile, urlPage);
     m_caFile->setPlaceholderText(tr("(system certificates only)"));
     auto *browseCa = new QPushButton(tr("Browse…"), urlPage);
@@ -169,11 +187,11 @@ ConnectionProfile ConnectionDialog::profile() const
     p.kind = m_kind->currentIndex() == 1 ? ConnectionProfile::Kind::Url : ConnectionProfile::Kind::Stdio;
     p.command = m_command->text().trimmed();
     p.arguments = QProcess::splitCommand(m_arguments->text());
-    p.environment = lines(m_environment);
+    p.environment = m_environment->lines();
     p.workingDirectory = m_workingDirectory->text().trimmed();
     p.url = m_url->text().trimmed();
     p.transport = m_transport->currentData().toString();
-    p.headers = lines(m_headers);
+    p.headers = m_headers->lines();
     p.caFile = m_caFile->text().trimmed();
     p.insecure = m_insecure->isChecked();
     p.protocolVersion = m_protocolVersion->currentData().toString();

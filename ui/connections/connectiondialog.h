@@ -12,6 +12,8 @@ class QStackedWidget;
 
 namespace mcpui {
 
+class KeyValueEditor;
+
 // Adds or edits a connection profile: a command for stdio, or a URL with its HTTP settings; roots for both.
 class ConnectionDialog : public QDialog
 {
@@ -30,11 +32,11 @@ private:
     QStackedWidget *m_pages;
     QLineEdit *m_command;
     QLineEdit *m_arguments;
-    QPlainTextEdit *m_environment;
+    KeyValueEditor *m_environment;
     QLineEdit *m_workingDirectory;
     QLineEdit *m_url;
     QComboBox *m_transport;
-    QPlainTextEdit *m_headers;
+    KeyValueEditor *m_headers;
     QLineEdit *m_caFile;
     QCheckBox *m_insecure;
     QComboBox *m_protocolVersion;

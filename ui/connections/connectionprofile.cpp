@@ -1,9 +1,64 @@
 #include "connectionprofile.h"
 
+#include "common/keyvalueeditor.h"
+#include "traffic/redaction.h"
+
+#include <QRegularExpression>
 #include <QSettings>
 #include <QUuid>
 
 namespace mcpui {
+
+namespace {
+
+const QRegularExpression &environmentReference()
+{
+    static const QRegularExpression re(QStringLiteral(R"(\$\{env:([A-Za-z_][A-Za-z0-9_]*)\})"));
+    return re;
+}
+
+QString expandEnvironmentReferences(QString value)
+{
+    QRegularExpressionMatch m;
+    qsizetype from = 0;
+    while ((m = environmentReference().match(value, from)).hasMatch()) {
+        const QString replacement = qEnvironmentVariable(m.captured(1).toLocal8Bit().constData());
+        value.replace(m.capturedStart(), m.capturedLength(), replacement);
+        from = m.capturedStart() + replacement.size();
+    }
+    return value;
+}
+
+// A literal credential: a secret name with a value that is not made only of ${env:…} references.
+bool isLiteralSecret(const KeyValue &e)
+{
+    const auto &[name, value] = e;
+    if (value.isEmpty() || !mcp::redaction::isSecretName(name.toUtf8()))
+        return false;
+    return !QString(value).remove(environmentReference()).trimmed().isEmpty();
+}
+
+QStringList literalSecrets(const QStringList &lines, QChar separator)
+{
+    QStringList result;
+    for (const QString &line : lines)
+        if (isLiteralSecret(splitKeyValue(line, separator)))
+            result << line;
+    return result;
+}
+
+// The lines as saved: literal secret values dropped, the names kept so the user sees what to re-enter.
+QStringList withoutLiteralSecrets(const QStringList &lines, QChar separator)
+{
+    QStringList result;
+    for (const QString &line : lines) {
+        const KeyValue e = splitKeyValue(line, separator);
+        result << (isLiteralSecret(e) ? e.first + separator : line);
+    }
+    return result;
+}
+
+} // namespace
 
 QString ConnectionProfile::transportLabel() const
 {
@@ -20,22 +75,30 @@ mcp::TransportConfig ConnectionProfile::transportConfig() const
         config.stdio.program = command;
         config.stdio.arguments = arguments;
         config.stdio.workingDirectory = workingDirectory;
-        for (const QString &kv : environment)
-            config.stdio.environment.insert(kv.section(QLatin1Char('='), 0, 0),
-                                            kv.section(QLatin1Char('='), 1));
+        for (const QString &line : environment) {
+            const auto [name, value] = splitKeyValue(line, QLatin1Char('='));
+            const QString expanded = expandEnvironmentReferences(value);
+            if (!name.isEmpty() && !expanded.isEmpty()) // empty (e.g. an unsaved secret): the inherited value
+                config.stdio.environment.insert(name, expanded);
+        }
         return config;
     }
     config.kind = mcp::TransportConfig::kindFromString(transport).value_or(mcp::TransportConfig::Kind::Auto);
     config.http.url = QUrl::fromUserInput(url);
-    for (const QString &h : headers) {
-        const int colon = h.indexOf(QLatin1Char(':'));
-        if (colon > 0)
-            config.http.headers.append(
-                {h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
+    for (const QString &line : headers) {
+        const auto [name, value] = splitKeyValue(line, QLatin1Char(':'));
+        const QString expanded = expandEnvironmentReferences(value);
+        if (!name.isEmpty() && !expanded.isEmpty()) // an unsaved secret is left out rather than sent empty
+            config.http.headers.append({name.toUtf8(), expanded.toUtf8()});
     }
     config.http.caFile = caFile;
     config.http.insecure = insecure;
     return config;
+}
+
+QStringList ConnectionProfile::unsavedSecrets() const
+{
+    return literalSecrets(headers, QLatin1Char(':')) + literalSecrets(environment, QLatin1Char('='));
 }
 
 QList<ConnectionProfile> ConnectionProfile::load(QSettings &settings)
@@ -81,10 +144,11 @@ void ConnectionProfile::save(QSettings &settings, const QList<ConnectionProfile>
                           p.kind == Kind::Url ? QStringLiteral("url") : QStringLiteral("stdio"));
         settings.setValue(QStringLiteral("command"), p.command);
         settings.setValue(QStringLiteral("arguments"), p.arguments);
-        settings.setValue(QStringLiteral("environment"), p.environment);
+        settings.setValue(QStringLiteral("environment"),
+                          withoutLiteralSecrets(p.environment, QLatin1Char('=')));
         settings.setValue(QStringLiteral("workingDirectory"), p.workingDirectory);
         settings.setValue(QStringLiteral("url"), p.url);
-        settings.setValue(QStringLiteral("headers"), p.headers);
+        settings.setValue(QStringLiteral("headers"), withoutLiteralSecrets(p.headers, QLatin1Char(':')));
         settings.setValue(QStringLiteral("transport"), p.transport);
         settings.setValue(QStringLiteral("caFile"), p.caFile);
         settings.setValue(QStringLiteral("insecure"), p.insecure);

@@ -11,6 +11,9 @@ class QSettings;
 namespace mcpui {
 
 // How to reach one server, as the user entered it; saved with QSettings across restarts.
+// Header and environment values may be written as ${env:NAME}, read from the app's environment at connect
+// time. Values of secret names (Authorization, *_TOKEN, X-Api-Key…) are saved only in that form: a literal
+// secret stays in memory until the app quits, so no credential lands in the plain-text settings file.
 struct ConnectionProfile
 {
     enum class Kind { Stdio, Url };
@@ -38,6 +41,9 @@ struct ConnectionProfile
     // The transport's short name for the sidebar ("stdio", "http", ...).
     QString transportLabel() const;
     mcp::TransportConfig transportConfig() const;
+
+    // Header/variable lines ("Name: value", "KEY=value") whose literal secret value would not be saved.
+    QStringList unsavedSecrets() const;
 
     static QList<ConnectionProfile> load(QSettings &settings);
     static void save(QSettings &settings, const QList<ConnectionProfile> &profiles);
