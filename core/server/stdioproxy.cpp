@@ -1,29 +1,6 @@
 #include "stdioproxy.h"
 
-#include <QSocketNotifier>
-#include <cerrno>
-#include <unistd.h>
-
 namespace mcp {
-
-QList<QByteArray> LineFramer::feed(const QByteArray &chunk)
-{
-    QList<QByteArray> frames;
-    qsizetype scanFrom = m_buffer.size();
-    m_buffer += chunk;
-    qsizetype start = 0;
-    qsizetype nl;
-    while ((nl = m_buffer.indexOf('\n', scanFrom)) >= 0) {
-        QByteArray line = m_buffer.mid(start, nl - start);
-        start = scanFrom = nl + 1;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (!line.trimmed().isEmpty())
-            frames.append(line);
-    }
-    m_buffer.remove(0, start);
-    return frames;
-}
 
 StdioProxy::StdioProxy(StdioOptions server, Recorder *recorder, int inFd, int outFd, QObject *parent)
     : QObject(parent), m_options(std::move(server)), m_recorder(recorder),
@@ -57,23 +34,14 @@ bool StdioProxy::start(Error *error)
                       QStringLiteral("cannot start %1: %2").arg(m_options.program, m_process.errorString()));
         return false;
     }
-    m_notifier = new QSocketNotifier(m_in, QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, &StdioProxy::readHost);
+    auto *host = new FdReader(m_in, this);
+    connect(host, &FdReader::chunk, this, &StdioProxy::fromHost);
+    connect(host, &FdReader::ended, &m_process, &QProcess::closeWriteChannel); // so does the server's stdin
     return true;
 }
 
-void StdioProxy::readHost()
+void StdioProxy::fromHost(const QByteArray &bytes)
 {
-    char chunk[65536];
-    const ssize_t n = ::read(m_in, chunk, sizeof chunk);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (n <= 0) { // the host closed stdin: so does the server's
-        m_notifier->setEnabled(false);
-        m_process.closeWriteChannel();
-        return;
-    }
-    const QByteArray bytes(chunk, n);
     m_process.write(bytes);
     for (const QByteArray &frame : m_fromHost.feed(bytes))
         m_recorder->record(m_connection, Direction::Sent, frame);
@@ -82,15 +50,7 @@ void StdioProxy::readHost()
 void StdioProxy::readServer()
 {
     const QByteArray bytes = m_process.readAllStandardOutput();
-    qsizetype done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(m_out, bytes.constData() + done, size_t(bytes.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break; // the host is gone; keep recording what the server says
-        done += n;
-    }
+    writeAll(m_out, bytes); // if the host is gone, keep recording what the server says
     for (const QByteArray &frame : m_fromServer.feed(bytes))
         m_recorder->record(m_connection, Direction::Received, frame);
 }

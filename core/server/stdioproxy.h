@@ -2,23 +2,11 @@
 
 #include "../traffic/recorder.h"
 #include "../transport/stdiotransport.h"
+#include "fdstream.h"
 
 #include <QProcess>
 
-class QSocketNotifier;
-
 namespace mcp {
-
-// Splits a newline-delimited byte stream into frames as the stdio transport does: a trailing \r is not
-// part of the frame, blank lines are no frames.
-class LineFramer
-{
-public:
-    QList<QByteArray> feed(const QByteArray &chunk);
-
-private:
-    QByteArray m_buffer;
-};
 
 // Sits between an MCP host speaking stdio to this process and a server process: every byte passes through
 // unchanged, as it arrives, and each frame of both directions is recorded (host -> server as Sent, so a
@@ -38,7 +26,7 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    void readHost();
+    void fromHost(const QByteArray &bytes);
     void readServer();
 
     StdioOptions m_options;
@@ -47,7 +35,6 @@ private:
     int m_in;
     int m_out;
     QProcess m_process;
-    QSocketNotifier *m_notifier = nullptr;
     LineFramer m_fromHost;
     LineFramer m_fromServer;
 };

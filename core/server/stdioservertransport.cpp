@@ -1,10 +1,7 @@
 #include "stdioservertransport.h"
 
+#include "fdstream.h"
 #include "mcpserver.h"
-
-#include <QSocketNotifier>
-#include <cerrno>
-#include <unistd.h>
 
 namespace mcp {
 
@@ -18,44 +15,17 @@ StdioServerTransport::~StdioServerTransport() = default;
 
 void StdioServerTransport::start()
 {
-    m_notifier = new QSocketNotifier(m_in, QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, &StdioServerTransport::readInput);
-}
-
-void StdioServerTransport::readInput()
-{
-    // One read per wake-up: the notifier said there is data (or EOF), so this does not block.
-    char chunk[65536];
-    const ssize_t n = ::read(m_in, chunk, sizeof chunk);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (n <= 0) {
-        m_notifier->setEnabled(false);
-        Q_EMIT finished();
-        return;
-    }
-    m_buffer.append(chunk, n);
-    qsizetype newline;
-    while ((newline = m_buffer.indexOf('\n')) >= 0) {
-        const QByteArray line = m_buffer.left(newline).trimmed();
-        m_buffer.remove(0, newline + 1);
-        if (!line.isEmpty())
-            m_session->handleFrame(line);
-    }
+    auto *input = new FdReader(m_in, this);
+    connect(input, &FdReader::chunk, this, [this](const QByteArray &bytes) {
+        for (const QByteArray &frame : m_frames.feed(bytes))
+            m_session->handleFrame(frame);
+    });
+    connect(input, &FdReader::ended, this, &StdioServerTransport::finished);
 }
 
 void StdioServerTransport::write(const ServerFrame &frame)
 {
-    const QByteArray bytes = frame.bytes + '\n';
-    qsizetype done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(m_out, bytes.constData() + done, size_t(bytes.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return; // the client is gone; stdin EOF will end the server
-        done += n;
-    }
+    writeAll(m_out, frame.bytes + '\n'); // if the client is gone, stdin's end of file will end the server
 }
 
 } // namespace mcp

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <QByteArray>
-#include <QObject>
+#include "fdstream.h"
 
-class QSocketNotifier;
+#include <QObject>
 
 namespace mcp {
 
@@ -27,14 +26,12 @@ Q_SIGNALS:
     void finished();
 
 private:
-    void readInput();
     void write(const ServerFrame &frame);
 
     ServerSession *m_session;
     int m_in;
     int m_out;
-    QSocketNotifier *m_notifier = nullptr;
-    QByteArray m_buffer;
+    LineFramer m_frames;
 };
 
 } // namespace mcp
