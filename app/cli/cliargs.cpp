@@ -28,6 +28,8 @@ verbs:
   proxy --url UPSTREAM --listen PORT [--record FILE]  the same for an HTTP server, on 127.0.0.1:PORT
   trace show TRACE.jsonl [--filter EXPR] [--json]   list a session file's frames (no server needed)
   trace export --har|--otlp|--jsonl OUT [--keep-secrets] TRACE.jsonl   export it, secrets redacted
+  trace replay TRACE.jsonl N ['PARAMS_JSON'] [--ignore PATH]...   re-send request N (as trace show
+                                     numbers it) on this connection, edited or not; print what differs
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
                                      its iss), times, audience, issuer, scopes; --introspect asks the AS
 
@@ -56,7 +58,8 @@ options:
   --cursor C             fetch one page from cursor C instead of all pages
   --seconds S            watch/subscribe: stop after S seconds
 
-exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (JSON-RPC), 5 tool error (isError)
+exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (JSON-RPC), 5 tool error (isError),
+            6 trace replay answered differently from the recording
 )");
 }
 
@@ -165,6 +168,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.inspectIssuer = v;
         } else if (arg == QStringLiteral("--introspect")) {
             a.introspectUrl = v;
+        } else if (arg == QStringLiteral("--ignore")) {
+            a.replayIgnore << v;
         } else if (arg == QStringLiteral("--http")) {
             a.verb << arg << v; // demo-server --http PORT
         } else {

@@ -27,8 +27,9 @@ struct CliArgs
     QString jwksUrl;              // token inspect
     QString inspectResource;
     QString inspectIssuer;
-    QString introspectUrl; // token inspect: ask this RFC 7662 endpoint (as --client-id/--client-secret)
-    QStringList verb;      // e.g. {"tools", "call", "echo", "{...}"}
+    QString introspectUrl;    // token inspect: ask this RFC 7662 endpoint (as --client-id/--client-secret)
+    QStringList replayIgnore; // trace replay: JSON paths left out of the comparison
+    QStringList verb;         // e.g. {"tools", "call", "echo", "{...}"}
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.

@@ -3,6 +3,8 @@
 #include "authcli.h"
 #include "conformance.h"
 #include "session/skills.h"
+#include "traffic/replay.h"
+#include "traffic/tracefile.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -194,6 +196,9 @@ void Runner::runVerb(const QStringList &v)
         if (e)
             return fail(e);
         request(QStringLiteral("request"), action, params);
+    } else if (noun == QStringLiteral("trace") && action == QStringLiteral("replay") &&
+               (v.size() == 4 || v.size() == 5)) {
+        replayRecorded(v[2], v[3], v.value(4));
     } else if (noun == QStringLiteral("watch")) {
         watch();
     } else {
@@ -272,6 +277,61 @@ void Runner::loadSkill(const QString &name)
                     stepDone(0);
                 });
         });
+}
+
+// Re-sends request `frame` of a session file (numbered from 1, as `trace show` lists them), with other
+// params where given, and prints how the new answer differs from the recorded one.
+void Runner::replayRecorded(const QString &file, const QString &frame, const QString &paramsJson)
+{
+    mcp::Recorder recording;
+    Error e;
+    if (!mcp::readTrace(file, recording, &e))
+        return fail(e);
+    bool isNumber = false;
+    const qsizetype number = frame.toLongLong(&isNumber);
+    QString problem = !isNumber || number < 1 || number > recording.size()
+                          ? QStringLiteral("frame \"%1\": give a number from 1 to %2 (see mcpwb trace show)")
+                                .arg(frame)
+                                .arg(recording.size())
+                          : QString();
+    std::optional<mcp::ReplayRequest> recorded;
+    if (problem.isEmpty())
+        recorded = mcp::ReplayRequest::fromRecording(recording, number - 1, &problem);
+    if (!recorded)
+        return fail(mcp::makeError(Error::Category::Usage, QStringLiteral("trace replay"), problem));
+    if (!paramsJson.isEmpty()) {
+        recorded->params = parseArgumentsJson(paramsJson, &e);
+        if (e)
+            return fail(e);
+    }
+    mcp::replay(
+        *m_session, *recorded,
+        [this, recorded](const mcp::ReplayOutcome &o) {
+            if (o.outcome.is_null())
+                return fail(o.reply.error);
+            const bool comparable = !recorded->recorded.is_null();
+            if (m_args.json) {
+                Json changes = Json::array();
+                for (const mcp::JsonChange &c : o.changes)
+                    changes.push_back({{"kind", mcp::toStd(mcp::JsonChange::kindName(c.kind))},
+                                       {"path", mcp::toStd(c.path)},
+                                       {"before", c.before},
+                                       {"after", c.after}});
+                m_printer.result(QStringLiteral("trace replay"), {{"method", mcp::toStd(recorded->method)},
+                                                                  {"recorded", recorded->recorded},
+                                                                  {"outcome", o.outcome},
+                                                                  {"changes", changes}});
+            } else {
+                const QString verdict = !comparable ? QStringLiteral("the recording has no answer to compare")
+                                        : o.changes.isEmpty() ? QStringLiteral("same answer as recorded")
+                                                              : QStringLiteral("differs from the recording:");
+                m_printer.line(recorded->method + QStringLiteral(" replayed: ") + verdict);
+                if (!o.changes.isEmpty())
+                    m_printer.line(mcp::describeChanges(o.changes));
+            }
+            stepDone(o.changes.isEmpty() ? 0 : kExitReplayDiffers);
+        },
+        m_args.replayIgnore, this);
 }
 
 void Runner::request(const QString &verb, const QString &method, Json params)

@@ -35,11 +35,13 @@ private:
     void list(const QString &verb, const QString &method, const char *key);
     void loadSkill(const QString &name);
     void echoToolSchema(const QString &schemaTool, const QString &echoTool);
+    void replayRecorded(const QString &file, const QString &frame, const QString &paramsJson);
     void watch();
     void stepDone(int exitCode);
     void shutdown();
     void fail(const mcp::Error &error);
     static int exitCodeFor(const mcp::Error &error);
+    static constexpr int kExitReplayDiffers = 6;
 
     CliArgs m_args;
     Printer m_printer;

@@ -1,4 +1,4 @@
-// `mcpwb trace show|export` and the generic `request` verb, driven as processes against the real
+// `mcpwb trace show|export|replay` and the generic `request` verb, driven as processes against the real
 // @modelcontextprotocol/server-everything 2026.8.31 (streamable HTTP on 127.0.0.1): a recorded session is
 // listed and filtered, exported as HAR 1.2, OTLP/JSON and JSONL, checked structurally, and its secrets (an
 // Authorization header, the session id) are redacted unless the user keeps them.
@@ -146,6 +146,46 @@ private Q_SLOTS:
         QVERIFY(!read(jsonl).contains("sk-test-secret"));
         r = mcpwb({QStringLiteral("trace"), QStringLiteral("show"), jsonl}); // the export opens again
         QVERIFY2(r.exitCode == 0 && r.out.contains(" tools/call"), r.err.constData());
+    }
+
+    void replayOnLiveConnection()
+    {
+        const QString trace = record(QStringLiteral("replay.jsonl"), false);
+        QVERIFY(!trace.isEmpty());
+        const Run listed = mcpwb({QStringLiteral("trace"), QStringLiteral("show"), trace,
+                                  QStringLiteral("--filter"), QStringLiteral("method:tools/call dir:out")});
+        const QString frame = QString::fromUtf8(listed.out).simplified().section(QLatin1Char(' '), 0, 0);
+        QVERIFY2(frame.toInt() > 0, listed.out.constData());
+        const QStringList connection{QStringLiteral("--url"),
+                                     QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port),
+                                     QStringLiteral("--header"),
+                                     QStringLiteral("Authorization: Bearer sk-test-secret"),
+                                     QStringLiteral("trace"),
+                                     QStringLiteral("replay"),
+                                     trace,
+                                     frame};
+
+        Run r = mcpwb(connection);
+        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        QVERIFY2(r.out.contains("tools/call replayed: same answer as recorded"), r.out.constData());
+
+        const QString edited = QStringLiteral(R"({"name":"echo","arguments":{"message":"edited"}})");
+        r = mcpwb(connection + QStringList{edited});
+        QCOMPARE(r.exitCode, 6); // answered differently from the recording
+        QVERIFY2(r.out.contains("changed /content/0/text: \"Echo: via request\" -> \"Echo: edited\""),
+                 r.out.constData());
+
+        r = mcpwb(QStringList{QStringLiteral("--json")} + connection + QStringList{edited});
+        const Json report = Json::parse(r.out.toStdString(), nullptr, false);
+        QVERIFY2(report.is_object(), r.out.constData());
+        QCOMPARE(report["method"], Json("tools/call"));
+        QCOMPARE(report["changes"].size(), size_t(1));
+        QCOMPARE(report["changes"][0]["path"], Json("/content/0/text"));
+        QCOMPARE(report["outcome"]["content"][0]["text"], Json("Echo: edited"));
+
+        r = mcpwb(connection.mid(0, connection.size() - 1) + QStringList{QStringLiteral("9999")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("give a number from 1 to"), r.err.constData());
     }
 
     void usageErrors()
