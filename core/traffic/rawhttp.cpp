@@ -2,6 +2,8 @@
 
 #include "redaction.h"
 
+#include <algorithm>
+
 namespace mcp {
 
 static void appendHeaders(QByteArray &out, const QList<QPair<QByteArray, QByteArray>> &headers, bool redact)
@@ -14,7 +16,17 @@ static void appendHeaders(QByteArray &out, const QList<QPair<QByteArray, QByteAr
 QByteArray formatHttpExchange(const HttpExchange &x, bool redact)
 {
     const QUrl url = redact ? redaction::redactUrl(x.url) : x.url;
-    QByteArray out = x.method + ' ' + url.toEncoded() + " HTTP/1.1\n";
+    QByteArray target = url.path(QUrl::FullyEncoded).toUtf8();
+    if (target.isEmpty())
+        target = "/";
+    if (url.hasQuery())
+        target += '?' + url.query(QUrl::FullyEncoded).toUtf8();
+    QByteArray out = x.method + ' ' + target + " HTTP/1.1\n";
+    const bool hasHost = std::any_of(x.requestHeaders.cbegin(), x.requestHeaders.cend(), [](const auto &h) {
+        return h.first.compare("host", Qt::CaseInsensitive) == 0;
+    });
+    if (!hasHost)
+        out += "Host: " + url.authority(QUrl::FullyEncoded).toUtf8() + '\n';
     appendHeaders(out, x.requestHeaders, redact);
     if (!x.requestBody.isEmpty())
         out += '\n' + (redact ? redaction::redactBody(x.requestBody) : x.requestBody) + '\n';

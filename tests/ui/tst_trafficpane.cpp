@@ -312,8 +312,8 @@ private Q_SLOTS:
         QVERIFY(p->selectRecorderIndex(ping));
         p->jsonView()->setCurrentIndex(2); // HTTP
         QPlainTextEdit *http = p->httpView();
-        QTRY_VERIFY_WITH_TIMEOUT(http->toPlainText().startsWith(QStringLiteral("POST http://127.0.0.1:")),
-                                 Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            http->toPlainText().startsWith(QStringLiteral("POST /mcp HTTP/1.1\nHost: 127.0.0.1:")), Timeout);
         const QString masked = http->toPlainText();
         QVERIFY2(masked.contains(QStringLiteral("Authorization: [redacted]")), qPrintable(masked));
         QVERIFY(masked.contains(QStringLiteral("\"method\":\"ping\"")));

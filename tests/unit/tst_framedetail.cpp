@@ -88,7 +88,8 @@ private Q_SLOTS:
 
     void indentsBoundedPrefixes()
     {
-        const QByteArray compact = "{\"a\":[1,{\"b\":\"x,{y}:\\\"z\"}],\"e\":{},\"f\":[ ]}"; // no raw string: moc misreads \" in one
+        const QByteArray compact =
+            "{\"a\":[1,{\"b\":\"x,{y}:\\\"z\"}],\"e\":{},\"f\":[ ]}"; // no raw string: moc misreads \" in one
         QCOMPARE(indentJson(compact),
                  QByteArray("{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x,{y}:\\\"z\"\n"
                             "    }\n  ],\n  \"e\": {},\n  \"f\": []\n}"));
@@ -113,8 +114,9 @@ private Q_SLOTS:
         x.responseBody = "id: ev-1\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n";
 
         const QByteArray masked = formatHttpExchange(x);
-        QVERIFY(masked.startsWith("POST http://127.0.0.1:1/mcp?access_token="));
-        QVERIFY(masked.contains("redacted") && masked.contains(" HTTP/1.1\nAuthorization"));
+        QVERIFY(masked.startsWith("POST /mcp?access_token="));
+        QVERIFY(masked.contains("redacted") &&
+                masked.contains(" HTTP/1.1\nHost: 127.0.0.1:1\nAuthorization"));
         QVERIFY(masked.contains("Authorization: [redacted]\n"));
         QVERIFY(masked.contains("Content-Type: application/json\n"));
         QVERIFY(masked.contains(R"("password":"[redacted]")"));

@@ -2,6 +2,7 @@
 
 #include "auth/secrets.h"
 #include "authcolors.h"
+#include "traffic/rawhttp.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>
@@ -15,27 +16,6 @@ namespace mcpui {
 
 using mcp::HttpExchange;
 
-namespace {
-
-QString pathOf(const QUrl &url)
-{
-    QString path = url.path(QUrl::FullyEncoded);
-    if (path.isEmpty())
-        path = QStringLiteral("/");
-    return url.hasQuery() ? path + QLatin1Char('?') + url.query(QUrl::FullyEncoded) : path;
-}
-
-QString headerLines(const QList<QPair<QByteArray, QByteArray>> &headers)
-{
-    QString out;
-    for (const auto &[name, value] : headers)
-        out +=
-            QString::fromLatin1(name) + QStringLiteral(": ") + QString::fromUtf8(value) + QLatin1Char('\n');
-    return out;
-}
-
-} // namespace
-
 QString exchangeLabel(const HttpExchange &exchange)
 {
     const QString outcome =
@@ -43,23 +23,6 @@ QString exchangeLabel(const HttpExchange &exchange)
     return QStringLiteral("%1 %2 → %3")
         .arg(QString::fromLatin1(exchange.method),
              exchange.url.path().isEmpty() ? QStringLiteral("/") : exchange.url.path(), outcome);
-}
-
-QString rawHttp(const HttpExchange &ex)
-{
-    QString text = QStringLiteral("%1 %2 HTTP/1.1\nHost: %3\n")
-                       .arg(QString::fromLatin1(ex.method), pathOf(ex.url), ex.url.authority());
-    text += headerLines(ex.requestHeaders);
-    if (!ex.requestBody.isEmpty())
-        text += QLatin1Char('\n') + QString::fromUtf8(ex.requestBody) + QLatin1Char('\n');
-    text += QLatin1Char('\n');
-    if (ex.status == 0)
-        return text + QStringLiteral("(no response: %1)\n").arg(ex.error);
-    text += QStringLiteral("HTTP/1.1 %1 %2\n").arg(ex.status).arg(QString::fromLatin1(ex.reason));
-    text += headerLines(ex.responseHeaders);
-    if (!ex.responseBody.isEmpty())
-        text += QLatin1Char('\n') + QString::fromUtf8(ex.responseBody) + QLatin1Char('\n');
-    return text;
 }
 
 ExchangeView::ExchangeView(QWidget *parent) : QWidget(parent)
@@ -178,7 +141,7 @@ void ExchangeView::rebuild()
         raw->setObjectName(QStringLiteral("rawExchange"));
         raw->setReadOnly(true);
         raw->setFont(fixed);
-        raw->setPlainText(rawHttp(ex));
+        raw->setPlainText(QString::fromUtf8(mcp::formatHttpExchange(ex, false))); // masked above
         const int lines = qBound(4, raw->document()->lineCount() + 1, 22);
         raw->setFixedHeight(lines * raw->fontMetrics().lineSpacing() + 2 * raw->frameWidth() + 8);
         raw->setVisible(false);

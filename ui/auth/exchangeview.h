@@ -12,8 +12,6 @@ namespace mcpui {
 
 // "GET /.well-known/oauth-protected-resource → 200", the one-line name of an exchange.
 QString exchangeLabel(const mcp::HttpExchange &exchange);
-// The exchange as raw HTTP/1.1 text: request line, headers and body, then status line, headers and body.
-QString rawHttp(const mcp::HttpExchange &exchange);
 
 // One step in detail: its decision and reason, and each HTTP exchange as a section that expands to raw HTTP.
 // Secrets (Authorization, client_secret, code, tokens…) are masked by core/auth until Reveal is checked.
