@@ -13,7 +13,7 @@ namespace {
 bool isHopHeader(QByteArrayView name)
 {
     for (const char *hop : {"connection", "keep-alive", "transfer-encoding", "content-length", "host",
-                            "upgrade", "accept-encoding", "proxy-connection", "te", "trailer"}) {
+                            "upgrade", "accept-encoding", "proxy-connection", "te", "trailer", "expect"}) {
         if (name.compare(QByteArrayView(hop), Qt::CaseInsensitive) == 0)
             return true;
     }
@@ -71,13 +71,36 @@ void HttpProxy::onReadyRead(QTcpSocket *socket)
         return;
     const QByteArray head = buffer.left(headEnd);
     qsizetype length = 0;
+    bool chunked = false;
+    bool expectsContinue = false;
     for (const QByteArray &line : head.split('\n')) {
         const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare("content-length", Qt::CaseInsensitive) == 0)
-            length = line.mid(colon + 1).trimmed().toLongLong();
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        const QByteArray value = line.mid(colon + 1).trimmed().toLower();
+        if (name == "content-length")
+            length = value.toLongLong();
+        else if (name == "transfer-encoding")
+            chunked = value != "identity";
+        else if (name == "expect")
+            expectsContinue = value == "100-continue";
     }
-    if (buffer.size() < headEnd + 4 + length)
+    if (chunked) { // every MCP SDK sends Content-Length; refuse clearly rather than forward half a body
+        m_buffers.remove(socket);
+        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+        const QByteArray text = "mcpwb proxy: send the request body with Content-Length; chunked request "
+                                "bodies are not supported";
+        socket->write("HTTP/1.1 411 Length Required\r\nContent-Type: text/plain\r\nContent-Length: " +
+                      QByteArray::number(text.size()) + "\r\nConnection: close\r\n\r\n" + text);
+        socket->disconnectFromHost();
         return;
+    }
+    if (buffer.size() < headEnd + 4 + length) {
+        if (expectsContinue && buffer.size() == headEnd + 4)
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n"); // curl waits for it before large bodies
+        return;
+    }
     const QByteArray body = buffer.mid(headEnd + 4, length);
     m_buffers.remove(socket);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr); // one request per connection

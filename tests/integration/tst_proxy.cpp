@@ -5,10 +5,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-// `mcpwb proxy` between mcpwb and a real server: over stdio against the pinned
-// @modelcontextprotocol/server-everything, over HTTP against mcpwb's own demo server (demo-server --http).
-// The result through the proxy equals the direct one, and the proxy's recording holds exactly the frames
-// the client's own --trace holds.
+// `mcpwb proxy` between mcpwb and a real server: over stdio and streamable HTTP against the pinned
+// @modelcontextprotocol/server-everything, and over HTTP against mcpwb's own demo server (demo-server --http,
+// JSON answers instead of SSE). The result through the proxy equals the direct one, and the proxy's
+// recording holds every frame the client's own --trace holds.
 class TestProxy : public QObject
 {
     Q_OBJECT
@@ -43,6 +43,25 @@ class TestProxy : public QObject
         return false;
     }
 
+    // `mcpwb demo-server --http` on a free port; its port, or 0. Stopped when `process` goes.
+    static quint16 startDemoServer(QProcess &process)
+    {
+        const quint16 port = testsupport::freeLoopbackPort();
+        process.start(testsupport::mcpwbBinary(),
+                      {QStringLiteral("demo-server"), QStringLiteral("--http"), QString::number(port)});
+        return waitForPort(port) ? port : 0;
+    }
+
+    // `mcpwb proxy --url upstream` on a free port, recording to `recording`; its port, or 0.
+    static quint16 startHttpProxy(QProcess &process, const QString &upstream, const QString &recording)
+    {
+        const quint16 port = testsupport::freeLoopbackPort();
+        process.start(testsupport::mcpwbBinary(),
+                      {QStringLiteral("proxy"), QStringLiteral("--url"), upstream, QStringLiteral("--listen"),
+                       QString::number(port), QStringLiteral("--record"), recording});
+        return waitForPort(port) ? port : 0;
+    }
+
 private Q_SLOTS:
     void stdioPassThroughAndRecording()
     {
@@ -68,47 +87,112 @@ private Q_SLOTS:
         QCOMPARE(recorded, frames(trace));
     }
 
+    void httpPassThroughAndRecording_data()
+    {
+        QTest::addColumn<bool>("everything");
+        QTest::newRow("server-everything (streamable HTTP, SSE answers)") << true;
+        QTest::newRow("mcpwb demo-server --http (JSON answers)") << false;
+    }
+
     void httpPassThroughAndRecording()
     {
-        const quint16 upstreamPort = testsupport::freeLoopbackPort();
-        QProcess upstream;
-        upstream.start(testsupport::mcpwbBinary(), {QStringLiteral("demo-server"), QStringLiteral("--http"),
-                                                    QString::number(upstreamPort)});
-        QVERIFY(waitForPort(upstreamPort));
-        const quint16 proxyPort = testsupport::freeLoopbackPort();
-        const QString recording = m_tmp.filePath(QStringLiteral("http-proxy.jsonl"));
+        QFETCH(bool, everything);
+        if (everything)
+            MCPWB_REQUIRE_PEERS();
+        testsupport::PeerProcess peer;
+        QProcess demo;
+        const quint16 upstreamPort = everything ? 0 : startDemoServer(demo);
+        quint16 everythingPort = 0;
+        if (everything)
+            QVERIFY(peer.startEverything(QStringLiteral("streamableHttp"), &everythingPort));
+        const QString upstream =
+            QStringLiteral("http://127.0.0.1:%1/mcp").arg(everything ? everythingPort : upstreamPort);
+        QVERIFY(everything || upstreamPort);
+        const QString recording = m_tmp.filePath(QStringLiteral("http-proxy-%1.jsonl").arg(everything));
         QProcess proxy;
-        proxy.start(testsupport::mcpwbBinary(),
-                    {QStringLiteral("proxy"), QStringLiteral("--url"),
-                     QStringLiteral("http://127.0.0.1:%1/mcp").arg(upstreamPort), QStringLiteral("--listen"),
-                     QString::number(proxyPort), QStringLiteral("--record"), recording});
-        QVERIFY(waitForPort(proxyPort));
+        const quint16 proxyPort = startHttpProxy(proxy, upstream, recording);
+        QVERIFY(proxyPort);
 
-        const QString trace = m_tmp.filePath(QStringLiteral("http-client.jsonl"));
-        const QStringList verb = {QStringLiteral("tools"), QStringLiteral("list")};
-        const Run direct = mcpwb(QStringList{QStringLiteral("--url"),
-                                             QStringLiteral("http://127.0.0.1:%1/mcp").arg(upstreamPort)} +
-                                 verb);
-        const Run proxied = mcpwb(QStringList{QStringLiteral("--url"),
-                                              QStringLiteral("http://127.0.0.1:%1/mcp").arg(proxyPort),
-                                              QStringLiteral("--trace"), trace} +
-                                  verb);
-        QCOMPARE(direct.exitCode, 0);
-        QVERIFY2(proxied.exitCode == 0, proxied.err.constData());
-        QCOMPARE(proxied.out, direct.out);
+        const QString trace = m_tmp.filePath(QStringLiteral("http-client-%1.jsonl").arg(everything));
+        const QString proxied = QStringLiteral("http://127.0.0.1:%1/mcp").arg(proxyPort);
+        const QStringList verbs[] = {{QStringLiteral("tools"), QStringLiteral("list")},
+                                     {QStringLiteral("tools"), QStringLiteral("call"), QStringLiteral("echo"),
+                                      QStringLiteral(R"({"message":"through the proxy"})")}};
+        for (const QStringList &verb : verbs) {
+            if (!everything && verb.value(1) == QStringLiteral("call"))
+                continue; // the demo server has no echo tool
+            const Run direct = mcpwb(QStringList{QStringLiteral("--url"), upstream} + verb);
+            const Run viaProxy =
+                mcpwb(QStringList{QStringLiteral("--url"), proxied, QStringLiteral("--trace"), trace} + verb);
+            QVERIFY2(direct.exitCode == 0, direct.err.constData());
+            QVERIFY2(viaProxy.exitCode == 0, viaProxy.err.constData());
+            QCOMPARE(viaProxy.out, direct.out);
+        }
         QTest::qWait(200); // the proxy writes the last answer's record after forwarding it
-        proxy.terminate();
-        proxy.waitForFinished();
-        upstream.terminate();
-        upstream.waitForFinished();
+        for (QProcess *p : {&proxy, &demo}) {
+            p->terminate();
+            p->waitForFinished();
+        }
 
         auto recorded = frames(recording);
-        auto traced = frames(trace);
-        QVERIFY(recorded.size() >= 4);
+        auto traced = frames(trace); // the last client run's trace
+        QVERIFY(recorded.size() >= traced.size() && traced.size() >= 4);
         // Concurrent streams (POST answers, the GET stream) may interleave differently at the two ends.
         std::sort(recorded.begin(), recorded.end());
         std::sort(traced.begin(), traced.end());
-        QCOMPARE(recorded, traced);
+        for (const auto &frame : traced)
+            QVERIFY2(std::binary_search(recorded.begin(), recorded.end(), frame), frame.second.constData());
+    }
+
+    // Request bodies must come with Content-Length: a chunked one is refused with a reason, not forwarded
+    // half-read; a client that sends `Expect: 100-continue` (curl, for large bodies) is told to go on.
+    void httpRequestFraming()
+    {
+        QProcess demo;
+        const quint16 upstreamPort = startDemoServer(demo);
+        QVERIFY(upstreamPort);
+        QProcess proxy;
+        const quint16 proxyPort =
+            startHttpProxy(proxy, QStringLiteral("http://127.0.0.1:%1/mcp").arg(upstreamPort),
+                           m_tmp.filePath(QStringLiteral("framing.jsonl")));
+        QVERIFY(proxyPort);
+
+        const QByteArray ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
+        const QByteArray head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                "Accept: application/json, text/event-stream\r\n";
+        QTcpSocket chunked;
+        chunked.connectToHost(QHostAddress::LocalHost, proxyPort);
+        QVERIFY(chunked.waitForConnected(5000));
+        chunked.write(head + "Transfer-Encoding: chunked\r\n\r\n" + QByteArray::number(ping.size(), 16) +
+                      "\r\n" + ping + "\r\n0\r\n\r\n");
+        QByteArray answer;
+        for (int i = 0; i < 50 && !answer.contains("supported"); ++i) // bounded: 5 s
+            if (chunked.waitForReadyRead(100))
+                answer += chunked.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 411 Length Required"), answer.constData());
+        QVERIFY(answer.contains("Content-Length"));
+
+        QTcpSocket expecting;
+        expecting.connectToHost(QHostAddress::LocalHost, proxyPort);
+        QVERIFY(expecting.waitForConnected(5000));
+        expecting.write(head + "Content-Length: " + QByteArray::number(ping.size()) +
+                        "\r\nExpect: 100-continue\r\n\r\n");
+        answer.clear();
+        for (int i = 0; i < 50 && !answer.contains("\r\n\r\n"); ++i)
+            if (expecting.waitForReadyRead(100))
+                answer += expecting.readAll();
+        QCOMPARE(answer, QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+        expecting.write(ping);
+        answer.clear();
+        for (int i = 0; i < 50 && !answer.contains("\"id\":1"); ++i)
+            if (expecting.waitForReadyRead(100))
+                answer += expecting.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.constData());
+        QVERIFY2(answer.contains("\"result\"") || answer.contains("\"error\""), answer.constData());
+        for (QProcess *p : {&proxy, &demo}) {
+            p->terminate();
+            p->waitForFinished();
+        }
     }
 };
 
