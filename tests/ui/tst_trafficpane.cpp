@@ -198,8 +198,13 @@ private Q_SLOTS:
         QCOMPARE(p->recorder()->at(response).kind, mcp::jsonrpc::Kind::Response);
         QCOMPARE(p->selectedRecorderIndices(), std::vector<int>{response});
         QCOMPARE(p->goToRelatedAction()->text(), QStringLiteral("Go to Request"));
-        // Double-click goes back (the signal a double-click on the row emits).
-        Q_EMIT p->view()->doubleClicked(p->model()->index(p->model()->rowOf(response), TrafficModel::Method));
+        // A double-click on the row goes back.
+        const QModelIndex cell = p->model()->index(p->model()->rowOf(response), TrafficModel::Method);
+        p->view()->scrollTo(cell);
+        const QPoint centre = p->view()->visualRect(cell).center();
+        QTest::mouseClick(p->view()->viewport(), Qt::LeftButton, {},
+                          centre); // the press a double-click follows
+        QTest::mouseDClick(p->view()->viewport(), Qt::LeftButton, {}, centre);
         QCOMPARE(p->currentRecorderIndex(), m_callRequest);
         QVERIFY(p->contextMenu()->actions().contains(p->goToRelatedAction()));
     }
