@@ -38,9 +38,10 @@
 
 namespace mcpui {
 
-MainWindow::MainWindow(QSettings *settings, QWidget *parent)
+MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStore> tokens, QWidget *parent)
     : QMainWindow(parent), m_settings(settings), m_recorder(new mcp::Recorder(this)),
-      m_connections(new ConnectionListModel(m_recorder, this))
+      m_connections(new ConnectionListModel(
+          m_recorder, tokens ? std::move(tokens) : std::make_shared<mcp::auth::TokenStore>(), this))
 {
     setWindowTitle(tr("MCP Workbench"));
     m_sidebar = new QListView(this);

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <memory>
 
 class QAction;
 class QDockWidget;
@@ -14,7 +15,10 @@ class QStackedWidget;
 
 namespace mcp {
 class Recorder;
+namespace auth {
+class TokenStore;
 }
+} // namespace mcp
 
 namespace mcpui {
 
@@ -29,7 +33,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 public:
     // Profiles, theme and geometry are kept in settings (not owned; must outlive the window).
-    explicit MainWindow(QSettings *settings, QWidget *parent = nullptr);
+    // Tokens go to `tokens` (the application's, backed by the system keychain); without one they stay in
+    // memory.
+    explicit MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStore> tokens = {},
+                        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     ConnectionListModel *connections() const { return m_connections; }

@@ -52,11 +52,12 @@ std::shared_ptr<mcp::auth::OAuthProvider> attachAuth(CliArgs *args, Printer *pri
     args->transport.http.auth = provider;
     const bool steps = args->authSteps;
     const bool showSecrets = args->showSecrets;
+    const mcp::auth::TokenStore *store = &provider->store();
     QObject::connect(
         provider.get(), &mcp::auth::OAuthProvider::flowStarted, provider.get(),
-        [printer, steps, showSecrets](AuthFlow *flow) {
-            printer->diagnostic(QStringLiteral("auth: authorizing (tokens kept in %1)")
-                                    .arg(mcp::auth::TokenStore::storeName()));
+        [printer, steps, showSecrets, store](AuthFlow *flow) {
+            printer->diagnostic(
+                QStringLiteral("auth: authorizing (tokens kept in %1)").arg(store->storeName()));
             QObject::connect(
                 flow, &AuthFlow::stepFinished, flow,
                 [printer, steps, showSecrets](int index, const AuthStep &step) {

@@ -1,12 +1,15 @@
+#include "auth/keychainvault.h"
 #include "connections/connection.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTimer>
 
 namespace {
 
@@ -19,6 +22,18 @@ QString findMcpwb()
         if (QFileInfo(candidate).isExecutable())
             return QFileInfo(candidate).canonicalFilePath();
     return QStandardPaths::findExecutable(QStringLiteral("mcpwb"));
+}
+
+// Keychain writes still in flight when the window closes finish first (bounded: a keychain that hangs does
+// not keep the process alive).
+void letVaultSettle(mcp::auth::TokenVault *vault)
+{
+    if (!vault->isBusy())
+        return;
+    QEventLoop loop;
+    QObject::connect(vault, &mcp::auth::TokenVault::settled, &loop, &QEventLoop::quit);
+    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 } // namespace
@@ -39,8 +54,10 @@ int main(int argc, char *argv[])
     parser.addOption(demo);
     parser.process(app);
 
+    // Tokens survive a restart in the system keychain where there is one (the auth pane says which).
+    auto vault = std::make_shared<mcp::auth::KeychainVault>();
     QSettings settings;
-    mcpui::MainWindow window(&settings);
+    mcpui::MainWindow window(&settings, std::make_shared<mcp::auth::TokenStore>(vault));
     window.show();
 
     if (parser.isSet(demo)) {
@@ -55,5 +72,7 @@ int main(int argc, char *argv[])
         window.selectConnection(connection);
         connection->open();
     }
-    return app.exec();
+    const int status = app.exec();
+    letVaultSettle(vault.get());
+    return status;
 }

@@ -450,8 +450,7 @@ void AuthFlow::fetchServerMetadata(int candidate)
                         {QStringLiteral("authorization_endpoint"), m_issuer + QStringLiteral("/authorize")},
                         {QStringLiteral("token_endpoint"), m_issuer + QStringLiteral("/token")},
                         {QStringLiteral("registration_endpoint"), m_issuer + QStringLiteral("/register")}};
-        chooseGrantStages();
-        finishStep(
+        finishDiscovery(
             QStringLiteral("use the 2025-03-26 default endpoints /authorize, /token and /register at %1")
                 .arg(m_issuer),
             QStringLiteral("the server has no authorization server metadata"));
@@ -480,14 +479,28 @@ void AuthFlow::fetchServerMetadata(int candidate)
                  return;
              }
              m_asMetadata = metadata;
-             chooseGrantStages();
-             finishStep(QStringLiteral("use the endpoints of %1").arg(m_issuer),
-                        QStringLiteral("found at %1 (candidate %2 of %3)%4")
-                            .arg(ex.url.toString())
-                            .arg(candidate + 1)
-                            .arg(urls.size())
-                            .arg(note));
+             finishDiscovery(QStringLiteral("use the endpoints of %1").arg(m_issuer),
+                             QStringLiteral("found at %1 (candidate %2 of %3)%4")
+                                 .arg(ex.url.toString())
+                                 .arg(candidate + 1)
+                                 .arg(urls.size())
+                                 .arg(note));
          });
+}
+
+void AuthFlow::finishDiscovery(const QString &decision, const QString &reason)
+{
+    // What an earlier process kept for this issuer (a refresh token in the keychain) decides the grant.
+    const quint64 generation = m_generation;
+    m_store->load(m_connection, m_issuer, this, [this, generation, decision, reason] {
+        if (generation != m_generation)
+            return;
+        chooseGrantStages();
+        if (!m_refreshOnly && m_pending.contains(Stage::Refresh))
+            m_stepNotes << QStringLiteral("a refresh token for %1 is kept in %2, so it is refreshed")
+                               .arg(m_issuer, m_store->storeName());
+        finishStep(decision, reason);
+    });
 }
 
 void AuthFlow::chooseGrantStages()

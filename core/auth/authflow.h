@@ -151,6 +151,7 @@ private:
     void readRefusal();
     void fetchResourceMetadata(int candidate);
     void fetchServerMetadata(int candidate);
+    void finishDiscovery(const QString &decision, const QString &reason);
     void chooseGrantStages();
     void identifyClient();
     void prepareAuthorization();

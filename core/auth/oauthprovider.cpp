@@ -6,14 +6,15 @@
 
 namespace mcp::auth {
 
-OAuthProvider::OAuthProvider(AuthSettings settings, QUrl endpoint, QString connection, QObject *parent)
+OAuthProvider::OAuthProvider(AuthSettings settings, QUrl endpoint, QString connection,
+                             std::shared_ptr<TokenStore> store, QObject *parent)
     : QObject(parent), m_settings(std::move(settings)), m_endpoint(std::move(endpoint)),
-      m_connection(std::move(connection))
+      m_connection(std::move(connection)), m_store(store ? std::move(store) : std::make_shared<TokenStore>())
 {}
 
 TokenSet OAuthProvider::currentTokens() const
 {
-    return m_store.tokens(m_connection, m_issuer);
+    return m_store->tokens(m_connection, m_issuer);
 }
 
 QByteArray OAuthProvider::authorization() const
@@ -40,10 +41,13 @@ QList<QPair<QByteArray, QByteArray>> OAuthProvider::requestHeaders(const QByteAr
     return headers;
 }
 
-void OAuthProvider::accepted()
+void OAuthProvider::accepted(const QList<QPair<QByteArray, QByteArray>> &responseHeaders)
 {
     m_unsuccessful = 0;
     m_nonceRetries = 0;
+    const QByteArray nonce = headerValue(responseHeaders, "DPoP-Nonce").trimmed();
+    if (!nonce.isEmpty() && m_dpop.hasKey())
+        m_dpop.setNonce(m_endpoint, nonce);
 }
 
 bool OAuthProvider::handleRefusal(const HttpExchange &refused, std::function<void(const Error &)> done)
@@ -121,7 +125,7 @@ void OAuthProvider::startFlow(const HttpExchange &refused, bool refreshOnly)
     if (m_flow)
         m_flow->deleteLater();
     ++m_unsuccessful;
-    m_flow = new AuthFlow(m_settings, m_endpoint, &m_store, m_connection, this);
+    m_flow = new AuthFlow(m_settings, m_endpoint, m_store.get(), m_connection, this);
     m_flow->setPauseAtEachStep(m_pauseEach);
     m_flow->setDpopKey(&m_dpop);
     connect(m_flow, &AuthFlow::finished, this, [this](const TokenSet &tokens) {

@@ -10,20 +10,23 @@ namespace mcp::auth {
 // OAuth for one connection, as the HTTP transport's AuthProvider: it answers a 401 (or a 403 with
 // insufficient_scope) by running an AuthFlow and lets the transport re-send the refused request with the new
 // token. Refusals that arrive while a flow runs wait for it. After three authorizations in a row that the
-// server still refuses it gives up (no endless loops). Tokens live in the TokenStore, keyed by connection and
-// issuer.
+// server still refuses it gives up (no endless loops). Tokens live in a TokenStore, keyed by connection and
+// issuer: a shared one (the workbench's, backed by the keychain) or, without one, its own in memory.
 class OAuthProvider : public QObject, public AuthProvider
 {
     Q_OBJECT
 public:
-    OAuthProvider(AuthSettings settings, QUrl endpoint, QString connection, QObject *parent = nullptr);
+    OAuthProvider(AuthSettings settings, QUrl endpoint, QString connection,
+                  std::shared_ptr<TokenStore> store = {}, QObject *parent = nullptr);
 
     QByteArray authorization() const override;
     // With a DPoP-bound token also a fresh DPoP proof for this request.
     QList<QPair<QByteArray, QByteArray>> requestHeaders(const QByteArray &method,
                                                         const QUrl &url) const override;
     bool handleRefusal(const HttpExchange &refused, std::function<void(const Error &)> done) override;
-    void accepted() override;
+    // Also takes a new DPoP nonce from the response (RFC 9449 §8.2, §9: a server may send one on any
+    // response).
+    void accepted(const QList<QPair<QByteArray, QByteArray>> &responseHeaders) override;
 
     // Runs a refresh flow for the current issuer (the stored refresh token); reports like any flow.
     void refresh();
@@ -32,7 +35,7 @@ public:
     void setPauseAtEachStep(bool on) { m_pauseEach = on; }
 
     const AuthSettings &settings() const { return m_settings; }
-    TokenStore &store() { return m_store; }
+    TokenStore &store() { return *m_store; }
     TokenSet currentTokens() const;
     QString issuer() const { return m_issuer; }
     const DpopKey &dpopKey() const { return m_dpop; } // shared by every flow of this connection
@@ -56,7 +59,7 @@ private:
     AuthSettings m_settings;
     QUrl m_endpoint;
     QString m_connection;
-    TokenStore m_store;
+    std::shared_ptr<TokenStore> m_store;
     DpopKey m_dpop;
     QString m_issuer;
     QPointer<AuthFlow> m_flow;

@@ -35,8 +35,8 @@ public:
     // done exactly once, later: with no error to have the request re-sent, or with the reason it gave up.
     virtual bool handleRefusal(const HttpExchange &refused, std::function<void(const Error &)> done) = 0;
 
-    // A request carrying the current authorization was accepted (2xx).
-    virtual void accepted() = 0;
+    // A request carrying the current authorization was accepted (2xx), with these response headers.
+    virtual void accepted(const QList<QPair<QByteArray, QByteArray>> &responseHeaders) = 0;
 };
 
 } // namespace mcp

@@ -601,7 +601,7 @@ void HttpTransport::checkHeaders(Call *call)
     m_anySuccess = true;
     if (m_options.auth &&
         call->exchange.requestHeaders.contains({"Authorization", m_options.auth->authorization()}))
-        m_options.auth->accepted();
+        m_options.auth->accepted(call->reply->rawHeaderPairs());
     call->isSse = contentTypeOf(call).startsWith("text/event-stream");
     if (call->role == Post && !isStateless() && call->frame.method == QLatin1String("initialize")) {
         const QByteArray sid = call->reply->rawHeader("Mcp-Session-Id").trimmed();

@@ -13,6 +13,7 @@
 #include "connections/connection.h"
 #include "connections/connectionpage.h"
 #include "mainwindow.h"
+#include "mapvault.h"
 #include "testsupport.h"
 #include "workbenchtest.h"
 
@@ -232,9 +233,12 @@ private Q_SLOTS:
         QVERIFY(!inspector->report().isJwt);
         QVERIFY2(inspector->summaryLabel()->text().contains(QStringLiteral("Opaque token")),
                  qPrintable(inspector->summaryLabel()->text()));
-        QVERIFY(inspector->findChild<QLabel *>(QStringLiteral("tokenStorage"))
-                    ->text()
-                    .contains(mcp::auth::TokenStore::storeName()));
+        // The window got no keychain-backed store: the pane says the tokens are in memory only.
+        const QLabel *storage = inspector->findChild<QLabel *>(QStringLiteral("tokenStorage"));
+        QVERIFY(!storage->isHidden());
+        QVERIFY2(storage->text().contains(m_connection->tokenStore()->storeName()) &&
+                     storage->text().contains(QStringLiteral("memory only")),
+                 qPrintable(storage->text()));
         const auto endpointRows = inspector->claimsTree()->findItems(QStringLiteral("scope"),
                                                                      Qt::MatchExactly | Qt::MatchRecursive);
         QCOMPARE(endpointRows.size(), 1);
@@ -326,6 +330,21 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_connection->state() == Connection::State::Failed, Timeout);
         QVERIFY2(m_connection->lastError().contains(QStringLiteral("state mismatch")),
                  qPrintable(m_connection->lastError()));
+    }
+
+    // The pane says where the connection's tokens are kept and follows the keychain's verdict.
+    void storageLineFollowsTheKeychain()
+    {
+        auto vault = std::make_shared<testsupport::MapVault>();
+        Connection connection(ConnectionProfile{}, nullptr, std::make_shared<mcp::auth::TokenStore>(vault));
+        AuthPane pane(&connection);
+        const QLabel *storage = pane.tokenInspector()->findChild<QLabel *>(QStringLiteral("tokenStorage"));
+        QVERIFY2(storage->text().contains(QStringLiteral("kept in test vault")), qPrintable(storage->text()));
+        vault->failure = QStringLiteral("no Secret Service on D-Bus");
+        Q_EMIT vault->nameChanged();
+        QVERIFY2(storage->text().contains(
+                     QStringLiteral("kept in memory only (no system keychain: no Secret Service on D-Bus)")),
+                 qPrintable(storage->text()));
     }
 
     void standaloneInspectorJudgesAPastedToken()

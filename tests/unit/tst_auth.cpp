@@ -10,6 +10,8 @@
 #include "auth/pkce.h"
 #include "auth/secrets.h"
 #include "auth/tokeninspector.h"
+#include "mapvault.h"
+#include "transport/httptransport.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -375,6 +377,37 @@ private Q_SLOTS:
         QCOMPARE(store.tokens("c", d.issuer()).refreshToken, QByteArray("refresh-1"));
     }
 
+    // Tokens kept in a vault (the keychain) by an earlier process: the flow loads them once it knows the
+    // issuer and refreshes instead of authorizing again.
+    void flowAfterRestartRefreshesWithKeptToken()
+    {
+        Deployment d;
+        auto vault = std::make_shared<testsupport::MapVault>();
+        const mcp::HttpExchange refused = refusal(d.endpoint(), {});
+        {
+            TokenStore store(vault);
+            AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
+            QVERIFY2(run(flow, refused).finished, "first flow");
+        }
+        QVERIFY(vault->secrets.contains(QStringLiteral("c|") + d.issuer()));
+
+        TokenStore restarted(vault);
+        AuthFlow flow(followRedirect(), d.endpoint(), &restarted, QStringLiteral("c"));
+        const Outcome o = run(flow, refused);
+        QVERIFY2(o.finished, qPrintable(o.error.toString()));
+        QCOMPARE(o.tokens.accessToken, QByteArray("access-2"));
+        QStringList names;
+        for (const AuthStep &s : flow.steps())
+            names << s.name;
+        QCOMPARE(names, (QStringList{"server refusal", "protected resource metadata",
+                                     "authorization server metadata", "refresh"}));
+        QVERIFY2(flow.steps().at(2).reason.contains(
+                     QStringLiteral("refresh token for %1 is kept in test vault").arg(d.issuer())),
+                 qPrintable(flow.steps().at(2).reason));
+        QCOMPARE(d.server.paths().count("/register"), 1); // the kept registration, not a new one
+        QCOMPARE(d.server.paths().count("/authorize"), 1);
+    }
+
     void prmRootFallback()
     {
         Deployment d;
@@ -704,6 +737,73 @@ private Q_SLOTS:
         QCOMPARE(e.category, mcp::Error::Category::Auth);
         QVERIFY2(e.message.contains("giving up"), qPrintable(e.toString()));
         QVERIFY(provider.currentFlow()->steps().last().failed);
+    }
+
+    // RFC 9449 §8.2/§9: a resource server may hand out the next nonce on any response, a 2xx included; the
+    // next proof carries the newest one.
+    void dpopProviderTakesNonceFromAcceptedResponse()
+    {
+        Deployment d;
+        d.dpop = true;
+        OAuthProvider provider(followRedirect(), d.endpoint(), QStringLiteral("c"));
+        std::optional<mcp::Error> outcome;
+        QVERIFY(provider.handleRefusal(refusal(d.endpoint(), "DPoP"),
+                                       [&outcome](const mcp::Error &e) { outcome = e; }));
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10000);
+        QVERIFY2(!*outcome, qPrintable(outcome->toString()));
+        const auto nonceOfNextProof = [&provider, &d] {
+            Jwt jwt;
+            QString error;
+            Jwt::parse(headerValue(provider.requestHeaders("POST", d.endpoint()), "DPoP"), &jwt, &error);
+            return jwt.claims.value("nonce").toString();
+        };
+        QVERIFY(nonceOfNextProof().isEmpty());
+        provider.accepted({{"Content-Type", "application/json"}, {"DPoP-Nonce", "rs-nonce-1"}});
+        QCOMPARE(nonceOfNextProof(), QStringLiteral("rs-nonce-1"));
+        provider.accepted({{"dpop-nonce", " rs-nonce-2 "}});
+        QCOMPARE(nonceOfNextProof(), QStringLiteral("rs-nonce-2"));
+        provider.accepted({}); // no new nonce: the last one stays
+        QCOMPARE(nonceOfNextProof(), QStringLiteral("rs-nonce-2"));
+    }
+
+    // The same through the HTTP transport: each 2xx MCP response hands out the nonce the next proof carries.
+    void dpopNonceFromSuccessfulMcpResponseReachesNextProof()
+    {
+        Deployment d;
+        d.dpop = true;
+        QStringList proofNonces; // of the requests the resource server accepted
+        d.server.handler = [&d, &proofNonces](const Request &r) {
+            if (r.url.path() != QLatin1String("/mcp"))
+                return d.handle(r);
+            if (!r.headers.value("authorization").startsWith("DPoP "))
+                return Response{401, {}, {{"WWW-Authenticate", "DPoP"}}};
+            QString nonce;
+            const QString problem =
+                proofProblem(r.headers.value("dpop"), "POST", d.endpoint().toString(), &nonce);
+            if (!problem.isEmpty())
+                return Response{400, {{"error", problem}}, {}};
+            proofNonces << nonce;
+            const QJsonObject request = QJsonDocument::fromJson(r.body).object();
+            return Response{200,
+                            {{"jsonrpc", "2.0"}, {"id", request.value("id")}, {"result", QJsonObject{}}},
+                            {{"DPoP-Nonce", "rs-" + QByteArray::number(proofNonces.size())}}};
+        };
+        mcp::HttpOptions options;
+        options.url = d.endpoint();
+        options.openGetStream = false;
+        options.auth = std::make_shared<OAuthProvider>(followRedirect(), d.endpoint(), QStringLiteral("c"));
+        mcp::HttpTransport transport(options);
+        QSignalSpy frames(&transport, &mcp::Transport::frameReceived);
+        transport.open();
+        for (int id = 1; id <= 3; ++id) {
+            transport.send({QStringLiteral(R"({"jsonrpc":"2.0","id":%1,"method":"ping"})").arg(id).toUtf8(),
+                            QStringLiteral("ping"),
+                            {},
+                            true,
+                            {}});
+            QTRY_COMPARE_WITH_TIMEOUT(frames.size(), id, 10000);
+        }
+        QCOMPARE(proofNonces, (QStringList{QString(), "rs-1", "rs-2"}));
     }
 
     // A JWT without a JWKS URL: the key set is found from its iss (RFC 8414 metadata → jwks_uri).

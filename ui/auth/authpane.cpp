@@ -2,6 +2,7 @@
 
 #include "auth/oauthprovider.h"
 #include "auth/secrets.h"
+#include "auth/tokenvault.h"
 #include "authcolors.h"
 #include "authstepmodel.h"
 #include "connections/connection.h"
@@ -165,6 +166,10 @@ AuthPane::AuthPane(Connection *connection, QWidget *parent)
     m_exchanges = new ExchangeView(this);
     connect(m_exchanges->revealToggle(), &QCheckBox::toggled, this, &AuthPane::fillParameters);
     m_inspector = new TokenInspectorWidget(this);
+    const auto showStore = [this] { m_inspector->setStoreName(m_connection->tokenStore()->storeName()); };
+    showStore();
+    if (mcp::auth::TokenVault *vault = connection->tokenStore()->vault())
+        connect(vault, &mcp::auth::TokenVault::nameChanged, this, showStore);
 
     auto *left = new QSplitter(Qt::Vertical, this);
     left->addWidget(m_steps);

@@ -72,11 +72,10 @@ QTreeWidget *makeTree(const QStringList &headers, const QString &name, QWidget *
 
 TokenInspectorWidget::TokenInspectorWidget(QWidget *parent) : QWidget(parent)
 {
-    m_storage = new QLabel(
-        tr("Tokens are kept in %1; never in files, logs or exports.").arg(mcp::auth::TokenStore::storeName()),
-        this);
+    m_storage = new QLabel(this);
     m_storage->setObjectName(QStringLiteral("tokenStorage"));
     m_storage->setWordWrap(true);
+    m_storage->hide();
     m_tokenText = new QLineEdit(this);
     m_tokenText->setObjectName(QStringLiteral("tokenText"));
     m_tokenText->setReadOnly(true);
@@ -111,6 +110,12 @@ TokenInspectorWidget::TokenInspectorWidget(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
     clear();
+}
+
+void TokenInspectorWidget::setStoreName(const QString &name)
+{
+    m_storage->setText(tr("Tokens are kept in %1; never in plain files, logs or exports.").arg(name));
+    m_storage->show();
 }
 
 void TokenInspectorWidget::clear()

@@ -27,6 +27,8 @@ public:
     void inspect(const QByteArray &token, const mcp::auth::InspectOptions &options);
     // What the token endpoint said about the token (type, scopes, expiry, refresh token), beside the report.
     void setTokenSet(const mcp::auth::TokenSet &tokens);
+    // Where the connection's tokens are kept (TokenStore::storeName()); hidden until set.
+    void setStoreName(const QString &name);
     void clear();
 
     const mcp::auth::TokenReport &report() const { return m_report; }

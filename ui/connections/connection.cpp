@@ -7,8 +7,9 @@
 
 namespace mcpui {
 
-Connection::Connection(ConnectionProfile profile, mcp::Recorder *recorder, QObject *parent)
-    : QObject(parent), m_profile(std::move(profile)), m_recorder(recorder)
+Connection::Connection(ConnectionProfile profile, mcp::Recorder *recorder,
+                       std::shared_ptr<mcp::auth::TokenStore> tokens, QObject *parent)
+    : QObject(parent), m_profile(std::move(profile)), m_recorder(recorder), m_tokens(std::move(tokens))
 {
     m_authSettings.userAgent = mcp::auth::AuthSettings::UserAgent::External;
 }
@@ -30,6 +31,7 @@ void Connection::setProfile(const ConnectionProfile &profile)
 void Connection::setAuthSettings(const mcp::auth::AuthSettings &settings)
 {
     m_authSettings = settings;
+    m_tokens->clear(m_profile.id);
     m_oauth.reset(); // a live transport keeps the old one until its session ends
 }
 
@@ -39,8 +41,8 @@ void Connection::open()
     if (m_profile.kind == ConnectionProfile::Kind::Url) {
         // A new provider when the URL changed: tokens and registrations belong to the old server.
         if (!m_oauth || m_oauthUrl != config.http.url) {
-            m_oauth =
-                std::make_shared<mcp::auth::OAuthProvider>(m_authSettings, config.http.url, m_profile.id);
+            m_oauth = std::make_shared<mcp::auth::OAuthProvider>(m_authSettings, config.http.url,
+                                                                 m_profile.id, m_tokens);
             m_oauthUrl = config.http.url;
             connect(m_oauth.get(), &mcp::auth::OAuthProvider::flowStarted, this,
                     &Connection::authFlowStarted);

@@ -26,7 +26,8 @@ class Connection : public QObject
 public:
     using State = mcp::ClientSession::State;
 
-    Connection(ConnectionProfile profile, mcp::Recorder *recorder, QObject *parent = nullptr);
+    Connection(ConnectionProfile profile, mcp::Recorder *recorder,
+               std::shared_ptr<mcp::auth::TokenStore> tokens, QObject *parent = nullptr);
     ~Connection() override;
 
     const ConnectionProfile &profile() const { return m_profile; }
@@ -41,11 +42,13 @@ public:
 
     void setServerRequestHandler(mcp::ServerRequestHandler *handler) { m_handler = handler; }
 
-    // OAuth for URL connections: one provider across sessions, so tokens survive a reconnect. The user agent
-    // defaults to External: the auth pane opens the browser.
+    // OAuth for URL connections: one provider across sessions, so tokens survive a reconnect, and with the
+    // keychain a restart. The user agent defaults to External: the auth pane opens the browser.
     const mcp::auth::AuthSettings &authSettings() const { return m_authSettings; }
-    // Takes effect at the next open(), with a fresh provider (no tokens, no client registrations).
+    // Takes effect at the next open(), with a fresh provider; the connection's tokens and client
+    // registrations are forgotten (in the keychain too).
     void setAuthSettings(const mcp::auth::AuthSettings &settings);
+    mcp::auth::TokenStore *tokenStore() const { return m_tokens.get(); }
 
     void open(); // with a transport built from the profile
     void openWith(std::unique_ptr<mcp::Transport> transport);
@@ -71,6 +74,7 @@ private:
     mcp::ServerRequestHandler *m_handler = nullptr;
     QPointer<mcp::ClientSession> m_session;
     mcp::auth::AuthSettings m_authSettings;
+    std::shared_ptr<mcp::auth::TokenStore> m_tokens;
     std::shared_ptr<mcp::auth::OAuthProvider> m_oauth;
     QUrl m_oauthUrl; // the endpoint m_oauth was made for
     State m_state = State::Idle;

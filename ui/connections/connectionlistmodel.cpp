@@ -7,8 +7,9 @@
 
 namespace mcpui {
 
-ConnectionListModel::ConnectionListModel(mcp::Recorder *recorder, QObject *parent)
-    : QAbstractListModel(parent), m_recorder(recorder)
+ConnectionListModel::ConnectionListModel(mcp::Recorder *recorder,
+                                         std::shared_ptr<mcp::auth::TokenStore> tokens, QObject *parent)
+    : QAbstractListModel(parent), m_recorder(recorder), m_tokens(std::move(tokens))
 {}
 
 int ConnectionListModel::rowCount(const QModelIndex &parent) const
@@ -57,7 +58,7 @@ Connection *ConnectionListModel::add(ConnectionProfile profile)
 {
     if (profile.id.isEmpty())
         profile.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    auto *c = new Connection(std::move(profile), m_recorder, this);
+    auto *c = new Connection(std::move(profile), m_recorder, m_tokens, this);
     connect(c, &Connection::changed, this, [this, c] {
         const QModelIndex i = index(indexOf(c));
         Q_EMIT dataChanged(i, i);
@@ -79,6 +80,7 @@ void ConnectionListModel::remove(int row)
     m_connections.removeAt(row);
     endRemoveRows();
     c->close();
+    m_tokens->clear(c->profile().id);
     c->deleteLater();
 }
 

@@ -16,7 +16,9 @@ class ConnectionListModel : public QAbstractListModel
 public:
     enum Role { TransportRole = Qt::UserRole + 1, StateRole, ErrorRole };
 
-    explicit ConnectionListModel(mcp::Recorder *recorder, QObject *parent = nullptr);
+    // Every connection keeps its tokens in `tokens`; removing a connection forgets them.
+    ConnectionListModel(mcp::Recorder *recorder, std::shared_ptr<mcp::auth::TokenStore> tokens,
+                        QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -38,6 +40,7 @@ Q_SIGNALS:
 
 private:
     mcp::Recorder *m_recorder;
+    std::shared_ptr<mcp::auth::TokenStore> m_tokens;
     QList<Connection *> m_connections;
 };
 

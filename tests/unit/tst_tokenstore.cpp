@@ -1,0 +1,199 @@
+// TokenStore over a vault: tokens survive a new store (a restart) through the vault, DPoP-bound tokens do
+// not, a failing vault never loses a token of the running session, clear() reaches entries not loaded yet,
+// and a flow after a "restart" refreshes with the kept refresh token instead of authorizing again. The system
+// keychain without a D-Bus session falls back to memory and says why (tests/unit/keychain_roundtrip.sh tries
+// a real one).
+#include "auth/keychainvault.h"
+#include "auth/tokenstore.h"
+#include "auth/tokenvault.h"
+#include "mapvault.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace mcp::auth;
+using testsupport::MapVault;
+
+namespace {
+
+TokenSet bearer(const QString &issuer)
+{
+    TokenSet t;
+    t.issuer = issuer;
+    t.accessToken = "access-1";
+    t.refreshToken = "refresh-1";
+    t.scopes = {QStringLiteral("read"), QStringLiteral("write")};
+    t.expiresAt = QDateTime::currentDateTimeUtc().addSecs(3600).toOffsetFromUtc(0);
+    t.expiresAt.setTime(QTime(t.expiresAt.time().hour(), t.expiresAt.time().minute(), 0)); // ISO: seconds
+    return t;
+}
+
+// Loads synchronously for the test; false when done never ran.
+bool load(TokenStore &store, const QString &connection, const QString &issuer)
+{
+    QObject context;
+    bool done = false;
+    store.load(connection, issuer, &context, [&done] { done = true; });
+    return QTest::qWaitFor([&done] { return done; }, 5000);
+}
+
+} // namespace
+
+class TestTokenStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void survivesANewStoreThroughTheVault()
+    {
+        auto vault = std::make_shared<MapVault>();
+        const QString issuer = QStringLiteral("https://as.example");
+        {
+            TokenStore store(vault);
+            store.setTokens(QStringLiteral("conn-1"), bearer(issuer));
+            store.setRegistration(QStringLiteral("conn-1"),
+                                  {issuer, "client-1", "s3cret", "client_secret_basic",
+                                   "dynamic registration", "http://127.0.0.1:4711/callback"});
+        }
+        QCOMPARE(vault->secrets.keys(), QStringList{QStringLiteral("conn-1|https://as.example")});
+        const QJsonObject secret = QJsonDocument::fromJson(vault->secrets.constBegin().value()).object();
+        QCOMPARE(secret.value("tokens").toObject().value("refresh_token").toString(),
+                 QStringLiteral("refresh-1"));
+        QCOMPARE(secret.value("client").toObject().value("client_id").toString(), QStringLiteral("client-1"));
+
+        TokenStore restarted(vault);
+        QVERIFY(!restarted.tokens(QStringLiteral("conn-1"), issuer).isValid()); // not before load()
+        QVERIFY(load(restarted, QStringLiteral("conn-1"), issuer));
+        const TokenSet t = restarted.tokens(QStringLiteral("conn-1"), issuer);
+        const TokenSet original = bearer(issuer);
+        QCOMPARE(t.accessToken, original.accessToken);
+        QCOMPARE(t.refreshToken, original.refreshToken);
+        QCOMPARE(t.scopes, original.scopes);
+        QCOMPARE(t.tokenType, QStringLiteral("Bearer"));
+        QCOMPARE(t.expiresAt, original.expiresAt);
+        const ClientRegistration c = restarted.registration(QStringLiteral("conn-1"), issuer);
+        QCOMPARE(c.clientId, QStringLiteral("client-1"));
+        QCOMPARE(c.clientSecret, QByteArray("s3cret"));
+        QCOMPARE(c.redirectUri, QStringLiteral("http://127.0.0.1:4711/callback"));
+        // Per connection and per issuer: nothing for another one.
+        QVERIFY(load(restarted, QStringLiteral("conn-2"), issuer));
+        QVERIFY(!restarted.tokens(QStringLiteral("conn-2"), issuer).isValid());
+        QVERIFY(load(restarted, QStringLiteral("conn-1"), QStringLiteral("https://other.example")));
+        QVERIFY(
+            !restarted.tokens(QStringLiteral("conn-1"), QStringLiteral("https://other.example")).isValid());
+    }
+
+    void memoryWinsOverAnOlderVaultEntry()
+    {
+        auto vault = std::make_shared<MapVault>();
+        const QString issuer = QStringLiteral("https://as.example");
+        TokenStore(vault).setTokens(QStringLiteral("c"), bearer(issuer));
+        TokenStore store(vault);
+        QObject context;
+        bool done = false;
+        store.load(QStringLiteral("c"), issuer, &context, [&done] { done = true; });
+        TokenSet newer = bearer(issuer);
+        newer.accessToken = "access-2"; // a flow finished while the keychain was still answering
+        store.setTokens(QStringLiteral("c"), newer);
+        QTRY_VERIFY(done);
+        QCOMPARE(store.tokens(QStringLiteral("c"), issuer).accessToken, QByteArray("access-2"));
+    }
+
+    void dpopBoundTokensStayInMemory()
+    {
+        auto vault = std::make_shared<MapVault>();
+        TokenSet t = bearer(QStringLiteral("https://as.example"));
+        t.tokenType = QStringLiteral("DPoP");
+        TokenStore store(vault);
+        store.setTokens(QStringLiteral("c"), t);
+        QVERIFY(vault->secrets.isEmpty()); // its key never leaves the process, so neither does the token
+        QCOMPARE(store.tokens(QStringLiteral("c"), t.issuer).accessToken, QByteArray("access-1"));
+    }
+
+    void failingVaultKeepsTheTokenForTheSession()
+    {
+        auto vault = std::make_shared<MapVault>();
+        vault->failure = QStringLiteral("access denied by user");
+        TokenStore store(vault);
+        store.setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://as.example")));
+        QCOMPARE(store.tokens(QStringLiteral("c"), QStringLiteral("https://as.example")).accessToken,
+                 QByteArray("access-1"));
+        QVERIFY(load(store, QStringLiteral("c"), QStringLiteral("https://as.example")));
+        QCOMPARE(store.tokens(QStringLiteral("c"), QStringLiteral("https://as.example")).refreshToken,
+                 QByteArray("refresh-1"));
+        QVERIFY2(store.storeName().contains(QStringLiteral("memory only")), qPrintable(store.storeName()));
+        QVERIFY(store.storeName().contains(QStringLiteral("access denied by user")));
+    }
+
+    void clearReachesEntriesNotLoadedYet()
+    {
+        auto vault = std::make_shared<MapVault>();
+        TokenStore(vault).setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://a.example")));
+        TokenStore(vault).setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://b.example")));
+        TokenStore(vault).setTokens(QStringLiteral("other"), bearer(QStringLiteral("https://a.example")));
+        QCOMPARE(vault->secrets.size(), 3);
+
+        TokenStore store(vault);
+        QVERIFY(load(store, QStringLiteral("c"), QStringLiteral("https://a.example")));
+        store.clear(QStringLiteral("c"));
+        QVERIFY(!store.tokens(QStringLiteral("c"), QStringLiteral("https://a.example")).isValid());
+        QVERIFY(!vault->secrets.contains(QStringLiteral("c|https://a.example")));
+        // b was never loaded: asking for it now deletes it instead.
+        QVERIFY(load(store, QStringLiteral("c"), QStringLiteral("https://b.example")));
+        QVERIFY(!store.tokens(QStringLiteral("c"), QStringLiteral("https://b.example")).isValid());
+        QCOMPARE(vault->secrets.keys(), QStringList{QStringLiteral("other|https://a.example")});
+        // New tokens after the clear are kept again.
+        store.setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://a.example")));
+        QVERIFY(vault->secrets.contains(QStringLiteral("c|https://a.example")));
+    }
+
+    void removedTokensLeaveTheRegistration()
+    {
+        auto vault = std::make_shared<MapVault>();
+        const QString issuer = QStringLiteral("https://as.example");
+        TokenStore store(vault);
+        store.setRegistration(QStringLiteral("c"),
+                              {issuer, "client-1", {}, "none", "dynamic registration", {}});
+        store.setTokens(QStringLiteral("c"), bearer(issuer));
+        store.removeTokens(QStringLiteral("c"), issuer); // a refused refresh
+        const QJsonObject secret = QJsonDocument::fromJson(vault->secrets.value("c|" + issuer)).object();
+        QVERIFY(!secret.contains("tokens"));
+        QCOMPARE(secret.value("client").toObject().value("client_id").toString(), QStringLiteral("client-1"));
+    }
+
+    void memoryOnlyWithoutVault()
+    {
+        TokenStore store;
+        QCOMPARE(store.storeName(), QStringLiteral("memory only (this process)"));
+        QVERIFY(load(store, QStringLiteral("c"), QStringLiteral("https://as.example")));
+    }
+
+    // No Secret Service (no D-Bus session bus at all): the keychain says why, and tokens stay usable in
+    // memory.
+    void keychainWithoutDbusFallsBackToMemory()
+    {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/mcpwb-test-bus");
+        qunsetenv("DISPLAY"); // no D-Bus autolaunch through X11 either
+        auto vault = std::make_shared<KeychainVault>();
+        QSignalSpy named(vault.get(), &TokenVault::nameChanged);
+        TokenStore store(vault);
+        const TokenSet t = bearer(QStringLiteral("https://as.example"));
+        store.setTokens(QStringLiteral("c"), t);
+        QCOMPARE(store.tokens(QStringLiteral("c"), t.issuer).accessToken, QByteArray("access-1"));
+        QTRY_VERIFY_WITH_TIMEOUT(!vault->isUsable(), 10000);
+        QVERIFY(!named.isEmpty());
+        const QString name = store.storeName();
+        QVERIFY2(name.startsWith(QStringLiteral("memory only (no system keychain: ")), qPrintable(name));
+        QVERIFY2(name.size() > QStringLiteral("memory only (no system keychain: )").size() + 3,
+                 qPrintable(name));
+        qInfo("store: %s", qPrintable(name));
+        // The token is still there, and a load (the next flow) finds it in memory.
+        QVERIFY(load(store, QStringLiteral("c"), t.issuer));
+        QCOMPARE(store.tokens(QStringLiteral("c"), t.issuer).refreshToken, QByteArray("refresh-1"));
+        QTRY_VERIFY_WITH_TIMEOUT(!vault->isBusy(), 10000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTokenStore)
+#include "tst_tokenstore.moc"
