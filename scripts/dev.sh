@@ -9,7 +9,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 APT_PACKAGES=(build-essential cmake qt6-base-dev qt6-websockets-dev nlohmann-json3-dev
               libssl-dev libgl-dev xvfb imagemagick)
-KSH_PACKAGE=libkf6syntaxhighlighting-dev   # optional; not in Debian 12
+# Optional: installed only where the distribution has them (KSyntaxHighlighting for Qt 6 is not in Debian 12).
+# qtkeychain keeps OAuth tokens in the system keychain; without it they stay in memory.
+OPTIONAL_PACKAGES=(libkf6syntaxhighlighting-dev qtkeychain-qt6-dev)
 SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -26,11 +28,17 @@ deps() {
   if ((${#missing[@]})); then
     log "apt-get update (missing: ${missing[*]})"
     $SUDO apt-get update -qq
-  fi
-  if ! installed "$KSH_PACKAGE" && available "$KSH_PACKAGE"; then missing+=("$KSH_PACKAGE"); fi
-  if ((${#missing[@]})); then
     log "apt-get install ${missing[*]}"
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+  local optional=()
+  for p in "${OPTIONAL_PACKAGES[@]}"; do
+    if ! installed "$p" && available "$p"; then optional+=("$p"); fi
+  done
+  if ((${#optional[@]})); then
+    # Without recommends: qtkeychain's would bring a whole keyring daemon (gnome-keyring, GTK).
+    log "apt-get install --no-install-recommends ${optional[*]} (optional)"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${optional[@]}"
   fi
   # npm ci only when node_modules is missing or older than the lock.
   if [ ! -f tests/peers/node_modules/.package-lock.json ] ||
