@@ -1,0 +1,627 @@
+#include "http1connection.h"
+
+#include <QNetworkProxyFactory>
+#include <QSslSocket>
+#include <algorithm>
+#include <utility>
+
+namespace mcp {
+
+namespace {
+
+constexpr qsizetype MaxLineBytes = 64 * 1024;
+constexpr qsizetype MaxHeaderBytes = 256 * 1024;
+constexpr int MaxRedirects = 5;
+constexpr int MaxIdlePerClient = 4;
+
+bool isHttps(const QUrl &url)
+{
+    return url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+}
+
+bool hasHeader(const HeaderList &headers, QByteArrayView name)
+{
+    for (const auto &h : headers)
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+// Whether a comma-separated header value lists the token (Connection: keep-alive, Transfer-Encoding:
+// chunked).
+bool listsToken(const QByteArray &value, QByteArrayView token)
+{
+    for (const QByteArray &part : value.split(','))
+        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+QString printable(const QByteArray &bytes)
+{
+    QString s = QString::fromLatin1(bytes.left(80));
+    for (QChar &c : s)
+        if (c.unicode() < 0x20 || c.unicode() > 0x7e)
+            c = QLatin1Char('?');
+    return bytes.size() > 80 ? s + QStringLiteral("…") : s;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// Http1Reply
+
+Http1Reply::Http1Reply(QByteArray verb, QUrl url, HeaderList headers, QByteArray body)
+    : m_verb(std::move(verb)), m_url(std::move(url)), m_requestHeaders(std::move(headers)),
+      m_requestBody(std::move(body))
+{}
+
+Http1Reply::~Http1Reply()
+{
+    if (m_connection)
+        m_connection->discard();
+}
+
+QByteArray Http1Reply::header(QByteArrayView name) const
+{
+    QByteArray joined;
+    for (const auto &[n, v] : m_headers) {
+        if (n.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        if (!joined.isEmpty())
+            joined += ", ";
+        joined += v;
+    }
+    return joined;
+}
+
+void Http1Reply::abort()
+{
+    if (m_finished)
+        return;
+    if (m_connection)
+        m_connection->discard();
+    finish(Error::Aborted, QStringLiteral("aborted"));
+}
+
+void Http1Reply::ignoreSslErrors()
+{
+    if (m_connection)
+        m_connection->ignoreSslErrors();
+}
+
+void Http1Reply::finish(Error error, const QString &text)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_connection = nullptr;
+    m_error = error;
+    m_errorString = text;
+    Q_EMIT finished();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Http1Client
+
+Http1Client::Http1Client(QObject *parent) : QObject(parent)
+{}
+
+Http1Client::~Http1Client() = default; // connections are children
+
+Http1Reply *Http1Client::send(const QByteArray &verb, const QUrl &url, const HeaderList &headers,
+                              const QByteArray &body)
+{
+    auto *reply = new Http1Reply(verb, url, headers, body);
+    dispatch(reply, true);
+    return reply;
+}
+
+void Http1Client::dispatch(Http1Reply *reply, bool mayReuse)
+{
+    const QNetworkProxy proxy = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(reply->m_url))
+                                    .value(0, QNetworkProxy::NoProxy);
+    const QString key = Http1Connection::keyOf(reply->m_url, proxy);
+    Http1Connection *connection = nullptr;
+    for (qsizetype i = 0; i < m_idle.size() && mayReuse && !connection;) {
+        Http1Connection *c = m_idle[i];
+        if (!c->isUsable())
+            c->discard(); // removes it from m_idle
+        else if (c->key() == key)
+            connection = m_idle.takeAt(i);
+        else
+            ++i;
+    }
+    if (!connection)
+        connection = new Http1Connection(this, reply->m_url, proxy, m_ssl);
+    connection->start(reply);
+}
+
+void Http1Client::release(Http1Connection *connection)
+{
+    m_idle.prepend(connection); // the most recently used first: the least likely to have timed out
+    while (m_idle.size() > MaxIdlePerClient)
+        m_idle.last()->discard();
+}
+
+void Http1Client::drop(Http1Connection *connection)
+{
+    m_idle.removeOne(connection);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Http1Connection
+
+Http1Connection::Http1Connection(Http1Client *client, const QUrl &url, const QNetworkProxy &proxy,
+                                 const QSslConfiguration &ssl)
+    : QObject(client), m_client(client), m_ssl(ssl), m_key(keyOf(url, proxy)), m_host(url.host()),
+      m_port(quint16(url.port(isHttps(url) ? 443 : 80))), m_proxy(proxy)
+{
+    const bool httpProxy =
+        proxy.type() == QNetworkProxy::HttpProxy || proxy.type() == QNetworkProxy::HttpCachingProxy;
+    m_forwardProxy = httpProxy && !isHttps(url);
+}
+
+Http1Connection::~Http1Connection()
+{
+    if (m_client)
+        m_client->drop(this);
+}
+
+QString Http1Connection::keyOf(const QUrl &url, const QNetworkProxy &proxy)
+{
+    return QStringLiteral("%1://%2:%3 %4 %5:%6")
+        .arg(url.scheme().toLower(), url.host().toLower())
+        .arg(url.port(isHttps(url) ? 443 : 80))
+        .arg(int(proxy.type()))
+        .arg(proxy.hostName())
+        .arg(proxy.port());
+}
+
+bool Http1Connection::isUsable() const
+{
+    return m_socket && m_connected && !m_reply && m_socket->state() == QAbstractSocket::ConnectedState &&
+           m_socket->bytesAvailable() == 0 && (m_keepAliveMs < 0 || m_idleSince.elapsed() < m_keepAliveMs);
+}
+
+QString Http1Connection::where() const
+{
+    return QStringLiteral("%1:%2").arg(m_host).arg(m_port);
+}
+
+void Http1Connection::start(Http1Reply *reply)
+{
+    m_reply = reply;
+    reply->m_connection = this;
+    m_anyResponseByte = false;
+    m_phase = Phase::StatusLine;
+    m_headerBytes = 0;
+    m_remaining = -1;
+    m_redirect.clear();
+    if (m_socket) {
+        m_reused = true;
+        writeRequest();
+        return;
+    }
+    const bool tls = isHttps(reply->m_url);
+    if (tls) {
+        auto *ssl = new QSslSocket(this);
+        ssl->setSslConfiguration(m_ssl);
+        connect(ssl, &QSslSocket::encrypted, this, [this] {
+            m_connected = true;
+            writeRequest();
+        });
+        connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            if (m_reply)
+                Q_EMIT m_reply->sslErrors(errors);
+        });
+        m_socket = ssl;
+    } else {
+        m_socket = new QTcpSocket(this);
+    }
+    m_socket->setProxy(m_forwardProxy ? QNetworkProxy(QNetworkProxy::NoProxy) : m_proxy);
+    connect(m_socket, &QTcpSocket::connected, this, [this, tls] {
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        if (!tls) {
+            m_connected = true;
+            writeRequest();
+        }
+    });
+    connect(m_socket, &QTcpSocket::readyRead, this, &Http1Connection::onReadyRead);
+    // Queued: a socket may fail inside connectToHost() or flush(), and a reply never finishes inside send().
+    connect(m_socket, &QTcpSocket::disconnected, this, &Http1Connection::onClosed, Qt::QueuedConnection);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &Http1Connection::onClosed, Qt::QueuedConnection);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_reply && m_reportSent && m_socket->bytesToWrite() == 0) {
+            m_reportSent = false;
+            m_reply->m_requestSent = true;
+            Q_EMIT m_reply->requestSent();
+        }
+    });
+    const QString host = m_forwardProxy ? m_proxy.hostName() : m_host;
+    const quint16 port = m_forwardProxy ? m_proxy.port() : m_port;
+    if (tls)
+        static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(host, port);
+    else
+        m_socket->connectToHost(host, port);
+}
+
+void Http1Connection::writeRequest()
+{
+    Http1Reply *r = m_reply;
+    if (!r)
+        return;
+    const QUrl &url = r->m_url;
+    QByteArray target =
+        m_forwardProxy ? url.toEncoded(QUrl::RemoveUserInfo | QUrl::RemoveFragment)
+                       : url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+    if (target.isEmpty())
+        target = "/";
+    QByteArray out;
+    out.reserve(1024 + r->m_requestBody.size());
+    out += r->m_verb + ' ' + target + " HTTP/1.1\r\n";
+    if (!hasHeader(r->m_requestHeaders, "Host"))
+        out +=
+            "Host: " + url.adjusted(QUrl::RemoveUserInfo).authority(QUrl::FullyEncoded).toLatin1() + "\r\n";
+    for (const auto &[name, value] : r->m_requestHeaders)
+        out += name + ": " + value + "\r\n";
+    if (!r->m_requestBody.isEmpty() || r->m_verb == "POST" || r->m_verb == "PUT")
+        out += "Content-Length: " + QByteArray::number(r->m_requestBody.size()) + "\r\n";
+    if (!hasHeader(r->m_requestHeaders, "User-Agent"))
+        out += "User-Agent: mcp-workbench/" MCPWB_VERSION "\r\n";
+    if (m_forwardProxy && !m_proxy.user().isEmpty())
+        out += "Proxy-Authorization: Basic " +
+               (m_proxy.user() + QLatin1Char(':') + m_proxy.password()).toUtf8().toBase64() + "\r\n";
+    out += "\r\n";
+    out += r->m_requestBody;
+    m_reportSent = true; // before write(): bytesWritten may come from flush()
+    m_socket->write(out);
+    m_socket->flush(); // now, not on the next turn of the event loop
+}
+
+void Http1Connection::onReadyRead()
+{
+    if (!m_reply) {
+        discard(); // bytes nobody asked for on an idle connection: it cannot be trusted with a request
+        return;
+    }
+    m_buffer += m_socket->readAll();
+    m_anyResponseByte = m_anyResponseByte || !m_buffer.isEmpty();
+    Progress p;
+    parse(p);
+    deliver(m_reply, p);
+}
+
+void Http1Connection::onClosed()
+{
+    if (!m_reply) {
+        discard();
+        return;
+    }
+    if (m_socket->bytesAvailable() > 0) {
+        onReadyRead();
+        if (!m_reply)
+            return;
+    }
+    Http1Reply *reply = m_reply;
+    Progress p;
+    if (m_phase == Phase::Body && m_remaining < 0) {
+        p.complete = true; // the body ends with the connection
+        m_keepAlive = false;
+    } else if (m_reused && !m_anyResponseByte && !reply->m_retried && m_client) {
+        // The server closed a kept-alive connection instead of answering: it never took the request up.
+        reply->m_retried = true;
+        reply->m_connection = nullptr;
+        m_reply = nullptr;
+        Http1Client *client = m_client;
+        discard();
+        client->dispatch(reply, false);
+        return;
+    } else {
+        using E = QAbstractSocket::SocketError;
+        switch (m_socket->error()) {
+        case E::ConnectionRefusedError:
+            p.error = Http1Reply::Error::ConnectionRefused;
+            break;
+        case E::HostNotFoundError:
+            p.error = Http1Reply::Error::HostNotFound;
+            break;
+        case E::SslHandshakeFailedError:
+        case E::SslInternalError:
+        case E::SslInvalidUserDataError:
+            p.error = Http1Reply::Error::Tls;
+            break;
+        case E::ProxyAuthenticationRequiredError:
+        case E::ProxyConnectionRefusedError:
+        case E::ProxyConnectionClosedError:
+        case E::ProxyConnectionTimeoutError:
+        case E::ProxyNotFoundError:
+        case E::ProxyProtocolError:
+            p.error = Http1Reply::Error::Proxy;
+            break;
+        case E::RemoteHostClosedError:
+        case E::UnknownSocketError: // closed without an error
+            p.error = Http1Reply::Error::RemoteClosed;
+            break;
+        default:
+            p.error = Http1Reply::Error::Network;
+        }
+        p.errorText =
+            p.error == Http1Reply::Error::RemoteClosed
+                ? QStringLiteral("%1 closed the connection before the response was complete").arg(where())
+                : m_socket->errorString();
+    }
+    deliver(reply, p);
+}
+
+void Http1Connection::deliver(Http1Reply *reply, Progress &p)
+{
+    if (p.complete || p.error != Http1Reply::Error::None) {
+        // Free the connection before anyone hears of the end: a receiver may send the next request at once.
+        reply->m_connection = nullptr;
+        m_reply = nullptr;
+        if (p.complete && !m_redirect.isEmpty() && m_client) {
+            reply->m_status = 0;
+            reply->m_reason.clear();
+            reply->m_headers.clear();
+            reply->m_url = m_redirect;
+            ++reply->m_redirects;
+            Http1Client *client = m_client;
+            finishExchange();
+            client->dispatch(reply, true);
+            return;
+        }
+        if (p.complete)
+            finishExchange();
+        else
+            discard();
+    }
+    const QPointer<Http1Reply> alive(reply);
+    if (p.headers)
+        Q_EMIT reply->headersReceived();
+    if (!alive || reply->isFinished())
+        return;
+    if (!p.body.isEmpty())
+        Q_EMIT reply->bodyData(p.body);
+    if (!alive || reply->isFinished())
+        return;
+    if (p.complete)
+        reply->finish(Http1Reply::Error::None, {});
+    else if (p.error != Http1Reply::Error::None)
+        reply->finish(p.error, p.errorText);
+}
+
+void Http1Connection::finishExchange()
+{
+    if (m_keepAlive && m_buffer.isEmpty() && m_client &&
+        m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_idleSince.start();
+        m_client->release(this);
+    } else {
+        discard();
+    }
+}
+
+void Http1Connection::discard()
+{
+    if (m_reply)
+        m_reply->m_connection = nullptr;
+    m_reply = nullptr;
+    if (m_client)
+        m_client->drop(this);
+    m_client = nullptr;
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+    deleteLater();
+}
+
+void Http1Connection::ignoreSslErrors()
+{
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
+        ssl->ignoreSslErrors();
+}
+
+void Http1Connection::malformed(Progress &p, const QString &what)
+{
+    p.error = Http1Reply::Error::Malformed;
+    p.errorText = QStringLiteral("%1 sent a malformed HTTP response: %2").arg(where(), what);
+}
+
+bool Http1Connection::takeLine(QByteArray *line, Progress &p)
+{
+    const qsizetype end = m_buffer.indexOf('\n');
+    if (end < 0) {
+        if (m_buffer.size() > MaxLineBytes)
+            malformed(p, QStringLiteral("a line longer than %1 bytes").arg(MaxLineBytes));
+        return false;
+    }
+    const qsizetype length = end > 0 && m_buffer.at(end - 1) == '\r' ? end - 1 : end;
+    *line = m_buffer.left(length);
+    m_buffer.remove(0, end + 1);
+    return true;
+}
+
+void Http1Connection::parse(Progress &p)
+{
+    QByteArray line;
+    while (p.error == Http1Reply::Error::None && !p.complete) {
+        switch (m_phase) {
+        case Phase::StatusLine:
+        case Phase::Headers:
+        case Phase::Trailers:
+            if (!takeLine(&line, p))
+                return;
+            m_headerBytes += line.size() + 2;
+            if (m_headerBytes > MaxHeaderBytes)
+                malformed(p, QStringLiteral("more than %1 bytes of headers").arg(MaxHeaderBytes));
+            else if (m_phase == Phase::StatusLine)
+                onStatusLine(line, p);
+            else if (m_phase == Phase::Trailers)
+                p.complete = line.isEmpty();
+            else if (line.isEmpty())
+                onHeadersDone(p);
+            else
+                onHeaderLine(line, p);
+            break;
+        case Phase::Body:
+        case Phase::ChunkData:
+            if (m_buffer.isEmpty())
+                return;
+            takeBody(p);
+            break;
+        case Phase::ChunkSize: {
+            if (!takeLine(&line, p))
+                return;
+            const qsizetype semicolon = line.indexOf(';');
+            const QByteArray hex = (semicolon < 0 ? line : line.left(semicolon)).trimmed();
+            bool ok = false;
+            const qint64 size = hex.size() <= 15 ? hex.toLongLong(&ok, 16) : -1;
+            if (!ok || size < 0) {
+                malformed(p, QStringLiteral("bad chunk size \"%1\"").arg(printable(line)));
+            } else if (size == 0) {
+                m_phase = Phase::Trailers;
+            } else {
+                m_remaining = size;
+                m_phase = Phase::ChunkData;
+            }
+            break;
+        }
+        case Phase::ChunkEnd:
+            if (!takeLine(&line, p))
+                return;
+            if (!line.isEmpty())
+                malformed(p, QStringLiteral("chunk data longer than its size"));
+            m_phase = Phase::ChunkSize;
+            break;
+        }
+    }
+}
+
+void Http1Connection::takeBody(Progress &p)
+{
+    const qsizetype n =
+        m_remaining < 0 ? m_buffer.size() : qsizetype(qMin<qint64>(m_remaining, m_buffer.size()));
+    if (m_redirect.isEmpty())
+        p.body += n == m_buffer.size() ? std::exchange(m_buffer, {}) : m_buffer.left(n);
+    else if (n == m_buffer.size())
+        m_buffer.clear();
+    if (!m_buffer.isEmpty())
+        m_buffer.remove(0, n);
+    if (m_remaining < 0)
+        return;
+    m_remaining -= n;
+    if (m_remaining > 0)
+        return;
+    if (m_phase == Phase::ChunkData)
+        m_phase = Phase::ChunkEnd;
+    else
+        p.complete = true;
+}
+
+void Http1Connection::onStatusLine(const QByteArray &line, Progress &p)
+{
+    // HTTP-version SP status-code SP [reason-phrase]
+    const bool shaped = line.size() >= 12 && line.startsWith("HTTP/1.") && line.at(8) == ' ' &&
+                        (line.at(7) == '0' || line.at(7) == '1') && (line.size() == 12 || line.at(12) == ' ');
+    bool ok = false;
+    const int status = shaped ? line.mid(9, 3).toInt(&ok) : 0;
+    if (!ok || status < 100 || status > 599) {
+        malformed(p, QStringLiteral("status line \"%1\"").arg(printable(line)));
+        return;
+    }
+    m_minorVersion = line.at(7) - '0';
+    m_reply->m_status = status;
+    m_reply->m_reason = line.mid(13);
+    m_reply->m_headers.clear();
+    m_phase = Phase::Headers;
+}
+
+void Http1Connection::onHeaderLine(const QByteArray &line, Progress &p)
+{
+    HeaderList &headers = m_reply->m_headers;
+    if (line.front() == ' ' || line.front() == '\t') { // obsolete line folding
+        if (headers.isEmpty())
+            malformed(p, QStringLiteral("a continuation line before any header"));
+        else
+            headers.last().second += ' ' + line.trimmed();
+        return;
+    }
+    const qsizetype colon = line.indexOf(':');
+    const QByteArray name = colon > 0 ? line.left(colon) : QByteArray();
+    if (name.isEmpty() || name.contains(' ') || name.contains('\t')) {
+        malformed(p, QStringLiteral("header line \"%1\"").arg(printable(line)));
+        return;
+    }
+    headers.append({name, line.mid(colon + 1).trimmed()});
+}
+
+void Http1Connection::onHeadersDone(Progress &p)
+{
+    Http1Reply *r = m_reply;
+    const int status = r->m_status;
+    if (status == 101) {
+        malformed(p, QStringLiteral("101 Switching Protocols to a request that asked for no upgrade"));
+        return;
+    }
+    if (status < 200) { // an interim response (100 Continue, 103 Early Hints): the real one follows
+        r->m_status = 0;
+        r->m_reason.clear();
+        r->m_headers.clear();
+        m_phase = Phase::StatusLine;
+        return;
+    }
+    const QByteArray connection = r->header("Connection");
+    m_keepAlive =
+        m_minorVersion == 1 ? !listsToken(connection, "close") : listsToken(connection, "keep-alive");
+    m_keepAliveMs = -1;
+    for (const QByteArray &part : r->header("Keep-Alive").split(',')) {
+        const QByteArray param = part.trimmed();
+        if (param.startsWith("timeout=")) // leave a second for the close to be under way
+            m_keepAliveMs = qMax(0, param.mid(8).toInt() - 1) * 1000;
+    }
+    const QByteArray location = r->header("Location");
+    if ((status == 307 || status == 308) && !location.isEmpty() && r->m_redirects < MaxRedirects) {
+        const QUrl to = r->m_url.resolved(QUrl::fromEncoded(location));
+        const bool lessSafe = isHttps(r->m_url) && !isHttps(to);
+        if (to.isValid() && !lessSafe && (to.scheme() == QLatin1String("http") || isHttps(to)))
+            m_redirect = to;
+    }
+    p.headers = m_redirect.isEmpty();
+    m_phase = Phase::Body;
+    m_remaining = -1;
+    if (r->m_verb == "HEAD" || status == 204 || status == 304) {
+        p.complete = true;
+        return;
+    }
+    const QByteArray te = r->header("Transfer-Encoding");
+    if (!te.isEmpty()) {
+        if (te.split(',').last().trimmed().compare("chunked", Qt::CaseInsensitive) == 0)
+            m_phase = Phase::ChunkSize;
+        else
+            m_keepAlive = false;
+        return;
+    }
+    const QByteArray length = r->header("Content-Length");
+    if (length.isEmpty()) {
+        m_keepAlive = false; // the body ends with the connection
+        return;
+    }
+    const QList<QByteArray> values = length.split(','); // repeated headers must agree
+    bool ok = true;
+    for (const QByteArray &v : values) {
+        const QByteArray t = v.trimmed();
+        ok = ok && !t.isEmpty() && t.size() <= 15 &&
+             std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+             t == values.first().trimmed();
+    }
+    if (!ok) {
+        malformed(p, QStringLiteral("Content-Length \"%1\"").arg(printable(length)));
+        return;
+    }
+    m_remaining = values.first().trimmed().toLongLong();
+    p.complete = m_remaining == 0;
+}
+
+} // namespace mcp
