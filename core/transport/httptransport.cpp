@@ -6,8 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkRequest>
 #include <QPointer>
 #include <QSslCertificate>
 #include <QSslError>
@@ -45,7 +43,7 @@ QString hostPort(const QUrl &url)
 // HttpTransportBase
 
 HttpTransportBase::HttpTransportBase(HttpOptions options, QObject *parent)
-    : Transport(parent), m_options(std::move(options)), m_nam(new QNetworkAccessManager(this))
+    : Transport(parent), m_options(std::move(options)), m_http(new Http1Client(this))
 {}
 
 HttpTransportBase::~HttpTransportBase()
@@ -93,7 +91,7 @@ bool HttpTransportBase::prepareTls()
     if (m_sslReady)
         return true;
 #ifndef QT_NO_SSL
-    m_ssl = QSslConfiguration::defaultConfiguration();
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
     if (!m_options.caFile.isEmpty()) {
         QList<QSslCertificate> certs = QSslCertificate::fromPath(m_options.caFile, QSsl::Pem);
         if (certs.isEmpty())
@@ -109,13 +107,14 @@ bool HttpTransportBase::prepareTls()
             return false;
         }
         // addCaCertificates() would switch off the system roots; keep them and add the user's.
-        m_ssl.setCaCertificates(QSslConfiguration::systemCaCertificates() + certs);
+        ssl.setCaCertificates(QSslConfiguration::systemCaCertificates() + certs);
         Q_EMIT diagnostic(
             {Diagnostic::Kind::Tls, QStringLiteral("trusting %1 certificate(s) from %2 besides the "
                                                    "system CAs")
                                         .arg(certs.size())
                                         .arg(m_options.caFile)});
     }
+    m_http->setSslConfiguration(ssl);
 #endif
     m_sslReady = true;
     return true;
@@ -125,16 +124,11 @@ HttpTransportBase::Call *HttpTransportBase::startCall(const QByteArray &verb, co
                                                       const HeaderList &headers, const QByteArray &body,
                                                       int role)
 {
-    QNetworkRequest req(url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
-#ifndef QT_NO_SSL
-    if (url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0)
-        req.setSslConfiguration(m_ssl);
-#endif
-    for (const auto &[name, value] : headers)
-        req.setRawHeader(name, value);
-    for (const auto &[name, value] : m_options.headers) // the user's headers win
-        req.setRawHeader(name, value);
+    HeaderList sent = headers;
+    for (const auto &header : m_options.headers) { // the user's headers win
+        sent.removeIf([&](const auto &h) { return h.first.compare(header.first, Qt::CaseInsensitive) == 0; });
+        sent.append(header);
+    }
 
     auto call = std::make_unique<Call>();
     Call *c = call.get();
@@ -142,13 +136,10 @@ HttpTransportBase::Call *HttpTransportBase::startCall(const QByteArray &verb, co
     c->exchange.started = QDateTime::currentDateTimeUtc();
     c->exchange.method = verb;
     c->exchange.url = url;
-    for (const QByteArray &name : req.rawHeaderList())
-        c->exchange.requestHeaders.append({name, req.rawHeader(name)});
+    c->exchange.requestHeaders = sent;
     c->exchange.requestBody = body;
 
-    QNetworkReply *reply = verb == "POST"   ? m_nam->post(req, body)
-                           : body.isEmpty() ? m_nam->sendCustomRequest(req, verb)
-                                            : m_nam->sendCustomRequest(req, verb, body);
+    Http1Reply *reply = m_http->send(verb, url, sent, body);
     c->reply = reply;
     m_calls.emplace(reply, std::move(call));
 
@@ -158,19 +149,18 @@ HttpTransportBase::Call *HttpTransportBase::startCall(const QByteArray &verb, co
         c->timedOut = true;
         c->reply->abort();
     });
-    timer->start(qMax(1, m_options.connectTimeoutMs));
+    if (!reply->isRequestSent()) // on a kept-alive connection it may be
+        timer->start(qMax(1, m_options.connectTimeoutMs));
     const auto stopTimer = [timer] { timer->stop(); };
-    connect(reply, &QNetworkReply::requestSent, timer, stopTimer);
-    connect(reply, &QNetworkReply::metaDataChanged, timer, stopTimer);
-    connect(reply, &QNetworkReply::readyRead, this, [this, c] { handleReadyRead(c); });
-    connect(reply, &QNetworkReply::finished, this, [this, c, timer] {
+    connect(reply, &Http1Reply::requestSent, timer, stopTimer);
+    connect(reply, &Http1Reply::headersReceived, timer, stopTimer);
+    connect(reply, &Http1Reply::bodyData, this, [this, c](const QByteArray &chunk) { handleData(c, chunk); });
+    connect(reply, &Http1Reply::finished, this, [this, c, timer] {
         timer->stop();
         handleFinished(c);
     });
-#ifndef QT_NO_SSL
-    connect(reply, &QNetworkReply::sslErrors, this,
+    connect(reply, &Http1Reply::sslErrors, this,
             [this, c](const QList<QSslError> &e) { handleSslErrors(c, e); });
-#endif
     return c;
 }
 
@@ -195,12 +185,9 @@ void HttpTransportBase::handleSslErrors(Call *call, const QList<QSslError> &erro
          QStringLiteral("TLS certificate of %1 rejected: %2").arg(hostPort(call->exchange.url), joined)});
 }
 
-void HttpTransportBase::handleReadyRead(Call *call)
+void HttpTransportBase::handleData(Call *call, const QByteArray &chunk)
 {
     if (call->done)
-        return;
-    const QByteArray chunk = call->reply->readAll();
-    if (chunk.isEmpty())
         return;
     QByteArray &rec = call->exchange.responseBody;
     if (rec.size() < m_options.maxRecordedBodyBytes)
@@ -216,22 +203,19 @@ void HttpTransportBase::handleFinished(Call *call)
 {
     if (call->done)
         return;
-    // Bytes still buffered arrive before the end.
-    if (!call->aborted && call->reply->bytesAvailable() > 0)
-        handleReadyRead(call);
     call->done = true;
-    QNetworkReply *reply = call->reply;
+    Http1Reply *reply = call->reply;
     HttpExchange &ex = call->exchange;
     ex.status = statusOf(call);
-    ex.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
-    ex.responseHeaders = reply->rawHeaderPairs();
+    ex.reason = reply->reason();
+    ex.responseHeaders = reply->headers();
     if (call->recordCut)
         ex.responseBody += QByteArrayLiteral("\n[recorded body cut at the size limit]");
     if (call->aborted)
         ex.error = QStringLiteral("closed by the client");
     else if (!call->failure.isEmpty())
         ex.error = call->failure;
-    else if (reply->error() != QNetworkReply::NoError && ex.status == 0)
+    else if (reply->error() != Http1Reply::Error::None && ex.status == 0)
         ex.error = networkError(call, QString()).message;
     Q_EMIT httpExchange(ex);
     onFinished(call);
@@ -255,24 +239,24 @@ void HttpTransportBase::abortCall(Call *call)
 
 void HttpTransportBase::abortAllCalls()
 {
-    QList<QNetworkReply *> replies;
+    QList<Http1Reply *> replies;
     for (const auto &entry : m_calls)
         replies << entry.first;
-    for (QNetworkReply *r : replies)
+    for (Http1Reply *r : replies)
         abortCall(findCall(r));
 }
 
 void HttpTransportBase::abortCallsWithRole(int role)
 {
-    QList<QNetworkReply *> replies;
+    QList<Http1Reply *> replies;
     for (const auto &[reply, call] : m_calls)
         if (call->role == role)
             replies << reply;
-    for (QNetworkReply *r : replies)
+    for (Http1Reply *r : replies)
         abortCall(findCall(r));
 }
 
-HttpTransportBase::Call *HttpTransportBase::findCall(QNetworkReply *reply) const
+HttpTransportBase::Call *HttpTransportBase::findCall(Http1Reply *reply) const
 {
     const auto it = m_calls.find(reply);
     return it == m_calls.end() ? nullptr : it->second.get();
@@ -280,12 +264,12 @@ HttpTransportBase::Call *HttpTransportBase::findCall(QNetworkReply *reply) const
 
 int HttpTransportBase::statusOf(const Call *call)
 {
-    return call->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return call->reply->status();
 }
 
 QByteArray HttpTransportBase::contentTypeOf(const Call *call)
 {
-    return call->reply->rawHeader("Content-Type").trimmed().toLower();
+    return call->reply->header("Content-Type").trimmed().toLower();
 }
 
 bool HttpTransportBase::isConnectionLevel(const Call *call)
@@ -293,12 +277,11 @@ bool HttpTransportBase::isConnectionLevel(const Call *call)
     if (call->timedOut)
         return true;
     switch (call->reply->error()) {
-    case QNetworkReply::ConnectionRefusedError:
-    case QNetworkReply::HostNotFoundError:
-    case QNetworkReply::SslHandshakeFailedError:
-    case QNetworkReply::UnknownNetworkError:
-    case QNetworkReply::ProxyConnectionRefusedError:
-    case QNetworkReply::ProxyNotFoundError:
+    case Http1Reply::Error::ConnectionRefused:
+    case Http1Reply::Error::HostNotFound:
+    case Http1Reply::Error::Tls:
+    case Http1Reply::Error::Network:
+    case Http1Reply::Error::Proxy:
         return true;
     default:
         return false;
@@ -317,24 +300,24 @@ Error HttpTransportBase::networkError(const Call *call, const QString &step) con
                   .arg(m_options.connectTimeoutMs);
     } else {
         switch (call->reply->error()) {
-        case QNetworkReply::ConnectionRefusedError:
+        case Http1Reply::Error::ConnectionRefused:
             msg = QStringLiteral("connection refused by %1 (is the server running and listening there?)")
                       .arg(where);
             break;
-        case QNetworkReply::HostNotFoundError:
+        case Http1Reply::Error::HostNotFound:
             msg = QStringLiteral("host \"%1\" not found").arg(call->exchange.url.host());
             break;
-        case QNetworkReply::SslHandshakeFailedError:
+        case Http1Reply::Error::Tls:
             msg = QStringLiteral(
                       "TLS handshake with %1 failed: %2. Trust the server's CA with the CA file option, "
                       "or (for testing only) use the insecure option")
                       .arg(where, call->tlsErrors.isEmpty() ? call->reply->errorString() : call->tlsErrors);
             break;
-        case QNetworkReply::RemoteHostClosedError:
+        case Http1Reply::Error::RemoteClosed:
             msg = QStringLiteral("%1 closed the connection before the response was complete").arg(where);
             break;
-        case QNetworkReply::TimeoutError:
-            msg = QStringLiteral("the connection to %1 timed out").arg(where);
+        case Http1Reply::Error::Malformed:
+            msg = call->reply->errorString();
             break;
         default:
             msg = QStringLiteral("%1 %2 failed: %3")
@@ -348,15 +331,14 @@ Error HttpTransportBase::networkError(const Call *call, const QString &step) con
 Error HttpTransportBase::httpStatusError(const Call *call, const QString &step, const QByteArray &body) const
 {
     const int status = statusOf(call);
-    const QByteArray reason =
-        call->reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    const QByteArray reason = call->reply->reason();
     QString msg = QStringLiteral("the server answered HTTP %1%2")
                       .arg(status)
                       .arg(reason.isEmpty() ? QString() : QStringLiteral(" ") + QString::fromLatin1(reason));
     const Error::Category cat =
         status == 401 || status == 403 ? Error::Category::Auth : Error::Category::Connection;
     if (status == 401) {
-        const QByteArray www = call->reply->rawHeader("WWW-Authenticate");
+        const QByteArray www = call->reply->header("WWW-Authenticate");
         if (!www.isEmpty())
             msg += QStringLiteral(" (WWW-Authenticate: %1)").arg(QString::fromLatin1(www));
     }
@@ -601,10 +583,10 @@ void HttpTransport::checkHeaders(Call *call)
     m_anySuccess = true;
     if (m_options.auth &&
         call->exchange.requestHeaders.contains({"Authorization", m_options.auth->authorization()}))
-        m_options.auth->accepted(call->reply->rawHeaderPairs());
+        m_options.auth->accepted(call->reply->headers());
     call->isSse = contentTypeOf(call).startsWith("text/event-stream");
     if (call->role == Post && !isStateless() && call->frame.method == QLatin1String("initialize")) {
-        const QByteArray sid = call->reply->rawHeader("Mcp-Session-Id").trimmed();
+        const QByteArray sid = call->reply->header("Mcp-Session-Id").trimmed();
         if (!sid.isEmpty()) {
             if (!isHeaderSafe(sid) || sid.contains(' ')) {
                 Q_EMIT diagnostic(
@@ -708,7 +690,7 @@ void HttpTransport::finishPostOrResume(Call *call)
                     problem.isEmpty()
                         ? QStringLiteral("the server ended the response stream without sending the response")
                         : problem;
-                if (call->reply->error() != QNetworkReply::NoError)
+                if (call->reply->error() != Http1Reply::Error::None)
                     msg += QStringLiteral(" (%1)").arg(networkError(call, {}).message);
                 if (haveId && !isStateless())
                     msg += QStringLiteral("; gave up after %1 resumption attempts").arg(call->attempt);
@@ -855,7 +837,7 @@ void HttpTransport::startGetStream()
     Call *c = startCall("GET", m_options.url, h, {}, GetStream);
     c->sessionIdSent = m_sessionId;
     m_getReply = c->reply;
-    connect(c->reply, &QNetworkReply::metaDataChanged, this, &HttpTransport::releaseHeldFrames);
+    connect(c->reply, &Http1Reply::headersReceived, this, &HttpTransport::releaseHeldFrames);
 }
 
 void HttpTransport::releaseHeldFrames()

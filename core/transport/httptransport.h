@@ -1,21 +1,17 @@
 #pragma once
 
+#include "http1connection.h"
 #include "httpoptions.h"
 #include "sseparser.h"
 #include "transport.h"
 
 #include <QJsonValue>
-#include <QNetworkReply>
 #include <QSslConfiguration>
 #include <QTimer>
 #include <map>
 #include <memory>
 
-class QNetworkAccessManager;
-
 namespace mcp {
-
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 // Plumbing shared by the HTTP transports: requests with the user's headers and TLS settings, a connect
 // timeout, TLS error handling, and one HttpExchange record per request. Not meant to be used on its own.
@@ -35,7 +31,7 @@ protected:
     struct Call
     {
         int role = 0;
-        QNetworkReply *reply = nullptr;
+        Http1Reply *reply = nullptr;
         HttpExchange exchange;
         OutgoingFrame frame;
         QByteArray sessionIdSent;
@@ -68,7 +64,7 @@ protected:
     void abortCall(Call *call); // quietly: no error is reported for it
     void abortAllCalls();
     void abortCallsWithRole(int role);
-    Call *findCall(QNetworkReply *reply) const;
+    Call *findCall(Http1Reply *reply) const;
 
     virtual void onData(Call *call, const QByteArray &chunk) = 0;
     virtual void onFinished(Call *call) = 0; // the HttpExchange has been emitted; the call is freed later
@@ -92,14 +88,13 @@ protected:
     quint64 m_generation = 0; // bumped by open/close; delayed work from an older generation is dropped
 
 private:
-    void handleReadyRead(Call *call);
+    void handleData(Call *call, const QByteArray &chunk);
     void handleFinished(Call *call);
     void handleSslErrors(Call *call, const QList<QSslError> &errors);
 
-    QNetworkAccessManager *m_nam;
-    QSslConfiguration m_ssl;
+    Http1Client *m_http;
     bool m_sslReady = false;
-    std::map<QNetworkReply *, std::unique_ptr<Call>> m_calls;
+    std::map<Http1Reply *, std::unique_ptr<Call>> m_calls;
 };
 
 // Streamable HTTP: 2025-03-26 .. 2025-11-25 (sessions, GET stream, resumption, DELETE) and, once the protocol
@@ -151,7 +146,7 @@ private:
     QByteArray m_expiredSessionId;
     bool m_anySuccess = false;
     bool m_legacyDetection = false;
-    QNetworkReply *m_getReply = nullptr;
+    Http1Reply *m_getReply = nullptr;
     QByteArray m_getLastEventId;
     int m_getRetryMs = -1;
     int m_getAttempts = 0;

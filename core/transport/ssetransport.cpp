@@ -156,7 +156,7 @@ void SseTransport::onFinished(Call *call)
             const QString problem = call->parser.finish();
             if (!problem.isEmpty())
                 msg += QStringLiteral(" (%1)").arg(problem);
-            if (call->reply->error() != QNetworkReply::NoError)
+            if (call->reply->error() != Http1Reply::Error::None)
                 msg += QStringLiteral(" (%1)").arg(networkError(call, {}).message);
             fail(makeError(Error::Category::Connection, step, msg));
         }
