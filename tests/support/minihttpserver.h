@@ -1,16 +1,20 @@
 #pragma once
 
-// A tiny HTTP/1.1 server for unit tests: QTcpServer on 127.0.0.1, requests parsed by Content-Length, answers
-// written by hand from a handler (so a test can also write malformed or split responses).
+// A tiny HTTP/1.1 (or HTTPS) server for unit tests: QTcpServer/QSslServer on 127.0.0.1, requests parsed by
+// Content-Length, answers written by hand from a handler (so a test can also write malformed or split
+// responses).
 #include <QByteArray>
 #include <QHash>
 #include <QList>
 #include <QPair>
 #include <QPointer>
+#include <QSslConfiguration>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
 #include <functional>
+#include <memory>
 
 struct MiniRequest
 {
@@ -41,20 +45,32 @@ class MiniHttpServer
 public:
     using Handler = std::function<void(const MiniRequest &, QTcpSocket *)>;
 
-    MiniHttpServer()
+    // HTTPS when tls has a local certificate (and key), else plain HTTP.
+    explicit MiniHttpServer(const QSslConfiguration &tls = QSslConfiguration())
     {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection()) {
+        if (tls.localCertificate().isNull()) {
+            m_server = std::make_unique<QTcpServer>();
+        } else {
+            auto server = std::make_unique<QSslServer>();
+            server->setSslConfiguration(tls);
+            m_server = std::move(server);
+            m_scheme = QStringLiteral("https");
+        }
+        QObject::connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, m_server.get(), [this] {
+            while (QTcpSocket *s = m_server->nextPendingConnection()) {
                 ++connections;
                 QObject::connect(s, &QTcpSocket::readyRead, s, [this, s] { onData(s); });
+                if (s->bytesAvailable() > 0) // arrived with the TLS handshake
+                    onData(s);
             }
         });
     }
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    quint16 port() const { return m_server.serverPort(); }
+    bool listen() { return m_server->listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server->serverPort(); }
     QUrl url(const QString &path = QStringLiteral("/mcp")) const
     {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path));
+        return QUrl(
+            QStringLiteral("%1://127.0.0.1:%2%3").arg(m_scheme).arg(m_server->serverPort()).arg(path));
     }
     void setHandler(Handler h) { m_handler = std::move(h); }
     QList<MiniRequest> requests;
@@ -128,7 +144,8 @@ private:
         }
     }
 
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server;
+    QString m_scheme = QStringLiteral("http");
     Handler m_handler;
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };

@@ -10,9 +10,13 @@
 #include <QList>
 #include <QPair>
 #include <QPointer>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 #include <functional>
@@ -92,6 +96,7 @@ private Q_SLOTS:
     void connectionRefused();
     void httpErrorBodies();
     void badCaFile();
+    void tlsTrustAndInsecure();
     void legacySse();
     void autoFallsBackToSse();
     void autoStaysOnJsonRpcError();
@@ -491,6 +496,60 @@ void TestHttpTransport::badCaFile()
     t.open();
     QCOMPARE(failed.size(), 1);
     QVERIFY(lastErrorText(failed, 0).contains(QLatin1String("CA file")));
+}
+
+// HTTPS against a self-signed certificate: refused with a TLS diagnostic, trusted through the CA file, or
+// let through by the insecure switch with a visible warning.
+void TestHttpTransport::tlsTrustAndInsecure()
+{
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                   "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        QSKIP("the openssl command could not make a test certificate");
+    QFile keyFile(key);
+    QVERIFY(keyFile.open(QIODevice::ReadOnly));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate::fromPath(cert).value(0));
+    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa));
+    MiniHttpServer server(tls);
+    QVERIFY(server.listen());
+    server.setHandler([](const MiniRequest &, QTcpSocket *s) { MiniHttpServer::json(s, result(1)); });
+    const QString where = QStringLiteral("127.0.0.1:%1").arg(server.port());
+
+    // The answer to initialize ("frame", or the send error) and every diagnostic on the way.
+    const auto attempt = [&](const HttpOptions &o, QString *diagnostics) {
+        HttpTransport t(o);
+        QSignalSpy frames(&t, &Transport::frameReceived);
+        QSignalSpy failures(&t, &Transport::sendFailed);
+        connect(&t, &Transport::diagnostic, &t,
+                [diagnostics](const Diagnostic &d) { *diagnostics += d.text; });
+        t.open();
+        t.send(request(1, QStringLiteral("initialize")));
+        if (!QTest::qWaitFor([&] { return !frames.isEmpty() || !failures.isEmpty(); }, 10000))
+            return QStringLiteral("no answer within 10 s");
+        return !frames.isEmpty() ? QStringLiteral("frame") : lastErrorText(failures, 1);
+    };
+    QString diagnostics;
+    HttpOptions o = optionsFor(server);
+    const QString refused = attempt(o, &diagnostics);
+    QVERIFY2(refused.contains(QLatin1String("TLS handshake with ") + where), qPrintable(refused));
+    QVERIFY(diagnostics.contains(QStringLiteral("TLS certificate of %1 rejected").arg(where)));
+
+    o.caFile = cert;
+    QCOMPARE(attempt(o, &diagnostics), QStringLiteral("frame"));
+    QVERIFY(diagnostics.contains(QStringLiteral("trusting 1 certificate(s)")));
+
+    o.caFile.clear();
+    o.insecure = true;
+    diagnostics.clear();
+    QCOMPARE(attempt(o, &diagnostics), QStringLiteral("frame"));
+    QVERIFY2(diagnostics.contains(QStringLiteral("INSECURE: ignoring TLS certificate errors for ") + where),
+             qPrintable(diagnostics));
 }
 
 void TestHttpTransport::legacySse()
