@@ -23,7 +23,7 @@ void FakeTransport::send(const mcp::OutgoingFrame &frame)
                      {"id", m["id"]},
                      {"result",
                       {{"protocolVersion", serverVersion.toStdString()},
-                       {"capabilities", {{"tools", {{"listChanged", true}}}, {"logging", Json::object()}}},
+                       {"capabilities", serverCapabilities},
                        {"serverInfo", {{"name", "fake"}, {"version", "1.0"}}}}}});
         return;
     }

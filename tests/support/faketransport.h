@@ -28,6 +28,7 @@ public:
     QList<mcp::OutgoingFrame> sent;
     bool autoInitialize = true;
     QString serverVersion = QStringLiteral("2025-11-25");
+    mcp::Json serverCapabilities = {{"tools", {{"listChanged", true}}}, {"logging", mcp::Json::object()}};
     // Called for every other frame the client sends; may answer with inject().
     std::function<void(const mcp::Json &message)> onSend;
 };

@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWidget>
 #include <memory>
@@ -43,6 +44,29 @@ inline std::unique_ptr<mcpui::MainWindow> showWorkbench(QSettings *settings)
         return nullptr;
     return window;
 }
+
+// A shown main window with settings of its own, for one test case.
+struct Workbench
+{
+    QTemporaryDir dir;
+    std::unique_ptr<QSettings> settings;
+    std::unique_ptr<mcpui::MainWindow> window;
+
+    bool show()
+    {
+        settings =
+            std::make_unique<QSettings>(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+        window = showWorkbench(settings.get());
+        return bool(window);
+    }
+    void close()
+    {
+        if (window)
+            window->close();
+        window.reset();
+        QTest::qWait(300); // let the sessions say goodbye
+    }
+};
 
 inline mcpui::ConnectionProfile everythingStdioProfile()
 {

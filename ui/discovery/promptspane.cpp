@@ -1,5 +1,6 @@
 #include "promptspane.h"
 
+#include "common/argumentcompleter.h"
 #include "composer/resultview.h"
 #include "composer/schemaform.h"
 #include "connections/connection.h"
@@ -55,6 +56,10 @@ PromptsPane::PromptsPane(Connection *connection, QWidget *parent) : QWidget(pare
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_form);
+    m_completionStatus = new QLabel(this);
+    m_completionStatus->setObjectName(QStringLiteral("completionStatus"));
+    m_completionStatus->setEnabled(false); // quiet: a failed completion is no error of the prompt
+    m_completionStatus->hide();
     m_get = new QPushButton(tr("Get Prompt"), this);
     connect(m_get, &QPushButton::clicked, this, &PromptsPane::get);
     m_result = new ResultView(this);
@@ -64,6 +69,7 @@ PromptsPane::PromptsPane(Connection *connection, QWidget *parent) : QWidget(pare
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(scroll, 1);
+    topLayout->addWidget(m_completionStatus);
     topLayout->addWidget(m_get, 0, Qt::AlignLeft);
     right->addWidget(top);
     right->addWidget(m_result);
@@ -123,6 +129,8 @@ void PromptsPane::onCurrentChanged()
     const Json prompt = m_model->item(index.row());
     m_prompt = mcp::stringOr(prompt, "name");
     m_form->setSchema(argumentsSchema(prompt));
+    ArgumentCompleter::attachToForm(
+        m_connection, m_form, {{"type", "ref/prompt"}, {"name", mcp::toStd(m_prompt)}}, m_completionStatus);
     m_get->setEnabled(m_connection->isReady());
 }
 

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QPushButton;
 class QTableView;
 
@@ -12,7 +13,8 @@ class JsonListModel;
 class ResultView;
 class SchemaForm;
 
-// Prompts of one connection: pick one, fill its arguments (a form built like a tool's), get its messages.
+// Prompts of one connection: pick one, fill its arguments (a form built like a tool's, offering the server's
+// completions), get its messages.
 class PromptsPane : public QWidget
 {
     Q_OBJECT
@@ -34,6 +36,7 @@ private:
     JsonListModel *m_model;
     QTableView *m_view;
     SchemaForm *m_form;
+    QLabel *m_completionStatus;
     QPushButton *m_get;
     ResultView *m_result;
     QString m_prompt;

@@ -1,8 +1,11 @@
 #include "resourcespane.h"
 
+#include "common/argumentcompleter.h"
 #include "composer/resultview.h"
+#include "composer/schemaform.h"
 #include "connections/connection.h"
 #include "jsonlistmodel.h"
+#include "session/uritemplate.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -86,10 +89,19 @@ ResourcesPane::ResourcesPane(Connection *connection, QWidget *parent)
     bar->addWidget(m_uri, 1);
     bar->addWidget(m_read);
     bar->addWidget(m_subscribe);
+    m_variables = new SchemaForm(this);
+    m_variables->setObjectName(QStringLiteral("templateVariables"));
+    m_variables->hide();
+    m_completionStatus = new QLabel(this);
+    m_completionStatus->setObjectName(QStringLiteral("completionStatus"));
+    m_completionStatus->setEnabled(false); // quiet: a failed completion is no error of the resource
+    m_completionStatus->hide();
     auto *right = new QWidget(this);
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addLayout(bar);
+    rightLayout->addWidget(m_variables);
+    rightLayout->addWidget(m_completionStatus);
     rightLayout->addWidget(m_result, 1);
 
     auto *split = new QSplitter(this);
@@ -102,14 +114,14 @@ ResourcesPane::ResourcesPane(Connection *connection, QWidget *parent)
 
     connect(m_resourceView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &index) {
+                showTemplate(QString());
                 m_uri->setText(
                     mcp::stringOr(m_resources->item(m_resourceProxy->mapToSource(index).row()), "uri"));
                 read();
             });
     connect(templateView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &index) {
-                m_uri->setText(mcp::stringOr(m_templates->item(index.row()), "uriTemplate"));
-                m_uri->setFocus();
+                showTemplate(mcp::stringOr(m_templates->item(index.row()), "uriTemplate"));
             });
     connect(m_uri, &QLineEdit::textChanged, this, &ResourcesPane::updateSubscribeButton);
     connect(m_uri, &QLineEdit::returnPressed, this, &ResourcesPane::read);
@@ -161,6 +173,39 @@ bool ResourcesPane::selectResource(const QString &uri)
             return true;
         }
     return false;
+}
+
+// A template's variables get a field each (completed by the server where it can); the URI follows them.
+void ResourcesPane::showTemplate(const QString &uriTemplate)
+{
+    m_variables->setVisible(!uriTemplate.isEmpty());
+    m_completionStatus->hide();
+    if (uriTemplate.isEmpty())
+        return;
+    const QStringList names = mcp::uriTemplateVariables(uriTemplate);
+    Json schema = {{"type", "object"}, {"properties", Json::object()}};
+    for (const QString &name : names)
+        schema["properties"][mcp::toStd(name)] = {{"type", "string"}};
+    m_variables->setSchema(schema);
+    m_uri->setText(uriTemplate);
+    ArgumentCompleter::attachToForm(m_connection, m_variables,
+                                    {{"type", "ref/resource"}, {"uri", mcp::toStd(uriTemplate)}},
+                                    m_completionStatus);
+    const auto expand = [this, uriTemplate] {
+        const Json filled = m_variables->value();
+        QHash<QString, QString> values;
+        for (auto it = filled.begin(); it != filled.end(); ++it)
+            values.insert(mcp::toQString(it.key()), mcp::stringOr(filled, it.key().c_str()));
+        m_uri->setText(mcp::expandUriTemplate(uriTemplate, values));
+    };
+    QLineEdit *first = nullptr;
+    for (const QString &name : names)
+        if (auto *field = m_variables->findChild<QLineEdit *>(QStringLiteral("field:") + name)) {
+            connect(field, &QLineEdit::textChanged, this, expand);
+            first = first ? first : field;
+        }
+    if (first)
+        first->setFocus();
 }
 
 void ResourcesPane::read()

@@ -3,6 +3,7 @@
 #include <QSet>
 #include <QWidget>
 
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -14,8 +15,10 @@ namespace mcpui {
 class Connection;
 class JsonListModel;
 class ResultView;
+class SchemaForm;
 
-// Resources and resource templates of one connection: read, subscribe, and re-read on resources/updated.
+// Resources and resource templates of one connection: read, subscribe, and re-read on resources/updated. A
+// template's variables are fields (with the server's completions) that fill in the URI.
 class ResourcesPane : public QWidget
 {
     Q_OBJECT
@@ -28,12 +31,14 @@ public:
     JsonListModel *resources() const { return m_resources; }
     JsonListModel *templates() const { return m_templates; }
     QLineEdit *uriEdit() const { return m_uri; }
+    SchemaForm *templateVariables() const { return m_variables; }
     ResultView *resultView() const { return m_result; }
     void read();
     void toggleSubscription();
 
 private:
     void updateSubscribeButton();
+    void showTemplate(const QString &uriTemplate); // empty: a plain resource, no variables
 
     Connection *m_connection;
     JsonListModel *m_resources;
@@ -42,6 +47,8 @@ private:
     QTableView *m_resourceView;
     QTabWidget *m_lists;
     QLineEdit *m_uri;
+    SchemaForm *m_variables; // of the chosen template
+    QLabel *m_completionStatus;
     QPushButton *m_read;
     QPushButton *m_subscribe;
     ResultView *m_result;
