@@ -19,12 +19,14 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
@@ -127,7 +129,7 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     m_connections->load(*m_settings);
     if (m_connections->rowCount() > 0)
         selectConnection(m_connections->at(0));
-    setDarkTheme(m_settings->value(QStringLiteral("view/dark"), false).toBool());
+    setTheme(themeFromName(m_settings->value(QStringLiteral("view/theme")).toString()));
     if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
         resize(fontMetrics().averageCharWidth() * 200, fontMetrics().height() * 50);
     updateActions();
@@ -178,11 +180,10 @@ void MainWindow::createActions()
     m_removeAction = menu->addAction(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this,
                                      &MainWindow::askToRemoveConnection);
     menu->addSeparator();
-    m_connectAction =
-        menu->addAction(s->standardIcon(QStyle::SP_MediaPlay), tr("&Connect"),
-                        QKeySequence(Qt::CTRL | Qt::Key_O), this, [this] { currentConnection()->open(); });
-    m_disconnectAction = menu->addAction(s->standardIcon(QStyle::SP_MediaStop), tr("&Disconnect"), this,
-                                         [this] { currentConnection()->close(); });
+    // Their icons follow the theme: setTheme().
+    m_connectAction = menu->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::Key_O), this,
+                                      [this] { currentConnection()->open(); });
+    m_disconnectAction = menu->addAction(tr("&Disconnect"), this, [this] { currentConnection()->close(); });
     m_reconnectAction =
         menu->addAction(s->standardIcon(QStyle::SP_BrowserReload), tr("Re&connect"),
                         QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] { currentConnection()->open(); });
@@ -190,9 +191,16 @@ void MainWindow::createActions()
     auto *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Find &Anything…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
                     &MainWindow::showPalette);
-    m_darkAction = view->addAction(tr("&Dark Theme"));
-    m_darkAction->setCheckable(true);
-    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    QMenu *themes = view->addMenu(tr("T&heme"));
+    auto *themeGroup = new QActionGroup(this);
+    for (const auto &[theme, text] :
+         {std::pair{Theme::System, tr("&System")}, std::pair{Theme::Light, tr("&Light")},
+          std::pair{Theme::Dark, tr("&Dark")}}) {
+        QAction *a = themes->addAction(text, this, [this, theme = theme] { setTheme(theme); });
+        a->setCheckable(true);
+        themeGroup->addAction(a);
+        m_themeActions.insert(theme, a);
+    }
 
     auto *tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("&Token Inspector…"), this, [this] {
@@ -329,12 +337,13 @@ void MainWindow::saveProfiles()
     m_connections->save(*m_settings);
 }
 
-void MainWindow::setDarkTheme(bool dark)
+void MainWindow::setTheme(Theme theme)
 {
-    applyTheme(dark);
-    m_settings->setValue(QStringLiteral("view/dark"), dark);
-    const QSignalBlocker block(m_darkAction);
-    m_darkAction->setChecked(dark);
+    applyTheme(theme);
+    m_connectAction->setIcon(glyphIcon(QStyle::SP_MediaPlay, QApplication::palette()));
+    m_disconnectAction->setIcon(glyphIcon(QStyle::SP_MediaStop, QApplication::palette()));
+    m_settings->setValue(QStringLiteral("view/theme"), themeName(theme));
+    m_themeActions.value(theme)->setChecked(true);
 }
 
 void MainWindow::showPalette()

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "common/theme.h"
 #include "connections/connectionprofile.h"
 #include "discovery/commandpalette.h"
 
 #include <QHash>
 #include <QMainWindow>
+#include <QMap>
 #include <memory>
 
 class QAction;
@@ -53,7 +55,8 @@ public:
     // Adds a connection, or updates the one with the same profile id; saves the profiles.
     Connection *addConnection(const ConnectionProfile &profile);
     void selectConnection(Connection *connection);
-    void setDarkTheme(bool dark);
+    void setTheme(Theme theme); // applies it and keeps it for the next start
+    QAction *themeAction(Theme theme) const { return m_themeActions.value(theme); }
     void showPalette();
     void showAbout();
 
@@ -90,7 +93,7 @@ private:
     QAction *m_connectAction = nullptr;
     QAction *m_disconnectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
-    QAction *m_darkAction = nullptr;
+    QMap<Theme, QAction *> m_themeActions; // View › Theme
 };
 
 } // namespace mcpui

@@ -1,5 +1,8 @@
 // Drives the real workbench widgets offscreen against @modelcontextprotocol/server-everything (over stdio and
 // streamable HTTP at once) and an in-process fake server for the nested-schema form.
+#include "common/jsonhighlighter.h"
+#include "common/jsonview.h"
+#include "common/theme.h"
 #include "composer/composer.h"
 #include "composer/resultview.h"
 #include "composer/schemaform.h"
@@ -12,12 +15,16 @@
 #include "mainwindow.h"
 #include "serverrequests/serverrequestdialogs.h"
 #include "testsupport.h"
+#include "traffic/recorder.h"
+#include "traffic/trafficpane.h"
 #include "transport/stdiotransport.h"
 #include "workbenchtest.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDesktopServices>
+#include <QDockWidget>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -25,7 +32,9 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
+#include <QSyntaxHighlighter>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -61,6 +70,25 @@ template <class Dialog> Dialog *findDialog()
         if (auto *d = qobject_cast<Dialog *>(w); d && d->isVisible())
             return d;
     return nullptr;
+}
+
+// Stands in for the browser: QDesktopServices hands it the https URLs the workbench opens.
+class BrowserStandIn : public QObject
+{
+    Q_OBJECT
+public:
+    Q_INVOKABLE void openUrl(const QUrl &url) { opened.append(url); }
+    QList<QUrl> opened;
+};
+
+// The colour the JSON highlighter gave the first key of a JSON text ("jsonrpc" of a frame).
+QColor firstKeyColour(JsonView *json)
+{
+    const QTextBlock block = json->textView()->document()->findBlockByNumber(1);
+    for (const QTextLayout::FormatRange &r : block.layout()->formats())
+        if (block.text().mid(r.start, r.length).startsWith(QLatin1Char('"')))
+            return r.format.foreground().color();
+    return {};
 }
 
 } // namespace
@@ -180,6 +208,48 @@ private Q_SLOTS:
         saveScreenshot(m_window.get(), QStringLiteral("main-window-two-connections"));
     }
 
+    void darkTheme()
+    {
+        QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("system"));
+        QVERIFY(!isDarkPalette(m_window->QWidget::palette())); // the offscreen platform's palette is light
+        // The All Traffic dock shows a highlighted frame.
+        m_window->allTrafficDock()->toggleViewAction()->trigger();
+        TrafficPane *traffic = m_window->allTraffic();
+        QVERIFY(traffic->selectRecorderIndex(int(traffic->recorder()->size()) - 1));
+        JsonView *json = traffic->jsonView();
+        QTRY_VERIFY(firstKeyColour(json).isValid());
+        const QColor lightKey = firstKeyColour(json);
+        const bool builtIn = jsonHighlighterName().startsWith(QStringLiteral("built-in"));
+        if (builtIn)
+            QCOMPARE(lightKey, QColor(0x04, 0x51, 0xa5));
+
+        m_window->themeAction(Theme::Dark)->trigger(); // View › Theme › Dark
+        QVERIFY(m_window->themeAction(Theme::Dark)->isChecked());
+        // Widgets get the palette change as an event, and the highlighter recolours on it.
+        QTRY_VERIFY(isDarkPalette(m_window->QWidget::palette()));
+        QTRY_VERIFY(isDarkPalette(json->textView()->palette()));
+        QVERIFY(m_window->QWidget::palette().color(QPalette::Base).lightness() < 64);
+        if (builtIn)
+            QTRY_COMPARE(firstKeyColour(json), QColor(0x9c, 0xdc, 0xfe));
+        else
+            QTRY_VERIFY(firstKeyColour(json).isValid() && firstKeyColour(json) != lightKey);
+        QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("dark"));
+        QTest::qWait(100); // let the re-coloured window lay out before grabbing it
+        saveScreenshot(m_window.get(), QStringLiteral("main-window-dark"));
+
+        {
+            MainWindow restarted(m_settings.get()); // the choice survives a restart
+            QVERIFY(restarted.themeAction(Theme::Dark)->isChecked());
+        }
+        QTRY_VERIFY(isDarkPalette(m_window->QWidget::palette()));
+
+        m_window->themeAction(Theme::Light)->trigger();
+        QTRY_VERIFY(!isDarkPalette(m_window->QWidget::palette()));
+        QTRY_COMPARE(firstKeyColour(json), lightKey);
+        QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("light"));
+        m_window->allTrafficDock()->toggleViewAction()->trigger();
+    }
+
     void imageResult()
     {
         m_window->selectConnection(m_stdio);
@@ -216,6 +286,49 @@ private Q_SLOTS:
             Timeout);
         QVERIFY(tools(m_stdio)->resultView()->plainText().contains(
             QStringLiteral("- Favorite Integer: 42"))); // default
+    }
+
+    // URL mode (2025-11-25): the dialog names the address and its host, opens it only when asked, and the
+    // server learns the user's choice.
+    void urlElicitationDialog()
+    {
+        BrowserStandIn browser;
+        QDesktopServices::setUrlHandler(QStringLiteral("https"), &browser, "openUrl");
+        const auto unregister =
+            qScopeGuard([] { QDesktopServices::unsetUrlHandler(QStringLiteral("https")); });
+        const QString url = QStringLiteral("https://auth.example.com/connect?session=42");
+
+        m_window->selectConnection(m_stdio);
+        selectTool(m_stdio, QStringLiteral("trigger-url-elicitation"));
+        tools(m_stdio)->composer()->setArguments({{"url", mcp::toStd(url)},
+                                                  {"message", "Connect your example.com account"},
+                                                  {"elicitationId", "e-1"}});
+        send(m_stdio);
+        UrlElicitationDialog *dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = findDialog<UrlElicitationDialog>()), Timeout);
+        QVERIFY(!dialog->isModal());
+        const QString shown = dialog->findChild<QLabel *>(QStringLiteral("url"))->text();
+        QVERIFY2(shown.contains(QStringLiteral("https://auth.example.com/connect?session=42")),
+                 qPrintable(shown));
+        QVERIFY(shown.contains(QStringLiteral("host <b>auth.example.com</b>")));
+        QVERIFY(browser.opened.isEmpty()); // never opened without the user's click
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("openInBrowser")), Qt::LeftButton);
+        QCOMPARE(browser.opened, QList<QUrl>{QUrl(url)});
+        QVERIFY(dialog->isVisible()); // opening is not answering: the user confirms when done
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("finished")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(tools(m_stdio)->resultView()->plainText().contains(
+                                     QStringLiteral("User completed the URL elicitation flow")),
+                                 Timeout);
+        QVERIFY(tools(m_stdio)->resultView()->plainText().contains(QStringLiteral("Elicitation ID: e-1")));
+
+        // Declining reaches the server as well.
+        send(m_stdio);
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = findDialog<UrlElicitationDialog>()), Timeout);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("decline")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(tools(m_stdio)->resultView()->plainText().contains(
+                                     QStringLiteral("User declined to open the URL")),
+                                 Timeout);
+        QCOMPARE(browser.opened.size(), 1);
     }
 
     void samplingDialog()

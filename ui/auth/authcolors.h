@@ -1,16 +1,14 @@
 #pragma once
 
+#include "common/theme.h"
+
 #include <QColor>
 #include <QPalette>
 
 namespace mcpui {
 
 // The two colours the auth views share: a failed step or exchange, and a tampered one. Both stay readable
-// on the light and the dark theme (the palette's window colour tells which one is in use).
-inline bool isDarkPalette(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
+// on the light and the dark theme.
 inline QColor failedColor(const QPalette &palette)
 {
     return isDarkPalette(palette) ? QColor(0xef, 0x53, 0x50) : QColor(0xc6, 0x28, 0x28);

@@ -1,5 +1,7 @@
 #include "jsonhighlighter.h"
 
+#include "theme.h"
+
 #include <QApplication>
 #include <QPalette>
 #include <QSyntaxHighlighter>
@@ -18,7 +20,7 @@ namespace {
 
 bool darkPalette()
 {
-    return QApplication::palette().color(QPalette::Base).lightness() < 128;
+    return isDarkPalette(QApplication::palette());
 }
 
 #ifndef MCPWB_KSYNTAXHIGHLIGHTING

@@ -144,7 +144,8 @@ void JsonView::showAll()
 
 void JsonView::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::PaletteChange && m_highlighter)
+    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) &&
+        m_highlighter)
         m_highlighter = highlightJson(m_text->document()); // colours follow the theme
     QTabWidget::changeEvent(event);
 }

@@ -1,14 +1,61 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QPainter>
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
 
 namespace mcpui {
 
-void applyTheme(bool dark)
+bool isDarkPalette(const QPalette &palette)
 {
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+QString themeName(Theme theme)
+{
+    switch (theme) {
+    case Theme::Light:
+        return QStringLiteral("light");
+    case Theme::Dark:
+        return QStringLiteral("dark");
+    case Theme::System:
+        break;
+    }
+    return QStringLiteral("system");
+}
+
+Theme themeFromName(const QString &name)
+{
+    for (Theme t : {Theme::Light, Theme::Dark})
+        if (name == themeName(t))
+            return t;
+    return Theme::System;
+}
+
+QIcon glyphIcon(QStyle::StandardPixmap glyph, const QPalette &palette)
+{
+    const QIcon source = QApplication::style()->standardIcon(glyph);
+    QIcon icon;
+    for (const int size : {16, 24, 32})
+        for (const auto &[mode, group] :
+             {std::pair{QIcon::Normal, QPalette::Active}, std::pair{QIcon::Disabled, QPalette::Disabled}}) {
+            QPixmap pixmap = source.pixmap(size);
+            QPainter painter(&pixmap);
+            painter.setCompositionMode(QPainter::CompositionMode_SourceIn); // keep the shape, take the colour
+            painter.fillRect(pixmap.rect(), palette.color(group, QPalette::ButtonText));
+            painter.end();
+            icon.addPixmap(pixmap, mode);
+        }
+    return icon;
+}
+
+void applyTheme(Theme theme)
+{
+    // The platform's own palette, taken before the first theme replaces it.
+    static const bool systemIsDark = isDarkPalette(QApplication::palette());
+    const bool dark = theme == Theme::Dark || (theme == Theme::System && systemIsDark);
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QPalette p = QApplication::style()->standardPalette();
     if (dark) {

@@ -415,7 +415,7 @@ void ObjectField::setValue(const Json &value)
 
 SchemaForm::SchemaForm(QWidget *parent) : QWidget(parent), m_layout(new QVBoxLayout(this))
 {
-    m_layout->setContentsMargins(0, 0, 0, 0);
+    m_layout->setContentsMargins(4, 2, 4, 2); // labels off the scroll area's edge
 }
 
 void SchemaForm::setSchema(const Json &schema)

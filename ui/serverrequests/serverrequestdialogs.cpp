@@ -215,9 +215,11 @@ UrlElicitationDialog::UrlElicitationDialog(const QString &connectionName, const 
     layout->addWidget(link);
     auto *buttons = new QDialogButtonBox(this);
     auto *open = buttons->addButton(tr("Open in Browser"), QDialogButtonBox::ActionRole);
+    open->setObjectName(QStringLiteral("openInBrowser"));
     auto *done = buttons->addButton(tr("I Have Finished"), QDialogButtonBox::AcceptRole);
     done->setObjectName(QStringLiteral("finished"));
     auto *decline = buttons->addButton(tr("Decline"), QDialogButtonBox::DestructiveRole);
+    decline->setObjectName(QStringLiteral("decline"));
     auto *cancel = buttons->addButton(QDialogButtonBox::Cancel);
     connect(open, &QPushButton::clicked, this, [url] { QDesktopServices::openUrl(url); });
     connect(done, &QPushButton::clicked, this, [this] { respondWith("accept"); });
