@@ -22,6 +22,7 @@
 #include <QCompleter>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QtTest>
@@ -52,6 +53,18 @@ QStringList offered(QLineEdit *field)
 {
     QAbstractItemView *popup = popupOf(field);
     return popup && popup->isVisible() ? rows(popup->model()) : QStringList();
+}
+
+// The window with the open popup drawn where it is on screen (it is a window of its own, so grab() misses
+// it).
+void saveScreenshotWithPopup(QWidget *window, QLineEdit *field, const QString &name)
+{
+    QAbstractItemView *popup = popupOf(field);
+    QPixmap shot = window->grab();
+    QPainter painter(&shot);
+    painter.drawPixmap(window->mapFromGlobal(popup->mapToGlobal(QPoint(0, 0))), popup->grab());
+    painter.end();
+    testsupport::saveScreenshot(shot, name);
 }
 
 // Picks a value the way a user does: arrow keys in the popup, then Return.
@@ -180,6 +193,7 @@ private Q_SLOTS:
         QTest::keyClicks(department, QStringLiteral("S"));
         QTRY_COMPARE_WITH_TIMEOUT(offered(department),
                                   QStringList({QStringLiteral("Sales"), QStringLiteral("Support")}), Timeout);
+        saveScreenshotWithPopup(m_window, department, QStringLiteral("prompt-completion"));
         pick(department, QStringLiteral("Support"));
         QCOMPARE(department->text(), QStringLiteral("Support"));
 

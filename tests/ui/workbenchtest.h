@@ -11,6 +11,7 @@
 #include "transport/stdiotransport.h"
 
 #include <QDir>
+#include <QPixmap>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,12 +27,17 @@ inline QString screenshotDir()
     return QDir::current().filePath(QStringLiteral("screenshots"));
 }
 
-inline void saveScreenshot(QWidget *widget, const QString &name)
+inline void saveScreenshot(const QPixmap &shot, const QString &name)
 {
     QDir().mkpath(screenshotDir());
     const QString path = screenshotDir() + QLatin1Char('/') + name + QStringLiteral(".png");
-    QVERIFY2(widget->grab().save(path), qPrintable(path));
+    QVERIFY2(shot.save(path), qPrintable(path));
     qInfo() << "screenshot" << path;
+}
+
+inline void saveScreenshot(QWidget *widget, const QString &name)
+{
+    saveScreenshot(widget->grab(), name);
 }
 
 // The main window with its settings in `settings`, shown at a screenshot-friendly size.
