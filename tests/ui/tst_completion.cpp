@@ -62,7 +62,8 @@ void saveScreenshotWithPopup(QWidget *window, QLineEdit *field, const QString &n
     QAbstractItemView *popup = popupOf(field);
     QPixmap shot = window->grab();
     QPainter painter(&shot);
-    painter.drawPixmap(window->mapFromGlobal(popup->mapToGlobal(QPoint(0, 0))), popup->grab());
+    // Under the field, where a real screen has it (the offscreen screen is narrower than the window).
+    painter.drawPixmap(field->mapTo(window, QPoint(0, field->height())), popup->grab());
     painter.end();
     testsupport::saveScreenshot(shot, name);
 }
@@ -243,6 +244,10 @@ private Q_SLOTS:
             }(),
             Timeout);
         auto *templates = resources->findChild<QTableView *>(QStringLiteral("templates"));
+        auto *lists =
+            qobject_cast<QTabWidget *>(templates->parentWidget()->parentWidget()); // page, stack, tabs
+        QVERIFY(lists);
+        lists->setCurrentWidget(templates);
         templates->setCurrentIndex(resources->templates()->index(row, 0));
         QVERIFY(resources->templateVariables()->isVisible());
         QCOMPARE(resources->uriEdit()->text(), uriTemplate);
@@ -254,6 +259,7 @@ private Q_SLOTS:
         QCOMPARE(resources->uriEdit()->text(), QStringLiteral("demo://resource/dynamic/text/12"));
         QTRY_COMPARE_WITH_TIMEOUT(offered(id), QStringList{QStringLiteral("12")},
                                   Timeout); // it checks the id
+        saveScreenshotWithPopup(m_window, id, QStringLiteral("template-completion"));
         pick(id, QStringLiteral("12"));
         QTest::keyClicks(id, QStringLiteral("x")); // not an id: the server offers nothing
         QTest::qWait(ArgumentCompleter::DelayMs * 4);
