@@ -208,6 +208,20 @@ private Q_SLOTS:
         saveScreenshot(m_window.get(), QStringLiteral("main-window-two-connections"));
     }
 
+    // Whether some pixel is `colour` (within antialiasing's rounding).
+    static bool containsColour(const QImage &image, const QColor &colour)
+    {
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                if (qAbs(c.red() - colour.red()) + qAbs(c.green() - colour.green()) +
+                        qAbs(c.blue() - colour.blue()) <=
+                    12)
+                    return true;
+            }
+        return false;
+    }
+
     void darkTheme()
     {
         QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("system"));
@@ -234,6 +248,9 @@ private Q_SLOTS:
         else
             QTRY_VERIFY(firstKeyColour(json).isValid() && firstKeyColour(json) != lightKey);
         QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("dark"));
+        // The detail header's "Go to Request" link, set before the switch, is drawn in the dark link colour.
+        const QColor link = m_window->QWidget::palette().color(QPalette::Link);
+        QTRY_VERIFY(containsColour(traffic->detailHeader()->grab().toImage(), link));
         QTest::qWait(100); // let the re-coloured window lay out before grabbing it
         saveScreenshot(m_window.get(), QStringLiteral("main-window-dark"));
 

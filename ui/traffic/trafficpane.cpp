@@ -345,6 +345,17 @@ void TrafficPane::showFrame(int index)
     showHttp();
 }
 
+void TrafficPane::changeEvent(QEvent *event)
+{
+    // Rich text takes its link colour from the palette when it is set: set it again in the new theme's.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
+        const QString header = m_header->text();
+        m_header->clear();
+        m_header->setText(header);
+    }
+    QWidget::changeEvent(event);
+}
+
 void TrafficPane::showHttp()
 {
     if (m_current < 0)

@@ -72,6 +72,9 @@ public:
 Q_SIGNALS:
     void selectionChanged();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     QToolButton *addChip(const QString &text, const QString &term, const QString &excludes);
     void syncChips();
