@@ -2,7 +2,7 @@
 
 #include "../traffic/recorder.h"
 #include "../transport/stdiotransport.h"
-#include "fdstream.h"
+#include "transport/fdstream.h"
 
 #include <QProcess>
 

@@ -1,6 +1,5 @@
 #include "stdioservertransport.h"
 
-#include "fdstream.h"
 #include "mcpserver.h"
 
 namespace mcp {

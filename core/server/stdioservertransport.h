@@ -1,6 +1,6 @@
 #pragma once
 
-#include "fdstream.h"
+#include "transport/fdstream.h"
 
 #include <QObject>
 

@@ -1,5 +1,8 @@
 #include "stdiotransport.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace mcp {
 
 // POSIX shell quoting without expansions: '...' literal, "..." with \" \\ \$ \` escapes, \ outside quotes.
@@ -56,7 +59,14 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
     : Transport(parent), m_options(std::move(options))
 {
     m_killTimer.setSingleShot(true);
-    connect(&m_process, &QProcess::readyReadStandardOutput, this, &StdioTransport::readStdout);
+    // The server's stdin and stdout are our pipes (openPipes), put in place between fork and exec, where
+    // only async-signal-safe calls are allowed. QProcess keeps stderr.
+    m_process.setInputChannelMode(QProcess::ForwardedInputChannel);
+    m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
+    m_process.setChildProcessModifier([this] {
+        ::dup2(m_childStdin, STDIN_FILENO); // the copies are not close-on-exec; the originals are
+        ::dup2(m_childStdout, STDOUT_FILENO);
+    });
     connect(&m_process, &QProcess::readyReadStandardError, this, &StdioTransport::readStderr);
     connect(&m_process, &QProcess::finished, this, &StdioTransport::onFinished);
     connect(&m_process, &QProcess::errorOccurred, this, &StdioTransport::onProcessError);
@@ -87,9 +97,9 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
 StdioTransport::~StdioTransport()
 {
     // Never leave a child behind; the event loop may already be gone, so no graceful wait here.
+    closePipes();
     if (m_process.state() != QProcess::NotRunning) {
         m_process.disconnect(this);
-        m_process.closeWriteChannel();
         m_process.terminate();
         if (!m_process.waitForFinished(200))
             m_process.kill();
@@ -106,23 +116,72 @@ void StdioTransport::open()
     }
     setState(State::Connecting);
     m_shutdownStage = 0;
-    m_stdoutBuffer.clear();
+    closePipes(); // from an earlier run
+    m_frames = {};
     m_stderrBuffer.clear();
+    if (!openPipes()) {
+        fail(makeError(Error::Category::Connection, QStringLiteral("stdio: start"),
+                       QStringLiteral("could not create pipes: %1").arg(qt_error_string(errno))));
+        return;
+    }
     m_process.setProcessEnvironment(m_options.environment);
     if (!m_options.workingDirectory.isEmpty())
         m_process.setWorkingDirectory(m_options.workingDirectory);
     m_process.start(m_options.program, m_options.arguments);
+    // The child has its copies now (or never will): ours would keep the server from seeing end of input.
+    ::close(std::exchange(m_childStdin, -1));
+    ::close(std::exchange(m_childStdout, -1));
+}
+
+bool StdioTransport::openPipes()
+{
+    int in[2];
+    int out[2];
+    if (::pipe2(in, O_CLOEXEC) != 0)
+        return false;
+    if (::pipe2(out, O_CLOEXEC) != 0) {
+        ::close(in[0]);
+        ::close(in[1]);
+        return false;
+    }
+    // Our ends never block the event loop; the server's ends block, as servers expect of stdio.
+    ::fcntl(in[1], F_SETFL, O_NONBLOCK);
+    ::fcntl(out[0], F_SETFL, O_NONBLOCK);
+    m_childStdin = in[0];
+    m_childStdout = out[1];
+    m_stdin = new FdWriter(in[1], this);
+    connect(m_stdin, &FdWriter::failed, this, [this](const QString &reason) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning, QStringLiteral("write to the server failed: %1").arg(reason)});
+    });
+    m_stdoutFd = out[0];
+    m_stdout = new FdReader(m_stdoutFd, this);
+    connect(m_stdout, &FdReader::chunk, this, &StdioTransport::readFrames);
+    return true;
+}
+
+void StdioTransport::closePipes()
+{
+    // Deleted later, not now: this may run inside one of their signals.
+    if (m_stdin) {
+        m_stdin->close();
+        std::exchange(m_stdin, nullptr)->deleteLater();
+    }
+    if (m_stdout) {
+        m_stdout->stop();
+        std::exchange(m_stdout, nullptr)->deleteLater();
+        ::close(std::exchange(m_stdoutFd, -1));
+    }
 }
 
 void StdioTransport::send(const OutgoingFrame &frame)
 {
-    if (m_process.state() != QProcess::Running) {
-        Q_EMIT sendFailed(frame.bytes, makeError(Error::Category::Connection, QStringLiteral("stdio: send"),
-                                                 QStringLiteral("the server process is not running")));
+    if (m_process.state() == QProcess::Running && m_stdin && m_stdin->write(frame.bytes + '\n'))
         return;
-    }
-    m_process.write(frame.bytes);
-    m_process.write("\n", 1);
+    Q_EMIT sendFailed(frame.bytes,
+                      makeError(Error::Category::Connection, QStringLiteral("stdio: send"),
+                                QStringLiteral("the server is not reading its input (not running, or it "
+                                               "closed stdin)")));
 }
 
 void StdioTransport::close()
@@ -134,33 +193,21 @@ void StdioTransport::close()
     setState(State::Closing);
     // Some servers ignore end of input: close stdin, then SIGTERM, then SIGKILL, each after a grace period.
     m_shutdownStage = 1;
-    m_process.closeWriteChannel();
+    if (m_stdin)
+        m_stdin->closeWhenWritten();
     m_killTimer.start(m_options.shutdownGraceMs);
 }
 
-void StdioTransport::readStdout()
+void StdioTransport::readFrames(const QByteArray &chunk)
 {
-    // What is left from earlier reads has no newline: scan only the new bytes, or a long line costs O(n²).
-    qsizetype scanFrom = m_stdoutBuffer.size();
-    m_stdoutBuffer += m_process.readAllStandardOutput();
-    qsizetype start = 0;
-    for (;;) {
-        const qsizetype nl = m_stdoutBuffer.indexOf('\n', scanFrom);
-        if (nl < 0)
-            break;
-        QByteArray line = m_stdoutBuffer.mid(start, nl - start);
-        start = scanFrom = nl + 1;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (!line.trimmed().isEmpty())
-            Q_EMIT frameReceived(line);
+    for (const QByteArray &frame : m_frames.feed(chunk)) {
+        Q_EMIT frameReceived(frame);
         if (state() == State::Failed || state() == State::Closed)
             return; // a receiver closed us
     }
-    m_stdoutBuffer.remove(0, start);
-    if (m_stdoutBuffer.size() > m_options.maxFrameBytes) {
+    if (m_frames.pendingBytes() > m_options.maxFrameBytes) {
         // Hand over what arrived so it is recorded, then give up: the stream cannot be resynchronised.
-        const QByteArray partial = std::exchange(m_stdoutBuffer, {});
+        const QByteArray partial = m_frames.takePending();
         Q_EMIT frameReceived(partial);
         fail(makeError(
             Error::Category::Protocol, QStringLiteral("stdio: read"),
@@ -170,6 +217,7 @@ void StdioTransport::readStdout()
                 .arg(m_options.maxFrameBytes)));
         m_process.disconnect(this);
         m_process.kill();
+        closePipes();
     }
 }
 
@@ -193,7 +241,11 @@ void StdioTransport::readStderr()
 void StdioTransport::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_killTimer.stop();
-    readStdout();
+    if (m_stdout)
+        m_stdout->drain(); // what the server wrote last may not have woken us yet
+    if (const QByteArray last = m_frames.takePending(); !last.trimmed().isEmpty())
+        Q_EMIT frameReceived(last); // the last line had no newline: still recorded
+    closePipes();
     if (!m_stderrBuffer.isEmpty())
         Q_EMIT diagnostic({Diagnostic::Kind::Stderr, QString::fromUtf8(std::exchange(m_stderrBuffer, {}))});
     if (state() == State::Closing) {
@@ -208,14 +260,12 @@ void StdioTransport::onFinished(int exitCode, QProcess::ExitStatus status)
 
 void StdioTransport::onProcessError(QProcess::ProcessError error)
 {
-    if (error == QProcess::FailedToStart) {
-        fail(makeError(
-            Error::Category::Connection, QStringLiteral("stdio: start"),
-            QStringLiteral("could not start \"%1\": %2").arg(m_options.program, m_process.errorString())));
-    } else if (error == QProcess::WriteError && state() == State::Open) {
-        Q_EMIT diagnostic({Diagnostic::Kind::Warning,
-                           QStringLiteral("write to the server failed: %1").arg(m_process.errorString())});
-    }
+    if (error != QProcess::FailedToStart)
+        return; // a crash is reported by onFinished
+    closePipes();
+    fail(makeError(
+        Error::Category::Connection, QStringLiteral("stdio: start"),
+        QStringLiteral("could not start \"%1\": %2").arg(m_options.program, m_process.errorString())));
 }
 
 } // namespace mcp

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fdstream.h"
 #include "transport.h"
 
 #include <QProcess>
@@ -23,7 +24,9 @@ struct StdioOptions
 };
 
 // Spawns a server and exchanges newline-delimited JSON over its stdin/stdout; stderr lines become
-// diagnostics.
+// diagnostics. QProcess starts the server, reads stderr and reports the exit; stdin and stdout are our own
+// pipes, so a request is written from send() at once and a reply read on its first wake-up (QProcess
+// buffers writes until the next event-loop pass, which costs every round trip).
 class StdioTransport : public Transport
 {
     Q_OBJECT
@@ -40,14 +43,21 @@ public:
     qint64 processId() const { return m_process.processId(); }
 
 private:
-    void readStdout();
+    bool openPipes();
+    void closePipes();
+    void readFrames(const QByteArray &chunk);
     void readStderr();
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);
 
     StdioOptions m_options;
     QProcess m_process;
-    QByteArray m_stdoutBuffer;
+    FdWriter *m_stdin = nullptr;
+    FdReader *m_stdout = nullptr;
+    int m_stdoutFd = -1;
+    int m_childStdin = -1; // the server's ends, open in this process only until it has started
+    int m_childStdout = -1;
+    LineFramer m_frames;
     QByteArray m_stderrBuffer;
     QTimer m_killTimer;
     int m_shutdownStage = 0;

@@ -261,13 +261,11 @@ private Q_SLOTS:
         QTest::addColumn<bool>("termTrapped");
         // exits on end of input: no escalation
         QTest::newRow("exits on stdin EOF") << QString() << 0 << false;
-        // ignores end of input, dies of SIGTERM
-        QTest::newRow("ignores EOF") << QStringLiteral("exec 0</dev/null; while :; do sleep 0.05; done") << 1
-                                     << false;
+        // stops reading (so never sees end of input), dies of SIGTERM
+        QTest::newRow("ignores EOF") << QStringLiteral("while :; do sleep 0.05; done") << 1 << false;
         // ignores end of input and survives SIGTERM (saying so on stderr): needs SIGKILL
         QTest::newRow("ignores EOF and traps TERM")
-            << QStringLiteral("trap 'echo got TERM >&2' TERM; exec 0</dev/null; while :; do sleep 0.05; done")
-            << 2 << true;
+            << QStringLiteral("trap 'echo got TERM >&2' TERM; while :; do sleep 0.05; done") << 2 << true;
     }
 
     void closeEscalates()
@@ -292,7 +290,7 @@ private Q_SLOTS:
                  "the server process is still there");
 
         const QStringList w = f.diagnosticTexts(Diagnostic::Kind::Warning);
-        QCOMPARE(w.size(), warnings);
+        QVERIFY2(w.size() == warnings, qPrintable(w.join(QStringLiteral(" | "))));
         if (warnings >= 1)
             QVERIFY2(w[0].contains(QStringLiteral("stdin closed; sending SIGTERM")), qPrintable(w[0]));
         if (warnings >= 2)
@@ -349,6 +347,66 @@ private Q_SLOTS:
         // the writer is killed rather than left to fill the pipe
         const qint64 pid = f.transport->processId();
         QTRY_VERIFY_WITH_TIMEOUT(pid <= 0 || !QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)), 2000);
+    }
+
+    // Frames larger than the pipe (64 KiB) are written as the server reads them, without blocking the
+    // event loop (blocking would deadlock here: cat would fill our stdout pipe while we wait on its
+    // stdin); a frame sent after one still queued waits its turn.
+    void largeFramesArriveWholeAndInOrder()
+    {
+        StdioTransport transport(shOptions(QStringLiteral("sleep 0.2; exec cat")));
+        QList<QByteArray> echoed;
+        connect(&transport, &Transport::frameReceived, this, [&](const QByteArray &f) { echoed << f; });
+        transport.open();
+        QTRY_COMPARE_WITH_TIMEOUT(transport.state(), Transport::State::Open, 5000);
+        OutgoingFrame big;
+        big.bytes = QByteArray(R"({"jsonrpc":"2.0","method":"big","params":{"text":"TEXT"}})")
+                        .replace("TEXT", QByteArray(4 << 20, 'x'));
+        OutgoingFrame small;
+        small.bytes = R"({"jsonrpc":"2.0","method":"small"})";
+        transport.send(big);
+        transport.send(small);
+        QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), 2, 20000);
+        QCOMPARE(echoed[0].size(), big.bytes.size());
+        QVERIFY(echoed[0] == big.bytes);
+        QCOMPARE(echoed[1], small.bytes);
+    }
+
+    // A server that closes its stdin: the next request fails at once with a clear error instead of
+    // waiting for its timeout, the failed write is a diagnostic, and no SIGPIPE ends this process.
+    void serverClosedItsStdin()
+    {
+        Fixture f(shOptions(shServer(QString(), QString(),
+                                     QStringLiteral("exec 0<&-; echo stdin closed >&2; sleep 10"))),
+                  60000);
+        QVERIFY(f.start());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            f.diagnosticTexts(Diagnostic::Kind::Stderr).contains(QStringLiteral("stdin closed")), 5000);
+        const auto reply = f.await(QStringLiteral("tools/list"), {}, 10000); // well before the 60 s timeout
+        QVERIFY(reply.has_value());
+        QCOMPARE(reply->error.category, Error::Category::Connection);
+        QVERIFY2(reply->error.message.contains(QStringLiteral("not reading its input")),
+                 qPrintable(reply->error.toString()));
+        const QStringList warnings = f.diagnosticTexts(Diagnostic::Kind::Warning);
+        QVERIFY2(warnings.contains(QStringLiteral("write to the server failed: Broken pipe")),
+                 qPrintable(warnings.join(QStringLiteral(" | "))));
+        // the process still runs: closing the session is the user's call
+        QCOMPARE(f.session->state(), ClientSession::State::Ready);
+    }
+
+    // The last line a server writes before it exits may lack its newline: it is still handed over, so the
+    // recorder has every byte.
+    void lastLineWithoutNewlineIsKept()
+    {
+        const QByteArray last =
+            R"({"jsonrpc":"2.0","method":"notifications/message","params":{"level":"error","data":"bye"}})";
+        Fixture f(shOptions(shServer(QString(), QString(),
+                                     QStringLiteral("printf '%1'; exit 1").arg(QString::fromUtf8(last)))));
+        f.session->start();
+        QTRY_VERIFY_WITH_TIMEOUT(f.failure.has_value(), 5000);
+        QVERIFY2(f.failure->message.contains(QStringLiteral("exited with status 1")),
+                 qPrintable(f.failure->toString()));
+        QVERIFY(f.receivedFrame(last));
     }
 
     // Junk lines between valid frames: each is a protocolError, recorded byte for byte, and the session
