@@ -466,8 +466,9 @@ qint64 ClientSession::dispatch(std::unique_ptr<Pending> p, const Json &wireAddit
     Pending &ref = *p;
     m_pending.emplace(id, std::move(p));
     armTimeout(id, ref);
-    transmit(Message::request(id, toStd(ref.method), wire.is_null() ? Json::object() : wire), ref.method,
-             frameName(ref.method, wire), true, ref.options.extraHeaders);
+    const QString name = frameName(ref.method, wire);
+    transmit(Message::request(id, toStd(ref.method), wire.is_null() ? Json::object() : std::move(wire)),
+             ref.method, name, true, ref.options.extraHeaders);
     return id;
 }
 
@@ -480,11 +481,8 @@ void ClientSession::transmit(const Message &message, const QString &method, cons
     frame.name = name;
     frame.expectsReply = expectsReply;
     frame.extraHeaders = extraHeaders;
-    if (m_recorder) {
-        jsonrpc::ParseResult parsed;
-        parsed.messages.push_back(message);
-        m_recorder->record(m_connectionId, Direction::Sent, frame.bytes, parsed);
-    }
+    if (m_recorder)
+        m_recorder->record(m_connectionId, Direction::Sent, frame.bytes, message);
     m_transport->send(frame);
 }
 

@@ -1,6 +1,6 @@
 #include "recorder.h"
 
-#include <QDateTime>
+#include <chrono>
 
 namespace mcp {
 
@@ -22,21 +22,20 @@ quint16 Recorder::internMethod(const std::string &method)
 {
     if (method.empty())
         return 0;
-    const QString name = QString::fromStdString(method);
-    auto it = m_methodIndex.constFind(name);
-    if (it != m_methodIndex.constEnd())
-        return *it;
+    if (auto it = m_methodIndex.find(method); it != m_methodIndex.end())
+        return it->second;
     if (m_methods.size() >= 0xFFFF) // a peer inventing method names forever: stop interning
         return 0;
     const auto index = quint16(m_methods.size());
-    m_methods.append(name);
-    m_methodIndex.insert(name, index);
+    m_methods.append(QString::fromStdString(method));
+    m_methodIndex.emplace(method, index);
     return index;
 }
 
-static QString pendingKey(int connection, Direction requestDirection, const QByteArray &id)
+static qint64 nowUs()
 {
-    return QStringLiteral("%1/%2/").arg(connection).arg(int(requestDirection)) + QString::fromUtf8(id);
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 int Recorder::record(int connection, Direction direction, const QByteArray &bytes, qint64 timeUs)
@@ -48,7 +47,7 @@ int Recorder::record(int connection, Direction direction, const QByteArray &byte
                      const jsonrpc::ParseResult &parsed, qint64 timeUs)
 {
     FrameRecord f;
-    f.timeUs = timeUs ? timeUs : QDateTime::currentMSecsSinceEpoch() * 1000;
+    f.timeUs = timeUs ? timeUs : nowUs();
     f.bytes = bytes;
     f.connection = connection;
     f.direction = direction;
@@ -56,24 +55,41 @@ int Recorder::record(int connection, Direction direction, const QByteArray &byte
         f.flags |= FrameRecord::ParseFailed;
     if (parsed.batch)
         f.flags |= FrameRecord::Batch;
+    return append(std::move(f), parsed.messages);
+}
+
+int Recorder::record(int connection, Direction direction, const QByteArray &bytes,
+                     const jsonrpc::Message &sent)
+{
+    FrameRecord f;
+    f.timeUs = nowUs();
+    f.bytes = bytes;
+    f.connection = connection;
+    f.direction = direction;
+    return append(std::move(f), {&sent, 1});
+}
+
+int Recorder::append(FrameRecord f, std::span<const jsonrpc::Message> messages)
+{
     const int index = int(m_frames.size());
     int pairedWith = -1;
-    if (!parsed.messages.empty()) {
+    if (!messages.empty()) {
         // A batch is shown by its first message; pairing covers every element.
-        const jsonrpc::Message &m = parsed.messages.front();
+        const jsonrpc::Message &m = messages.front();
         f.kind = m.kind;
         f.methodIndex = internMethod(m.method);
-        f.id = jsonrpc::idText(m.id).toUtf8();
         if (m.kind == jsonrpc::Kind::Error)
             f.flags |= FrameRecord::IsError;
-        for (const jsonrpc::Message &each : parsed.messages) {
-            const QByteArray id = jsonrpc::idText(each.id).toUtf8();
+        for (const jsonrpc::Message &each : messages) {
+            QByteArray id = jsonrpc::idText(each.id).toUtf8();
+            if (&each == &m)
+                f.id = id;
             if (each.isRequest()) {
-                m_pending.insert(pendingKey(connection, direction, id), index);
+                m_pending.insert({f.connection, f.direction, std::move(id)}, index);
             } else if (each.isReply()) {
                 const Direction requestDirection =
-                    direction == Direction::Sent ? Direction::Received : Direction::Sent;
-                auto pending = m_pending.find(pendingKey(connection, requestDirection, id));
+                    f.direction == Direction::Sent ? Direction::Received : Direction::Sent;
+                auto pending = m_pending.find({f.connection, requestDirection, std::move(id)});
                 if (pending != m_pending.end()) {
                     if (pairedWith < 0)
                         pairedWith = *pending;

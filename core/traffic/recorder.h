@@ -7,6 +7,9 @@
 #include <QObject>
 #include <QStringList>
 #include <deque>
+#include <span>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mcp {
@@ -47,6 +50,8 @@ public:
     // Records a frame whose parse result the caller already has (the session parses once for both).
     int record(int connection, Direction direction, const QByteArray &bytes,
                const jsonrpc::ParseResult &parsed, qint64 timeUs = 0);
+    // Records a frame the session built from one message: nothing to parse, nothing to copy.
+    int record(int connection, Direction direction, const QByteArray &bytes, const jsonrpc::Message &sent);
     // Parses and records; for frames no session handles (proxy, file import).
     int record(int connection, Direction direction, const QByteArray &bytes, qint64 timeUs = 0);
     void recordHttp(int connection, const HttpExchange &exchange);
@@ -73,14 +78,25 @@ Q_SIGNALS:
 
 private:
     quint16 internMethod(const std::string &method);
+    int append(FrameRecord f, std::span<const jsonrpc::Message> messages);
 
     std::deque<FrameRecord> m_frames; // grows in blocks: no reallocation stall at a million frames
     std::deque<HttpRecord> m_http;
     QStringList m_connections;
     QStringList m_methods{QString()};
-    QHash<QString, quint16> m_methodIndex;
-    // Unanswered requests: key "connection/direction/id" -> frame index.
-    QHash<QString, int> m_pending;
+    std::unordered_map<std::string, quint16> m_methodIndex; // keyed as parsed: no conversion per frame
+    struct PendingKey
+    {
+        int connection;
+        Direction requestDirection;
+        QByteArray id;
+        bool operator==(const PendingKey &) const = default;
+        friend size_t qHash(const PendingKey &k, size_t seed = 0)
+        {
+            return qHashMulti(seed, k.connection, int(k.requestDirection), k.id);
+        }
+    };
+    QHash<PendingKey, int> m_pending; // unanswered requests -> their frame index
 };
 
 } // namespace mcp
