@@ -20,6 +20,14 @@ bool isHopHeader(QByteArrayView name)
     return false;
 }
 
+// A complete answer of the proxy's own, closing the connection.
+QByteArray plainTextResponse(const QByteArray &status, const QByteArray &text)
+{
+    return "HTTP/1.1 " + status +
+           "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(text.size()) +
+           "\r\nConnection: close\r\n\r\n" + text;
+}
+
 } // namespace
 
 HttpProxy::HttpProxy(QUrl upstream, Recorder *recorder, QObject *parent)
@@ -66,70 +74,51 @@ void HttpProxy::onReadyRead(QTcpSocket *socket)
 {
     QByteArray &buffer = m_buffers[socket];
     buffer += socket->readAll();
-    const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
-    if (headEnd < 0)
+    const std::optional<HttpRequestHead> head = parseRequestHead(buffer);
+    if (!head)
         return;
-    const QByteArray head = buffer.left(headEnd);
-    qsizetype length = 0;
-    bool chunked = false;
-    bool expectsContinue = false;
-    for (const QByteArray &line : head.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed().toLower();
-        if (name == "content-length")
-            length = value.toLongLong();
-        else if (name == "transfer-encoding")
-            chunked = value != "identity";
-        else if (name == "expect")
-            expectsContinue = value == "100-continue";
-    }
-    if (chunked) { // every MCP SDK sends Content-Length; refuse clearly rather than forward half a body
-        m_buffers.remove(socket);
-        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-        const QByteArray text = "mcpwb proxy: send the request body with Content-Length; chunked request "
-                                "bodies are not supported";
-        socket->write("HTTP/1.1 411 Length Required\r\nContent-Type: text/plain\r\nContent-Length: " +
-                      QByteArray::number(text.size()) + "\r\nConnection: close\r\n\r\n" + text);
-        socket->disconnectFromHost();
+    // Every MCP SDK sends Content-Length; refuse clearly rather than forward half a body.
+    const qsizetype length = head->contentLength();
+    if (head->chunked() || length < 0) {
+        refuse(socket, head->chunked() ? "411 Length Required" : "400 Bad Request",
+               "mcpwb proxy: send the request body with a valid Content-Length; chunked request bodies are "
+               "not supported");
         return;
     }
-    if (buffer.size() < headEnd + 4 + length) {
-        if (expectsContinue && buffer.size() == headEnd + 4)
+    if (buffer.size() < head->size + length) {
+        if (head->header("expect").compare("100-continue", Qt::CaseInsensitive) == 0 &&
+            buffer.size() == head->size)
             socket->write("HTTP/1.1 100 Continue\r\n\r\n"); // curl waits for it before large bodies
         return;
     }
-    const QByteArray body = buffer.mid(headEnd + 4, length);
+    const QByteArray body = buffer.mid(head->size, length);
     m_buffers.remove(socket);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr); // one request per connection
-    forward(socket, head, body);
+    forward(socket, *head, body);
 }
 
-void HttpProxy::forward(QTcpSocket *socket, const QByteArray &head, const QByteArray &body)
+void HttpProxy::refuse(QTcpSocket *socket, const QByteArray &status, const QByteArray &text)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    m_buffers.remove(socket);
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    socket->write(plainTextResponse(status, text));
+    socket->disconnectFromHost();
+}
+
+void HttpProxy::forward(QTcpSocket *socket, const HttpRequestHead &head, const QByteArray &body)
+{
     auto *exchange = new Exchange;
     exchange->client = socket;
     HttpExchange &x = exchange->record;
     x.started = QDateTime::currentDateTimeUtc();
-    x.method = requestLine.value(0);
-    x.url = m_upstream.resolved(QUrl(QString::fromUtf8(requestLine.value(1))));
+    x.method = head.method;
+    x.url = m_upstream.resolved(QUrl(QString::fromUtf8(head.target)));
     x.requestBody = body;
+    x.requestHeaders = head.headers;
     QNetworkRequest request(x.url);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines[i].trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        x.requestHeaders.append({name, value});
+    for (const auto &[name, value] : head.headers)
         if (!isHopHeader(name))
             request.setRawHeader(name, value);
-    }
     if (!body.isEmpty())
         recordFrame(Direction::Sent, body);
     QNetworkReply *reply = m_network->sendCustomRequest(request, x.method, body);
@@ -196,9 +185,8 @@ void HttpProxy::onReplyFinished(QNetworkReply *reply)
     if (!e->headersSent) { // no HTTP answer at all: connection refused, TLS failure, ...
         e->record.error = reply->errorString();
         if (e->client) {
-            const QByteArray text = "upstream: " + reply->errorString().toUtf8();
-            e->client->write("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: " +
-                             QByteArray::number(text.size()) + "\r\nConnection: close\r\n\r\n" + text);
+            e->client->write(
+                plainTextResponse("502 Bad Gateway", "upstream: " + reply->errorString().toUtf8()));
         }
     } else if (e->client) {
         e->client->write(rest);

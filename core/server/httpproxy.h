@@ -2,6 +2,7 @@
 
 #include "../traffic/recorder.h"
 #include "../transport/sseparser.h"
+#include "httprequesthead.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -42,7 +43,8 @@ private:
 
     void onNewConnection();
     void onReadyRead(QTcpSocket *socket);
-    void forward(QTcpSocket *socket, const QByteArray &head, const QByteArray &body);
+    void refuse(QTcpSocket *socket, const QByteArray &status, const QByteArray &text);
+    void forward(QTcpSocket *socket, const HttpRequestHead &head, const QByteArray &body);
     void onMetaData(QNetworkReply *reply);
     void onReplyData(QNetworkReply *reply);
     void onReplyFinished(QNetworkReply *reply);

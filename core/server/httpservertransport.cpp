@@ -121,39 +121,33 @@ void HttpServerTransport::onReadyRead(QTcpSocket *socket)
     }
     QByteArray &buffer = m_buffers[socket];
     buffer += socket->readAll();
-    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-    if (headerEnd < 0) {
+    const std::optional<HttpRequestHead> head = parseRequestHead(buffer);
+    if (!head) {
         if (buffer.size() > 64 * 1024) {
             m_buffers.remove(socket);
             reply(socket, 400, "text/plain", "request headers too large\n");
         }
         return;
     }
-    Request request;
-    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    request.method = requestLine.value(0);
-    request.target = requestLine.value(1);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0)
-            request.headers.insert(lines[i].left(colon).trimmed().toLower(),
-                                   lines[i].mid(colon + 1).trimmed());
-    }
-    if (request.headers.value("transfer-encoding").toLower().contains("chunked")) {
+    if (head->chunked()) {
         m_buffers.remove(socket);
         reply(socket, 411, "text/plain", "send the body with Content-Length\n");
         return;
     }
-    const qsizetype length = request.headers.value("content-length", "0").toLongLong();
-    if (length < 0 || length > m_options.maxBodyBytes) {
+    const qsizetype length = head->contentLength();
+    if (length < 0) {
+        m_buffers.remove(socket);
+        reply(socket, 400, "text/plain", "invalid Content-Length\n");
+        return;
+    }
+    if (length > m_options.maxBodyBytes) {
         m_buffers.remove(socket);
         reply(socket, 413, "text/plain", "request body too large\n");
         return;
     }
-    if (buffer.size() < headerEnd + 4 + length)
+    if (buffer.size() < head->size + length)
         return;
-    request.body = buffer.mid(headerEnd + 4, length);
+    Request request{*head, buffer.mid(head->size, length)};
     m_buffers.remove(socket);
     handle(socket, request);
 }
@@ -231,7 +225,7 @@ void HttpServerTransport::handle(QTcpSocket *socket, const Request &request)
         reply(socket, 404, "text/plain", "the MCP endpoint is " + m_options.path.toUtf8() + "\n");
         return;
     }
-    const QByteArray origin = request.headers.value("origin");
+    const QByteArray origin = request.header("origin");
     if (!origin.isEmpty() && !isLoopbackOrigin(origin)) { // DNS rebinding protection
         reply(socket, 403, "text/plain", "origin " + origin + " is not allowed\n");
         return;
@@ -262,10 +256,10 @@ void HttpServerTransport::handlePost(QTcpSocket *socket, const Request &request)
         return;
     }
     const jsonrpc::Message &m = parsed.messages.front();
-    const QString headerVersion = QString::fromLatin1(request.headers.value("mcp-protocol-version"));
+    const QString headerVersion = QString::fromLatin1(request.header("mcp-protocol-version"));
     const Json meta = m.params.is_object() ? m.params.value("_meta", Json::object()) : Json::object();
     const QString metaVersion = stringOr(meta, protocol::MetaProtocolVersion);
-    QString sid = QString::fromLatin1(request.headers.value("mcp-session-id"));
+    QString sid = QString::fromLatin1(request.header("mcp-session-id"));
     if (!sid.isEmpty()) {
         if (!m_sessions.contains(sid) || m_sessions[sid].stateless) {
             reply(socket, 404, "text/plain", "unknown or ended session " + sid.toLatin1() + "\n");
@@ -280,7 +274,7 @@ void HttpServerTransport::handlePost(QTcpSocket *socket, const Request &request)
         sid = createSession(false);
     } else if (protocol::isModern(metaVersion) || protocol::isModern(headerVersion) ||
                m.method == "server/discover") {
-        const QByteArray methodHeader = request.headers.value("mcp-method");
+        const QByteArray methodHeader = request.header("mcp-method");
         if ((!headerVersion.isEmpty() && !metaVersion.isEmpty() && headerVersion != metaVersion) ||
             (!methodHeader.isEmpty() && methodHeader != QByteArray::fromStdString(m.method))) {
             replyRpcError(
@@ -309,7 +303,7 @@ void HttpServerTransport::handlePost(QTcpSocket *socket, const Request &request)
 
 void HttpServerTransport::handleGet(QTcpSocket *socket, const Request &request)
 {
-    const QString sid = QString::fromLatin1(request.headers.value("mcp-session-id"));
+    const QString sid = QString::fromLatin1(request.header("mcp-session-id"));
     if (sid.isEmpty()) {
         reply(socket, 405, "text/plain", "GET needs an Mcp-Session-Id (sessions start with initialize)\n");
         return;
@@ -318,7 +312,7 @@ void HttpServerTransport::handleGet(QTcpSocket *socket, const Request &request)
         reply(socket, 404, "text/plain", "unknown or ended session " + sid.toLatin1() + "\n");
         return;
     }
-    if (!request.headers.value("accept").contains("text/event-stream")) {
+    if (!request.header("accept").contains("text/event-stream")) {
         reply(socket, 406, "text/plain", "the GET stream is text/event-stream\n");
         return;
     }
@@ -332,7 +326,7 @@ void HttpServerTransport::handleGet(QTcpSocket *socket, const Request &request)
 
 void HttpServerTransport::handleDelete(QTcpSocket *socket, const Request &request)
 {
-    const QString sid = QString::fromLatin1(request.headers.value("mcp-session-id"));
+    const QString sid = QString::fromLatin1(request.header("mcp-session-id"));
     if (!m_sessions.contains(sid) || m_sessions[sid].stateless) {
         reply(socket, 404, "text/plain", "unknown or ended session\n");
         return;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "httprequesthead.h"
+
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -46,11 +48,8 @@ Q_SIGNALS:
     void diagnostic(const QString &text);
 
 private:
-    struct Request
+    struct Request : HttpRequestHead
     {
-        QByteArray method;
-        QByteArray target;
-        QHash<QByteArray, QByteArray> headers; // lower-case names
         QByteArray body;
     };
     struct Exchange

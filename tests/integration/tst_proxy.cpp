@@ -144,8 +144,26 @@ private Q_SLOTS:
             QVERIFY2(std::binary_search(recorded.begin(), recorded.end(), frame), frame.second.constData());
     }
 
-    // Request bodies must come with Content-Length: a chunked one is refused with a reason, not forwarded
-    // half-read; a client that sends `Expect: 100-continue` (curl, for large bodies) is told to go on.
+    // Writes one raw request and reads the answer until the server closes the connection (bounded: 5 s).
+    static QByteArray exchangeRaw(quint16 port, const QByteArray &request)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(5000))
+            return "not connected";
+        socket.write(request);
+        QByteArray answer;
+        for (int i = 0; i < 50 && socket.state() == QAbstractSocket::ConnectedState; ++i)
+            if (socket.waitForReadyRead(100))
+                answer += socket.readAll();
+        return answer + socket.readAll();
+    }
+
+    static QByteArray bodyOf(const QByteArray &answer) { return answer.mid(answer.indexOf("\r\n\r\n") + 4); }
+
+    // Request bodies must come with a valid Content-Length: a chunked one is refused with a reason, not
+    // forwarded half-read, by the proxy and by our own HTTP server alike; so is a length that is no number.
+    // A client that sends `Expect: 100-continue` (curl, for large bodies) is told to go on.
     void httpRequestFraming()
     {
         QProcess demo;
@@ -160,24 +178,24 @@ private Q_SLOTS:
         const QByteArray ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
         const QByteArray head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                 "Accept: application/json, text/event-stream\r\n";
-        QTcpSocket chunked;
-        chunked.connectToHost(QHostAddress::LocalHost, proxyPort);
-        QVERIFY(chunked.waitForConnected(5000));
-        chunked.write(head + "Transfer-Encoding: chunked\r\n\r\n" + QByteArray::number(ping.size(), 16) +
-                      "\r\n" + ping + "\r\n0\r\n\r\n");
-        QByteArray answer;
-        for (int i = 0; i < 50 && !answer.contains("supported"); ++i) // bounded: 5 s
-            if (chunked.waitForReadyRead(100))
-                answer += chunked.readAll();
-        QVERIFY2(answer.startsWith("HTTP/1.1 411 Length Required"), answer.constData());
-        QVERIFY(answer.contains("Content-Length"));
+        const QByteArray chunked = head + "Transfer-Encoding: chunked\r\n\r\n" +
+                                   QByteArray::number(ping.size(), 16) + "\r\n" + ping + "\r\n0\r\n\r\n";
+        const QByteArray badLength = head + "Content-Length: forty\r\n\r\n" + ping;
+        for (const quint16 port : {proxyPort, upstreamPort}) {
+            QByteArray answer = exchangeRaw(port, chunked);
+            QVERIFY2(answer.startsWith("HTTP/1.1 411 Length Required"), answer.constData());
+            QVERIFY2(bodyOf(answer).contains("Content-Length"), answer.constData()); // says what to do
+            answer = exchangeRaw(port, badLength);
+            QVERIFY2(answer.startsWith("HTTP/1.1 400 Bad Request"), answer.constData());
+            QVERIFY2(bodyOf(answer).contains("Content-Length"), answer.constData());
+        }
 
         QTcpSocket expecting;
         expecting.connectToHost(QHostAddress::LocalHost, proxyPort);
         QVERIFY(expecting.waitForConnected(5000));
         expecting.write(head + "Content-Length: " + QByteArray::number(ping.size()) +
                         "\r\nExpect: 100-continue\r\n\r\n");
-        answer.clear();
+        QByteArray answer;
         for (int i = 0; i < 50 && !answer.contains("\r\n\r\n"); ++i)
             if (expecting.waitForReadyRead(100))
                 answer += expecting.readAll();

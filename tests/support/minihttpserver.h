@@ -3,6 +3,8 @@
 // A tiny HTTP/1.1 (or HTTPS) server for unit tests: QTcpServer/QSslServer on 127.0.0.1, requests parsed by
 // Content-Length, answers written by hand from a handler (so a test can also write malformed or split
 // responses).
+#include "server/httprequesthead.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -16,28 +18,10 @@
 #include <functional>
 #include <memory>
 
-struct MiniRequest
+struct MiniRequest : mcp::HttpRequestHead
 {
-    QByteArray method;
-    QByteArray target;
-    QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QPointer<QTcpSocket> socket;
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[n, v] : headers)
-            if (n.compare(name, Qt::CaseInsensitive) == 0)
-                return v;
-        return {};
-    }
-    bool hasHeader(const QByteArray &name) const
-    {
-        for (const auto &[n, v] : headers)
-            if (n.compare(name, Qt::CaseInsensitive) == 0)
-                return true;
-        return false;
-    }
 };
 
 class MiniHttpServer
@@ -113,29 +97,12 @@ private:
         QByteArray &buf = m_buffers[s];
         buf += s->readAll();
         for (;;) {
-            const qsizetype end = buf.indexOf("\r\n\r\n");
-            if (end < 0)
+            const std::optional<mcp::HttpRequestHead> head = mcp::parseRequestHead(buf);
+            const qsizetype length = head ? qMax<qsizetype>(0, head->contentLength()) : 0;
+            if (!head || buf.size() < head->size + length)
                 return;
-            MiniRequest r;
-            const QList<QByteArray> lines = buf.left(end).split('\n');
-            const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-            r.method = first.value(0);
-            r.target = first.value(1);
-            qsizetype length = 0;
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const QByteArray line = lines[i].trimmed();
-                const qsizetype colon = line.indexOf(':');
-                if (colon <= 0)
-                    continue;
-                r.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
-                if (line.left(colon).trimmed().compare("content-length", Qt::CaseInsensitive) == 0)
-                    length = line.mid(colon + 1).trimmed().toLongLong();
-            }
-            if (buf.size() < end + 4 + length)
-                return;
-            r.body = buf.mid(end + 4, length);
-            buf.remove(0, end + 4 + length);
-            r.socket = s;
+            MiniRequest r{*head, buf.mid(head->size, length), s};
+            buf.remove(0, head->size + length);
             requests.append(r);
             if (m_handler)
                 m_handler(r, s);

@@ -11,6 +11,7 @@
 #include "auth/secrets.h"
 #include "auth/tokeninspector.h"
 #include "mapvault.h"
+#include "server/httprequesthead.h"
 #include "transport/httptransport.h"
 
 #include <QCryptographicHash>
@@ -32,11 +33,9 @@ using namespace mcp::auth;
 
 namespace {
 
-struct Request
+struct Request : mcp::HttpRequestHead
 {
-    QByteArray method;
     QUrl url;
-    QMap<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
     QUrlQuery form() const { return QUrlQuery(QString::fromUtf8(body)); }
 };
@@ -79,23 +78,11 @@ private:
     {
         QByteArray &buf = m_buffers[s];
         buf += s->readAll();
-        const qsizetype end = buf.indexOf("\r\n\r\n");
-        if (end < 0)
+        const std::optional<mcp::HttpRequestHead> head = mcp::parseRequestHead(buf);
+        if (!head || buf.size() < head->size + head->contentLength())
             return;
-        Request r;
-        const QList<QByteArray> lines = buf.left(end).split('\n');
-        const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-        r.method = first.value(0);
-        r.url = QUrl(base() + QString::fromLatin1(first.value(1)));
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            if (colon > 0)
-                r.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
-        }
-        const qsizetype length = r.headers.value("content-length").toLongLong();
-        if (buf.size() < end + 4 + length)
-            return;
-        r.body = buf.mid(end + 4, length);
+        Request r{*head, QUrl(base() + QString::fromLatin1(head->target)),
+                  buf.mid(head->size, head->contentLength())};
         m_buffers.remove(s);
         requests << r;
         const Response resp = handler ? handler(r) : Response{};
@@ -215,8 +202,7 @@ struct Deployment
                 return json({{"error", "invalid_target"}, {"error_description", "unknown resource"}}, 400);
             if (dpop) {
                 QString nonce;
-                const QString problem =
-                    proofProblem(r.headers.value("dpop"), "POST", r.url.toString(), &nonce);
+                const QString problem = proofProblem(r.header("dpop"), "POST", r.url.toString(), &nonce);
                 if (!problem.isEmpty())
                     return json({{"error", "invalid_dpop_proof"}, {"error_description", problem}}, 400);
                 if (dpopNonce && nonce != QLatin1String("as-nonce"))
@@ -775,11 +761,10 @@ private Q_SLOTS:
         d.server.handler = [&d, &proofNonces](const Request &r) {
             if (r.url.path() != QLatin1String("/mcp"))
                 return d.handle(r);
-            if (!r.headers.value("authorization").startsWith("DPoP "))
+            if (!r.header("authorization").startsWith("DPoP "))
                 return Response{401, {}, {{"WWW-Authenticate", "DPoP"}}};
             QString nonce;
-            const QString problem =
-                proofProblem(r.headers.value("dpop"), "POST", d.endpoint().toString(), &nonce);
+            const QString problem = proofProblem(r.header("dpop"), "POST", d.endpoint().toString(), &nonce);
             if (!problem.isEmpty())
                 return Response{400, {{"error", problem}}, {}};
             proofNonces << nonce;
@@ -877,7 +862,7 @@ private Q_SLOTS:
         as.handler = [&](const Request &r) {
             if (r.url.path() != QLatin1String("/introspect"))
                 return Response{};
-            if (r.headers.value("authorization") != "Basic " + QByteArray("c1:s1").toBase64())
+            if (r.header("authorization") != "Basic " + QByteArray("c1:s1").toBase64())
                 return json({{"error", "invalid_client"}}, 401);
             if (!active || r.form().queryItemValue("token") != QLatin1String("opaque-1"))
                 return json({{"active", false}});

@@ -1,6 +1,7 @@
 // McpServer and ServerSession in-process: frames in, frames out, no transport.
 #include "demomedia.h"
 #include "demoserver.h"
+#include "server/httprequesthead.h"
 #include "server/mcpserver.h"
 #include "session/protocolversion.h"
 
@@ -486,6 +487,39 @@ private Q_SLOTS:
         const QByteArray wav = demo::toneWav(440, 2);
         QVERIFY(wav.startsWith("RIFF") && wav.mid(8, 4) == "WAVE");
         QCOMPARE(qFromLittleEndian<quint32>(wav.constData() + 4), quint32(wav.size() - 8));
+    }
+
+    // The request head parser our HTTP server and proxy share.
+    void requestHeadParsing()
+    {
+        QVERIFY(!mcp::parseRequestHead("POST /mcp HTTP/1.1\r\nHost: x\r\n"));
+        const QByteArray raw = "POST /mcp?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-LENGTH:  12 \r\n"
+                               "Mcp-Session-Id: abc\r\nX-Empty:\r\n\r\n{\"jsonrpc\":1}";
+        const auto head = mcp::parseRequestHead(raw);
+        QVERIFY(head);
+        QCOMPARE(head->method, QByteArray("POST"));
+        QCOMPARE(head->target, QByteArray("/mcp?x=1"));
+        QCOMPARE(head->size, raw.indexOf("{"));
+        QCOMPARE(head->headers.size(), 4);
+        QCOMPARE(head->headers[2].first, QByteArray("Mcp-Session-Id")); // names as sent
+        QCOMPARE(head->header("mcp-session-id"), QByteArray("abc"));
+        QVERIFY(head->hasHeader("x-empty"));
+        QVERIFY(!head->hasHeader("origin"));
+        QCOMPARE(head->contentLength(), 12);
+        QVERIFY(!head->chunked());
+
+        const auto lengthOf = [](const QByteArray &field) {
+            return mcp::parseRequestHead("POST / HTTP/1.1\r\n" + field + "\r\n\r\n")->contentLength();
+        };
+        QCOMPARE(lengthOf("Host: x"), 0);
+        QCOMPARE(lengthOf("Content-Length: forty"), -1);
+        QCOMPARE(lengthOf("Content-Length: -5"), -1);
+        const auto chunkedBy = [](const QByteArray &field) {
+            return mcp::parseRequestHead("POST / HTTP/1.1\r\n" + field + "\r\n\r\n")->chunked();
+        };
+        QVERIFY(chunkedBy("Transfer-Encoding: chunked"));
+        QVERIFY(chunkedBy("Transfer-Encoding: gzip, chunked"));
+        QVERIFY(!chunkedBy("Transfer-Encoding: Identity"));
     }
 };
 
