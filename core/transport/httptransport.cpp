@@ -166,23 +166,8 @@ HttpTransportBase::Call *HttpTransportBase::startCall(const QByteArray &verb, co
 
 void HttpTransportBase::handleSslErrors(Call *call, const QList<QSslError> &errors)
 {
-    QStringList texts;
-    for (const QSslError &e : errors)
-        texts << e.errorString();
-    const QString joined = texts.join(QStringLiteral("; "));
-    if (m_options.insecure) {
-        Q_EMIT diagnostic(
-            {Diagnostic::Kind::Warning,
-             QStringLiteral("INSECURE: ignoring TLS certificate errors for %1 because the insecure "
-                            "option is on: %2")
-                 .arg(hostPort(call->exchange.url), joined)});
+    if (acceptTlsErrors(hostPort(call->exchange.url), errors, m_options.insecure, &call->tlsErrors))
         call->reply->ignoreSslErrors();
-        return;
-    }
-    call->tlsErrors = joined;
-    Q_EMIT diagnostic(
-        {Diagnostic::Kind::Tls,
-         QStringLiteral("TLS certificate of %1 rejected: %2").arg(hostPort(call->exchange.url), joined)});
 }
 
 void HttpTransportBase::handleData(Call *call, const QByteArray &chunk)

@@ -1,5 +1,7 @@
 #include "transport.h"
 
+#include <QSslError>
+
 namespace mcp {
 
 Transport::~Transport() = default;
@@ -37,6 +39,27 @@ void Transport::fail(const Error &error)
         return;
     setState(State::Failed);
     Q_EMIT failed(error);
+}
+
+bool Transport::acceptTlsErrors(const QString &host, const QList<QSslError> &errors, bool insecure,
+                                QString *rejected)
+{
+    QStringList texts;
+    for (const QSslError &e : errors)
+        texts << e.errorString();
+    const QString joined = texts.join(QStringLiteral("; "));
+    if (insecure) {
+        Q_EMIT diagnostic(
+            {Diagnostic::Kind::Warning,
+             QStringLiteral("INSECURE: ignoring TLS certificate errors for %1 because the insecure "
+                            "option is on: %2")
+                 .arg(host, joined)});
+        return true;
+    }
+    *rejected = joined;
+    Q_EMIT diagnostic(
+        {Diagnostic::Kind::Tls, QStringLiteral("TLS certificate of %1 rejected: %2").arg(host, joined)});
+    return false;
 }
 
 } // namespace mcp

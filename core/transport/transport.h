@@ -9,6 +9,8 @@
 #include <QPair>
 #include <QUrl>
 
+class QSslError;
+
 namespace mcp {
 
 // What a transport needs to know about an outgoing frame besides its bytes.
@@ -82,6 +84,10 @@ Q_SIGNALS:
 protected:
     void setState(State s);
     void fail(const Error &error);
+    // Certificate errors, as the TLS options say: ignored with a loud warning when insecure is on (true),
+    // else reported as a TLS diagnostic, their text in *rejected (false).
+    bool acceptTlsErrors(const QString &host, const QList<QSslError> &errors, bool insecure,
+                         QString *rejected);
 
 private:
     State m_state = State::Idle;

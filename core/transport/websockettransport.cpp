@@ -28,23 +28,8 @@ WebSocketTransport::WebSocketTransport(HttpOptions options, QObject *parent)
     });
 #ifndef QT_NO_SSL
     connect(&m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
-        QStringList texts;
-        for (const QSslError &e : errors)
-            texts << e.errorString();
-        const QString joined = texts.join(QStringLiteral("; "));
-        if (m_options.insecure) {
-            Q_EMIT diagnostic(
-                {Diagnostic::Kind::Warning,
-                 QStringLiteral("INSECURE: ignoring TLS certificate errors for %1 because the insecure "
-                                "option is on: %2")
-                     .arg(m_options.url.host(), joined)});
+        if (acceptTlsErrors(m_options.url.host(), errors, m_options.insecure, &m_tlsErrors))
             m_socket.ignoreSslErrors();
-            return;
-        }
-        m_tlsErrors = joined;
-        Q_EMIT diagnostic(
-            {Diagnostic::Kind::Tls,
-             QStringLiteral("TLS certificate of %1 rejected: %2").arg(m_options.url.host(), joined)});
     });
 #endif
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
