@@ -54,9 +54,8 @@ class TestAuthPane : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<MainWindow> m_window;
+    testsupport::Workbench m_workbench;
+    MainWindow *m_window = nullptr; // m_workbench's
     testsupport::PeerProcess m_peer;
     Connection *m_connection = nullptr;
     AuthPane *m_pane = nullptr;
@@ -135,12 +134,9 @@ private Q_SLOTS:
                               port),
                  qPrintable(m_peer.output()));
 
-        m_settings =
-            std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        m_window = std::make_unique<MainWindow>(m_settings.get());
-        m_window->resize(1600, 1000);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(m_workbench.show());
+        m_window = m_workbench.window.get();
+        m_window->resize(1600, 1000); // the stepper's screenshot wants the room
 
         ConnectionProfile profile;
         profile.name = QStringLiteral("SDK example (OAuth)");
@@ -199,7 +195,7 @@ private Q_SLOTS:
         m_pane->exchangeView()->revealToggle()->setChecked(false);
         m_pane->stepList()->setCurrentIndex(model()->index(model()->rowCount() - 2, 0));
         QTest::qWait(50); // let the splitters lay out before the grab
-        testsupport::saveScreenshot(m_window.get(), QStringLiteral("auth-stepper"));
+        testsupport::saveScreenshot(m_window, QStringLiteral("auth-stepper"));
 
         const int done = model()->rowCount() - 1;
         m_pane->stepButton()->click(); // the token request, the last step
@@ -404,7 +400,7 @@ private Q_SLOTS:
         dialog->close();
     }
 
-    void cleanupTestCase() { m_window.reset(); }
+    void cleanupTestCase() { m_workbench.close(); }
 };
 
 QTEST_MAIN(TestAuthPane)

@@ -47,9 +47,8 @@ class TstTrafficPane : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<MainWindow> m_window;
+    testsupport::Workbench m_workbench;
+    MainWindow *m_window = nullptr; // m_workbench's
     testsupport::PeerProcess m_httpPeer;
     Connection *m_stdio = nullptr;
     Connection *m_http = nullptr;
@@ -104,14 +103,13 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        m_settings =
-            std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        QVERIFY((m_window = testsupport::showWorkbench(m_settings.get())));
+        QVERIFY(m_workbench.show());
+        m_window = m_workbench.window.get();
         ConnectionProfile http;
         QVERIFY(testsupport::startEverythingHttp(m_httpPeer, &http));
         http.headers = {QStringLiteral("Authorization: Bearer secret-123")};
-        m_stdio = testsupport::connectTo(m_window.get(), testsupport::everythingStdioProfile());
-        m_http = testsupport::connectTo(m_window.get(), http);
+        m_stdio = testsupport::connectTo(m_window, testsupport::everythingStdioProfile());
+        m_http = testsupport::connectTo(m_window, http);
 
         QTRY_COMPARE_WITH_TIMEOUT(m_stdio->state(), Connection::State::Ready, Timeout);
         QTRY_COMPARE_WITH_TIMEOUT(m_http->state(), Connection::State::Ready, Timeout);
@@ -300,7 +298,7 @@ private Q_SLOTS:
         QVERIFY(p->selectRecorderIndex(p->recorder()->at(m_callRequest).pairedIndex));
         p->jsonView()->setCurrentIndex(JsonView::TextTab);
         QTest::qWait(100); // let the page lay out before grabbing it
-        testsupport::saveScreenshot(m_window.get(), QStringLiteral("traffic"));
+        testsupport::saveScreenshot(m_window, QStringLiteral("traffic"));
         setFilter(p, QString());
     }
 
@@ -375,13 +373,7 @@ private Q_SLOTS:
         json->setLimit(JsonView::DefaultLimit);
     }
 
-    void cleanupTestCase()
-    {
-        if (m_window) {
-            m_window->close();
-            m_window.reset();
-        }
-    }
+    void cleanupTestCase() { m_workbench.close(); }
 };
 
 QTEST_MAIN(TstTrafficPane)

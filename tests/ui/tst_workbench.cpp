@@ -97,9 +97,8 @@ class TestWorkbench : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<MainWindow> m_window;
+    testsupport::Workbench m_workbench;
+    MainWindow *m_window = nullptr; // m_workbench's
     testsupport::PeerProcess m_httpPeer;
     Connection *m_stdio = nullptr;
     Connection *m_http = nullptr;
@@ -133,16 +132,15 @@ class TestWorkbench : public QObject
 
     Connection *connectTo(const ConnectionProfile &profile)
     {
-        return testsupport::connectTo(m_window.get(), profile);
+        return testsupport::connectTo(m_window, profile);
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        m_settings =
-            std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        QVERIFY((m_window = testsupport::showWorkbench(m_settings.get())));
+        QVERIFY(m_workbench.show());
+        m_window = m_workbench.window.get();
     }
 
     void twoLiveConnections()
@@ -181,7 +179,7 @@ private Q_SLOTS:
 
         // Ctrl+Enter sends.
         m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
         message->setFocus();
         QTest::keyClick(message, Qt::Key_Return, Qt::ControlModifier);
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -205,7 +203,7 @@ private Q_SLOTS:
                                  Timeout);
         // The stdio connection kept its own result.
         QVERIFY(tools(m_stdio)->resultView()->plainText().contains(QStringLiteral("Echo: hello workbench")));
-        saveScreenshot(m_window.get(), QStringLiteral("main-window-two-connections"));
+        saveScreenshot(m_window, QStringLiteral("main-window-two-connections"));
     }
 
     // Whether some pixel is `colour` (within antialiasing's rounding).
@@ -224,7 +222,8 @@ private Q_SLOTS:
 
     void darkTheme()
     {
-        QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("system"));
+        QCOMPARE(m_workbench.settings->value(QStringLiteral("view/theme")).toString(),
+                 QStringLiteral("system"));
         QVERIFY(!isDarkPalette(m_window->QWidget::palette())); // the offscreen platform's palette is light
         // The All Traffic dock shows a highlighted frame.
         m_window->allTrafficDock()->toggleViewAction()->trigger();
@@ -247,15 +246,16 @@ private Q_SLOTS:
             QTRY_COMPARE(firstKeyColour(json), QColor(0x9c, 0xdc, 0xfe));
         else
             QTRY_VERIFY(firstKeyColour(json).isValid() && firstKeyColour(json) != lightKey);
-        QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("dark"));
+        QCOMPARE(m_workbench.settings->value(QStringLiteral("view/theme")).toString(),
+                 QStringLiteral("dark"));
         // The detail header's "Go to Request" link, set before the switch, is drawn in the dark link colour.
         const QColor link = m_window->QWidget::palette().color(QPalette::Link);
         QTRY_VERIFY(containsColour(traffic->detailHeader()->grab().toImage(), link));
         QTest::qWait(100); // let the re-coloured window lay out before grabbing it
-        saveScreenshot(m_window.get(), QStringLiteral("main-window-dark"));
+        saveScreenshot(m_window, QStringLiteral("main-window-dark"));
 
         {
-            MainWindow restarted(m_settings.get()); // the choice survives a restart
+            MainWindow restarted(m_workbench.settings.get()); // the choice survives a restart
             QVERIFY(restarted.themeAction(Theme::Dark)->isChecked());
         }
         QTRY_VERIFY(isDarkPalette(m_window->QWidget::palette()));
@@ -263,7 +263,8 @@ private Q_SLOTS:
         m_window->themeAction(Theme::Light)->trigger();
         QTRY_VERIFY(!isDarkPalette(m_window->QWidget::palette()));
         QTRY_COMPARE(firstKeyColour(json), lightKey);
-        QCOMPARE(m_settings->value(QStringLiteral("view/theme")).toString(), QStringLiteral("light"));
+        QCOMPARE(m_workbench.settings->value(QStringLiteral("view/theme")).toString(),
+                 QStringLiteral("light"));
         m_window->allTrafficDock()->toggleViewAction()->trigger();
     }
 
@@ -279,7 +280,7 @@ private Q_SLOTS:
                      ->findChild<QLabel *>(QStringLiteral("resultImage"))
                      ->pixmap()
                      .isNull());
-        saveScreenshot(m_window.get(), QStringLiteral("image-result"));
+        saveScreenshot(m_window, QStringLiteral("image-result"));
     }
 
     void elicitationDialog()
@@ -561,7 +562,7 @@ private Q_SLOTS:
 
     void profilesSurviveRestart()
     {
-        MainWindow second(m_settings.get());
+        MainWindow second(m_workbench.settings.get());
         QCOMPARE(second.connections()->rowCount(), 2);
         QCOMPARE(second.connections()->at(0)->profile().name, QStringLiteral("everything (stdio)"));
         QCOMPARE(second.connections()->at(0)->profile().roots, QStringList{QStringLiteral("file:///tmp")});
@@ -569,13 +570,7 @@ private Q_SLOTS:
         QCOMPARE(second.connections()->at(1)->state(), Connection::State::Idle);
     }
 
-    void cleanupTestCase()
-    {
-        if (m_window)
-            m_window->close();
-        m_window.reset();
-        QTest::qWait(300); // let the sessions say goodbye
-    }
+    void cleanupTestCase() { m_workbench.close(); }
 };
 
 QTEST_MAIN(TestWorkbench)
