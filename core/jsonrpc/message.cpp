@@ -53,31 +53,27 @@ QString Message::errorMessage() const
     return stringOr(error, "message");
 }
 
-Json Message::toJson() const
+QByteArray Message::serialize() const
 {
-    Json j = {{"jsonrpc", "2.0"}};
-    switch (kind) {
-    case Kind::Request:
-        j["id"] = id;
-        j["method"] = method;
+    // Field by field, as a Json object of them would print: building that object would copy the params.
+    std::string out = R"({"jsonrpc":"2.0")";
+    const auto field = [&out](const char *name, const Json &value) {
+        out += ",\"";
+        out += name;
+        out += "\":";
+        out += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    };
+    if (kind != Kind::Notification)
+        field("id", id);
+    if (kind == Kind::Request || kind == Kind::Notification) {
+        field("method", method);
         if (!params.is_null())
-            j["params"] = params;
-        break;
-    case Kind::Notification:
-        j["method"] = method;
-        if (!params.is_null())
-            j["params"] = params;
-        break;
-    case Kind::Response:
-        j["id"] = id;
-        j["result"] = result;
-        break;
-    case Kind::Error:
-        j["id"] = id;
-        j["error"] = error;
-        break;
+            field("params", params);
+    } else {
+        field(kind == Kind::Response ? "result" : "error", kind == Kind::Response ? result : error);
     }
-    return j;
+    out += '}';
+    return QByteArray::fromStdString(out);
 }
 
 QString ParseError::toString() const

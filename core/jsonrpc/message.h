@@ -41,8 +41,7 @@ struct Message
     int errorCode() const;
     QString errorMessage() const;
 
-    Json toJson() const;
-    QByteArray serialize() const { return dumpCompact(toJson()); }
+    QByteArray serialize() const;
 };
 
 struct ParseError

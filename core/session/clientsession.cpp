@@ -337,14 +337,14 @@ qint64 ClientSession::request(const QString &method, Json params, ReplyHandler h
             QTimer::singleShot(0, context ? context : this, [handler, e] { handler(Reply{nullptr, e}); });
             return -1;
         }
-        if (m_tools.contains(tool))
-            options.extraHeaders +=
-                toolheaders::paramHeaders(m_tools.value(tool).value("inputSchema", Json::object()),
-                                          params.value("arguments", Json::object()));
+        if (const auto known = m_tools.constFind(tool); known != m_tools.constEnd())
+            options.extraHeaders += toolheaders::paramHeaders(known->value("inputSchema", Json::object()),
+                                                              params.value("arguments", Json::object()));
     }
     if (method == QStringLiteral("tools/call") && !isModern()) {
-        const Json tool = m_tools.value(stringOr(params, "name"), Json::object());
-        if (stringOr(tool.value("execution", Json::object()), "taskSupport") == QStringLiteral("required"))
+        const auto tool = m_tools.constFind(stringOr(params, "name")); // no copy of its schema per call
+        if (tool != m_tools.constEnd() &&
+            stringOr(tool->value("execution", Json::object()), "taskSupport") == QStringLiteral("required"))
             options.asTask = true; // the server refuses to run it any other way
     }
     return sendRequest(method, std::move(params), std::move(handler), std::move(options), context, false);

@@ -120,6 +120,36 @@ private Q_SLOTS:
         QCOMPARE(e.messages.front().errorMessage(), QStringLiteral("nope"));
     }
 
+    // The bytes on the wire: fields in the order every SDK writes them, no whitespace.
+    void serializedBytes_data()
+    {
+        QTest::addColumn<QByteArray>("serialized");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("request")
+            << Message::request(7, "tools/call", {{"name", "echo"}}).serialize()
+            << QByteArray(R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo"}})");
+        QTest::newRow("request without params, string id")
+            << Message::request(Json("a"), "ping").serialize()
+            << QByteArray(R"({"jsonrpc":"2.0","id":"a","method":"ping"})");
+        QTest::newRow("notification")
+            << Message::notification("notifications/initialized").serialize()
+            << QByteArray(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+        QTest::newRow("response") << Message::response(3, Json::object()).serialize()
+                                  << QByteArray(R"({"jsonrpc":"2.0","id":3,"result":{}})");
+        QTest::newRow("error")
+            << Message::errorResponse(nullptr, ErrorCode::ParseError, "bad").serialize()
+            << QByteArray(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"bad"}})");
+        QTest::newRow("invalid UTF-8 replaced")
+            << Message::notification("x", {{"t", std::string("\xff")}}).serialize()
+            << QByteArray("{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"t\":\"\xef\xbf\xbd\"}}");
+    }
+
+    void serializedBytes()
+    {
+        QFETCH(QByteArray, serialized);
+        QTEST(serialized, "expected");
+    }
+
     void invalidUtf8DoesNotThrow()
     {
         Json j = {{"text", std::string("\xff\xfe")}};
