@@ -23,13 +23,19 @@ struct ClientSession::Pending
     int inputRounds = 0;    // 2026-07-28 input_required retries so far
     int versionRetries = 0; // UnsupportedProtocolVersion retries so far
     QElapsedTimer age;
-    std::unique_ptr<QTimer> timer;
+    qint64 deadlineMs = 0; // on ClientSession::m_clock
 };
 
 ClientSession::ClientSession(Transport *transport, Recorder *recorder, SessionOptions options,
                              QObject *parent)
-    : QObject(parent), m_transport(transport), m_recorder(recorder), m_options(std::move(options))
+    : QObject(parent), m_transport(transport), m_recorder(recorder), m_options(std::move(options)),
+      m_timeoutTimer(new QTimer(this))
 {
+    m_clock.start();
+    m_timeoutTimer->setSingleShot(true);
+    // a coarse timer may fire up to 5% early, reporting "no answer for N ms" before N ms have passed
+    m_timeoutTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_timeoutTimer, &QTimer::timeout, this, &ClientSession::onTimeouts);
     m_transport->setParent(this);
     if (m_recorder)
         m_connectionId = m_recorder->addConnection(m_options.connectionName);
@@ -465,7 +471,7 @@ qint64 ClientSession::dispatch(std::unique_ptr<Pending> p, const Json &wireAddit
         wire["task"] = Json::object();
     Pending &ref = *p;
     m_pending.emplace(id, std::move(p));
-    armTimeout(id, ref);
+    armTimeout(ref);
     const QString name = frameName(ref.method, wire);
     transmit(Message::request(id, toStd(ref.method), wire.is_null() ? Json::object() : std::move(wire)),
              ref.method, name, true, ref.options.extraHeaders);
@@ -486,18 +492,38 @@ void ClientSession::transmit(const Message &message, const QString &method, cons
     m_transport->send(frame);
 }
 
-void ClientSession::armTimeout(qint64 id, Pending &p)
+void ClientSession::armTimeout(Pending &p)
 {
     const int timeout = p.options.timeoutMs > 0 ? p.options.timeoutMs : m_options.requestTimeoutMs;
     const qint64 left = qMax<qint64>(0, m_options.maxRequestTimeoutMs - p.age.elapsed());
-    if (!p.timer) {
-        p.timer = std::make_unique<QTimer>();
-        p.timer->setSingleShot(true);
-        // a coarse timer may fire up to 5% early, reporting "no answer for N ms" before N ms have passed
-        p.timer->setTimerType(Qt::PreciseTimer);
-        connect(p.timer.get(), &QTimer::timeout, this, [this, id] { onTimeout(id); });
-    }
-    p.timer->start(int(qMin<qint64>(timeout, left)));
+    p.deadlineMs = m_clock.elapsed() + qMin<qint64>(timeout, left);
+    if (!m_timeoutTimer->isActive() || p.deadlineMs < m_timeoutDue)
+        scheduleTimeouts(p.deadlineMs);
+}
+
+void ClientSession::scheduleTimeouts(qint64 dueMs)
+{
+    m_timeoutDue = dueMs;
+    m_timeoutTimer->start(int(qMax<qint64>(0, dueMs - m_clock.elapsed())));
+}
+
+// Answered requests keep no claim on the timer: it fires for the earliest deadline it was set for, times
+// out whatever is due by now, and is set again for the earliest deadline still pending.
+void ClientSession::onTimeouts()
+{
+    const qint64 now = m_clock.elapsed();
+    QList<qint64> due;
+    for (const auto &[id, p] : m_pending)
+        if (p->deadlineMs <= now)
+            due << id;
+    for (const qint64 id : std::as_const(due))
+        onTimeout(id);
+    qint64 next = -1;
+    for (const auto &[id, p] : m_pending)
+        if (next < 0 || p->deadlineMs < next)
+            next = p->deadlineMs;
+    if (next >= 0 && (!m_timeoutTimer->isActive() || next < m_timeoutDue))
+        scheduleTimeouts(next);
 }
 
 void ClientSession::onTimeout(qint64 id)
@@ -541,7 +567,6 @@ std::unique_ptr<ClientSession::Pending> ClientSession::take(qint64 id)
         return nullptr;
     std::unique_ptr<Pending> p = std::move(it->second);
     m_pending.erase(it);
-    p->timer.reset();
     return p;
 }
 
@@ -611,7 +636,7 @@ void ClientSession::onFrame(const QByteArray &bytes)
 {
     jsonrpc::Limits limits;
     limits.allowBatch = m_version.isEmpty() || protocol::allowsBatches(m_version);
-    const jsonrpc::ParseResult parsed = jsonrpc::parse(bytes, limits);
+    jsonrpc::ParseResult parsed = jsonrpc::parse(bytes, limits);
     if (m_recorder)
         m_recorder->record(m_connectionId, Direction::Received, bytes, parsed);
     if (!parsed.ok()) {
@@ -624,11 +649,11 @@ void ClientSession::onFrame(const QByteArray &bytes)
             Q_EMIT protocolError(e);
         return;
     }
-    for (const Message &m : parsed.messages)
+    for (Message &m : parsed.messages)
         onMessage(m);
 }
 
-void ClientSession::onMessage(const Message &m)
+void ClientSession::onMessage(Message &m)
 {
     switch (m.kind) {
     case Kind::Response:
@@ -644,7 +669,8 @@ void ClientSession::onMessage(const Message &m)
     }
 }
 
-void ClientSession::onReply(const Message &m)
+// Takes the result out of m for the reply: a result can be large.
+void ClientSession::onReply(Message &m)
 {
     const qint64 id = m.id.is_number_integer() ? m.id.get<qint64>() : -1;
     auto it = m_pending.find(id);
@@ -685,11 +711,11 @@ void ClientSession::onReply(const Message &m)
         answerInputRequired(id, m.result);
         return;
     }
-    Reply reply{m.result, {}};
+    Reply reply{std::move(m.result), {}};
     if (p.method == QStringLiteral("tools/list"))
         screenTools(reply.result);
     if (p.method == QStringLiteral("tools/call"))
-        reply.error = toolError(m.result);
+        reply.error = toolError(reply.result);
     finish(id, reply);
 }
 
@@ -840,7 +866,7 @@ void ClientSession::onNotification(const Message &m)
         if (token.is_number_integer()) {
             auto it = m_pending.find(m_progressAlias.value(token.get<qint64>(), token.get<qint64>()));
             if (it != m_pending.end()) {
-                armTimeout(it->first, *it->second); // progress proves the server is alive
+                armTimeout(*it->second); // progress proves the server is alive
                 Q_EMIT progress(token.get<qint64>(), m.params.value("progress", 0.0),
                                 m.params.value("total", 0.0), stringOr(m.params, "message"));
             }

@@ -138,11 +138,13 @@ private:
     std::unique_ptr<Pending> take(qint64 id);
     void deliver(const Pending &p, const Reply &reply);
     void finish(qint64 id, const Reply &reply);
-    void armTimeout(qint64 id, Pending &p);
+    void armTimeout(Pending &p);
+    void scheduleTimeouts(qint64 dueMs);
+    void onTimeouts();
     void onTimeout(qint64 id);
     void onFrame(const QByteArray &bytes);
-    void onMessage(const jsonrpc::Message &message);
-    void onReply(const jsonrpc::Message &message);
+    void onMessage(jsonrpc::Message &message);
+    void onReply(jsonrpc::Message &message);
     void onServerRequest(const jsonrpc::Message &message);
     void onNotification(const jsonrpc::Message &message);
     void answerInputRequired(qint64 id, const Json &result);
@@ -163,6 +165,11 @@ private:
     Error m_lastError;
     qint64 m_nextId = 1;
     std::unordered_map<qint64, std::unique_ptr<Pending>> m_pending;
+    // One timer for every request's timeout, due at the earliest deadline (ms on m_clock): a QTimer per
+    // request cost an object, a registration and a removal on every call.
+    QElapsedTimer m_clock;
+    QTimer *m_timeoutTimer;
+    qint64 m_timeoutDue = 0;
     QHash<QString, Json> m_tools;            // the latest tools/list definitions by name
     QHash<qint64, qint64> m_progressAlias;   // progress token of a task-creating request -> its tasks/result
     QHash<QString, QString> m_rejectedTools; // name -> why its x-mcp-header annotations are invalid

@@ -205,6 +205,37 @@ private Q_SLOTS:
         QCOMPARE(f.transport->lastSent()["method"], "notifications/cancelled");
     }
 
+    // One timer serves every request's timeout: each request times out at its own deadline, whatever the
+    // order they were sent in, and one answered in time never times out later.
+    void timeoutsFollowEachDeadline()
+    {
+        Fixture f;
+        QVERIFY(f.start());
+        QStringList outcomes;
+        const auto call = [&](const QString &name, int timeoutMs) {
+            RequestOptions ro;
+            ro.timeoutMs = timeoutMs;
+            return f.session->request(
+                QStringLiteral("tools/call"), {{"name", toStd(name)}},
+                [&outcomes, name](const Reply &r) {
+                    outcomes << name + (r.ok() ? QStringLiteral(": answered")
+                                               : QStringLiteral(": ") + r.error.message);
+                },
+                ro);
+        };
+        call(QStringLiteral("long"), 500);
+        call(QStringLiteral("short"), 150);
+        const qint64 answered = call(QStringLiteral("answered"), 100);
+        f.transport->injectJson(
+            {{"jsonrpc", "2.0"}, {"id", answered}, {"result", {{"content", Json::array()}}}});
+        QTRY_COMPARE_WITH_TIMEOUT(outcomes.size(), 3, 3000);
+        QCOMPARE(outcomes, QStringList({QStringLiteral("answered: answered"),
+                                        QStringLiteral("short: no answer or progress for 150 ms"),
+                                        QStringLiteral("long: no answer or progress for 500 ms")}));
+        QTest::qWait(200); // past every deadline: nothing more
+        QCOMPARE(outcomes.size(), 3);
+    }
+
     void progressResetsTimeoutUpToHardMaximum()
     {
         SessionOptions o;
