@@ -32,10 +32,16 @@ quint16 Recorder::internMethod(const std::string &method)
     return index;
 }
 
-static qint64 nowUs()
+// What every frame has, whatever was parsed of it; timeUs 0 means now.
+static FrameRecord frameHead(int connection, Direction direction, const QByteArray &bytes, qint64 timeUs)
 {
     using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    FrameRecord f;
+    f.timeUs = timeUs ? timeUs : duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    f.bytes = bytes;
+    f.connection = connection;
+    f.direction = direction;
+    return f;
 }
 
 int Recorder::record(int connection, Direction direction, const QByteArray &bytes, qint64 timeUs)
@@ -46,11 +52,7 @@ int Recorder::record(int connection, Direction direction, const QByteArray &byte
 int Recorder::record(int connection, Direction direction, const QByteArray &bytes,
                      const jsonrpc::ParseResult &parsed, qint64 timeUs)
 {
-    FrameRecord f;
-    f.timeUs = timeUs ? timeUs : nowUs();
-    f.bytes = bytes;
-    f.connection = connection;
-    f.direction = direction;
+    FrameRecord f = frameHead(connection, direction, bytes, timeUs);
     if (!parsed.ok())
         f.flags |= FrameRecord::ParseFailed;
     if (parsed.batch)
@@ -61,12 +63,7 @@ int Recorder::record(int connection, Direction direction, const QByteArray &byte
 int Recorder::record(int connection, Direction direction, const QByteArray &bytes,
                      const jsonrpc::Message &sent)
 {
-    FrameRecord f;
-    f.timeUs = nowUs();
-    f.bytes = bytes;
-    f.connection = connection;
-    f.direction = direction;
-    return append(std::move(f), {&sent, 1});
+    return append(frameHead(connection, direction, bytes, 0), {&sent, 1});
 }
 
 int Recorder::append(FrameRecord f, std::span<const jsonrpc::Message> messages)
