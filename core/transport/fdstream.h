@@ -35,6 +35,7 @@ public:
     void drain();
     // Reads no more (the descriptor is about to be closed).
     void stop();
+    int fd() const { return m_fd; }
 
 Q_SIGNALS:
     void chunk(const QByteArray &bytes);

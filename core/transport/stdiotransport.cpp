@@ -154,8 +154,7 @@ bool StdioTransport::openPipes()
         Q_EMIT diagnostic(
             {Diagnostic::Kind::Warning, QStringLiteral("write to the server failed: %1").arg(reason)});
     });
-    m_stdoutFd = out[0];
-    m_stdout = new FdReader(m_stdoutFd, this);
+    m_stdout = new FdReader(out[0], this);
     connect(m_stdout, &FdReader::chunk, this, &StdioTransport::readFrames);
     return true;
 }
@@ -169,8 +168,8 @@ void StdioTransport::closePipes()
     }
     if (m_stdout) {
         m_stdout->stop();
+        ::close(m_stdout->fd());
         std::exchange(m_stdout, nullptr)->deleteLater();
-        ::close(std::exchange(m_stdoutFd, -1));
     }
 }
 

@@ -54,7 +54,6 @@ private:
     QProcess m_process;
     FdWriter *m_stdin = nullptr;
     FdReader *m_stdout = nullptr;
-    int m_stdoutFd = -1;
     int m_childStdin = -1; // the server's ends, open in this process only until it has started
     int m_childStdout = -1;
     LineFramer m_frames;
