@@ -134,8 +134,7 @@ private Q_SLOTS:
                               port),
                  qPrintable(m_peer.output()));
 
-        QVERIFY(m_workbench.show());
-        m_window = m_workbench.window.get();
+        QVERIFY((m_window = m_workbench.show()));
         m_window->resize(1600, 1000); // the stepper's screenshot wants the room
 
         ConnectionProfile profile;

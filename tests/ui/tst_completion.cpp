@@ -176,8 +176,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        QVERIFY(m_workbench.show());
-        m_window = m_workbench.window.get();
+        QVERIFY((m_window = m_workbench.show()));
         QVERIFY(QTest::qWaitForWindowActive(m_window));
         m_everything = testsupport::connectTo(m_window, testsupport::everythingStdioProfile());
         QTRY_COMPARE_WITH_TIMEOUT(m_everything->state(), Connection::State::Ready, Timeout);

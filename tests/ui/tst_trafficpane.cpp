@@ -103,8 +103,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        QVERIFY(m_workbench.show());
-        m_window = m_workbench.window.get();
+        QVERIFY((m_window = m_workbench.show()));
         ConnectionProfile http;
         QVERIFY(testsupport::startEverythingHttp(m_httpPeer, &http));
         http.headers = {QStringLiteral("Authorization: Bearer secret-123")};

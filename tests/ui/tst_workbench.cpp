@@ -139,8 +139,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        QVERIFY(m_workbench.show());
-        m_window = m_workbench.window.get();
+        QVERIFY((m_window = m_workbench.show()));
     }
 
     void twoLiveConnections()

@@ -58,12 +58,13 @@ struct Workbench
     std::unique_ptr<QSettings> settings;
     std::unique_ptr<mcpui::MainWindow> window;
 
-    bool show()
+    // The shown window, or null when it could not be shown.
+    mcpui::MainWindow *show()
     {
         settings =
             std::make_unique<QSettings>(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
         window = showWorkbench(settings.get());
-        return bool(window);
+        return window.get();
     }
     void close()
     {
