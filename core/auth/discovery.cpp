@@ -65,14 +65,6 @@ Challenge challengeOf(const QByteArray &header, const QStringList &schemes)
     return {};
 }
 
-QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &name)
-{
-    for (const auto &[n, value] : headers)
-        if (n.compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    return {};
-}
-
 static QString trimmedPath(const QUrl &url)
 {
     QString path = url.path();

@@ -34,9 +34,6 @@ QList<QUrl> protectedResourceMetadataUrls(const QUrl &resource, const QUrl &from
 // well-known part, then openid-configuration with the path in front. Without a path: the two at the root.
 QList<QUrl> authorizationServerMetadataUrls(const QUrl &issuer);
 
-// The value of the first header with this name (compared case-insensitively), empty when there is none.
-QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &name);
-
 // The MCP server's origin, used as the authorization server of a 2025-03-26 server without PRM.
 QUrl originOf(const QUrl &url);
 

@@ -2,39 +2,29 @@
 
 namespace mcp {
 
-static const QPair<QByteArray, QByteArray> *findHeader(const HttpRequestHead &head, QByteArrayView name)
-{
-    for (const auto &field : head.headers)
-        if (name.compare(field.first, Qt::CaseInsensitive) == 0)
-            return &field;
-    return nullptr;
-}
-
 QByteArray HttpRequestHead::header(QByteArrayView name) const
 {
-    const auto *field = findHeader(*this, name);
-    return field ? field->second : QByteArray();
+    return headerValue(headers, name);
 }
 
 bool HttpRequestHead::hasHeader(QByteArrayView name) const
 {
-    return findHeader(*this, name) != nullptr;
+    return mcp::hasHeader(headers, name);
 }
 
 qsizetype HttpRequestHead::contentLength() const
 {
-    const auto *field = findHeader(*this, "content-length");
-    if (!field)
+    if (!hasHeader("content-length"))
         return 0;
     bool ok = false;
-    const qsizetype length = field->second.toLongLong(&ok);
+    const qsizetype length = header("content-length").toLongLong(&ok);
     return ok && length >= 0 ? length : -1;
 }
 
 bool HttpRequestHead::chunked() const
 {
-    const auto *field = findHeader(*this, "transfer-encoding");
-    return field && field->second.compare("identity", Qt::CaseInsensitive) != 0;
+    return hasHeader("transfer-encoding") &&
+           header("transfer-encoding").compare("identity", Qt::CaseInsensitive) != 0;
 }
 
 std::optional<HttpRequestHead> parseRequestHead(const QByteArray &buffer)

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <QByteArray>
-#include <QList>
-#include <QPair>
+#include "../transport/httpheaders.h"
+
 #include <optional>
 
 namespace mcp {
@@ -13,7 +12,7 @@ struct HttpRequestHead
 {
     QByteArray method;
     QByteArray target; // as in the request line: a path and query, or an absolute URL through a proxy
-    QList<QPair<QByteArray, QByteArray>> headers;
+    HeaderList headers;
     qsizetype size = 0; // of the head with its closing blank line: the body starts here
 
     QByteArray header(QByteArrayView name) const; // case-insensitive; empty when absent

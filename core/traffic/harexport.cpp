@@ -7,15 +7,6 @@ namespace mcp {
 
 namespace {
 
-QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
-{
-    for (const auto &[key, value] : headers) {
-        if (QByteArrayView(key).compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
-
 Json harHeaders(const QList<QPair<QByteArray, QByteArray>> &headers, bool redact)
 {
     Json out = Json::array();

@@ -25,15 +25,6 @@ Json attribute(const char *key, const std::string &value)
     return {{"key", key}, {"value", {{"stringValue", value}}}};
 }
 
-QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name)
-{
-    for (const auto &[key, value] : headers) {
-        if (QByteArrayView(key).compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
-
 QHash<int, ConnectionInfo> connectionInfo(const Recorder &recorder, bool redact)
 {
     QHash<int, ConnectionInfo> info;

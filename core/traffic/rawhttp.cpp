@@ -2,8 +2,6 @@
 
 #include "redaction.h"
 
-#include <algorithm>
-
 namespace mcp {
 
 static void appendHeaders(QByteArray &out, const QList<QPair<QByteArray, QByteArray>> &headers, bool redact)
@@ -22,10 +20,7 @@ QByteArray formatHttpExchange(const HttpExchange &x, bool redact)
     if (url.hasQuery())
         target += '?' + url.query(QUrl::FullyEncoded).toUtf8();
     QByteArray out = x.method + ' ' + target + " HTTP/1.1\n";
-    const bool hasHost = std::any_of(x.requestHeaders.cbegin(), x.requestHeaders.cend(), [](const auto &h) {
-        return h.first.compare("host", Qt::CaseInsensitive) == 0;
-    });
-    if (!hasHost)
+    if (!hasHeader(x.requestHeaders, "host"))
         out += "Host: " + url.authority(QUrl::FullyEncoded).toUtf8() + '\n';
     appendHeaders(out, x.requestHeaders, redact);
     if (!x.requestBody.isEmpty())

@@ -19,14 +19,6 @@ bool isHttps(const QUrl &url)
     return url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
 }
 
-bool hasHeader(const HeaderList &headers, QByteArrayView name)
-{
-    for (const auto &h : headers)
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return true;
-    return false;
-}
-
 // Whether a comma-separated header value lists the token (Connection: keep-alive, Transfer-Encoding:
 // chunked).
 bool listsToken(const QByteArray &value, QByteArrayView token)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "httpheaders.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QList>
@@ -14,8 +16,6 @@
 class QTcpSocket;
 
 namespace mcp {
-
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 class Http1Client;
 class Http1Connection;

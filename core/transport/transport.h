@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../error.h"
+#include "httpheaders.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -37,11 +38,11 @@ struct HttpExchange
     QDateTime started;
     QByteArray method;
     QUrl url;
-    QList<QPair<QByteArray, QByteArray>> requestHeaders;
+    HeaderList requestHeaders;
     QByteArray requestBody;
     int status = 0; // 0 when no response arrived
     QByteArray reason;
-    QList<QPair<QByteArray, QByteArray>> responseHeaders;
+    HeaderList responseHeaders;
     QByteArray responseBody; // for SSE streams: the raw event text seen so far
     QString error;
 };
