@@ -701,14 +701,14 @@ private Q_SLOTS:
         const auto proofClaims = [&](const mcp::HttpExchange &request) {
             Jwt jwt;
             QString error;
-            Jwt::parse(headerValue(request.requestHeaders, "DPoP"), &jwt, &error);
+            Jwt::parse(mcp::headerValue(request.requestHeaders, "DPoP"), &jwt, &error);
             return jwt.claims;
         };
         // The resource server wants its nonce: one retry with it, recorded as a step of the flow.
         mcp::HttpExchange first = refusal(d.endpoint(), "DPoP error=\"use_dpop_nonce\"");
         first.requestHeaders = provider.requestHeaders("POST", d.endpoint());
         first.responseHeaders.append({QByteArrayLiteral("DPoP-Nonce"), QByteArrayLiteral("rs-nonce")});
-        QCOMPARE(headerValue(first.requestHeaders, "Authorization"), QByteArray("DPoP dpop-access-1"));
+        QCOMPARE(mcp::headerValue(first.requestHeaders, "Authorization"), QByteArray("DPoP dpop-access-1"));
         QVERIFY(!proofClaims(first).contains("nonce"));
         e = handle(first);
         QVERIFY2(!e, qPrintable(e.toString()));
@@ -740,7 +740,7 @@ private Q_SLOTS:
         const auto nonceOfNextProof = [&provider, &d] {
             Jwt jwt;
             QString error;
-            Jwt::parse(headerValue(provider.requestHeaders("POST", d.endpoint()), "DPoP"), &jwt, &error);
+            Jwt::parse(mcp::headerValue(provider.requestHeaders("POST", d.endpoint()), "DPoP"), &jwt, &error);
             return jwt.claims.value("nonce").toString();
         };
         QVERIFY(nonceOfNextProof().isEmpty());
