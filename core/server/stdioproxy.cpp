@@ -1,5 +1,7 @@
 #include "stdioproxy.h"
 
+#include "transport/childprocess.h"
+
 namespace mcp {
 
 StdioProxy::StdioProxy(StdioOptions server, Recorder *recorder, int inFd, int outFd, QObject *parent)
@@ -22,6 +24,7 @@ bool StdioProxy::start(Error *error)
     m_process.setProcessEnvironment(m_options.environment);
     m_process.setWorkingDirectory(m_options.workingDirectory);
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    endWithThisProcess(m_process);
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &StdioProxy::readServer);
     connect(&m_process, &QProcess::finished, this, [this](int exitCode) {
         readServer();
