@@ -1,5 +1,7 @@
 #include "stdiotransport.h"
 
+#include "childprocess.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -59,11 +61,12 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
     : Transport(parent), m_options(std::move(options))
 {
     m_killTimer.setSingleShot(true);
-    // The server's stdin and stdout are our pipes (openPipes), put in place between fork and exec, where
-    // only async-signal-safe calls are allowed. QProcess keeps stderr.
+    m_unsentTimer.setSingleShot(true);
+    // The server's stdin and stdout are our pipes (openPipes), put in place between fork and exec. QProcess
+    // keeps stderr.
     m_process.setInputChannelMode(QProcess::ForwardedInputChannel);
     m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
-    m_process.setChildProcessModifier([this] {
+    endWithThisProcess(m_process, SIGTERM, [this] {
         ::dup2(m_childStdin, STDIN_FILENO); // the copies are not close-on-exec; the originals are
         ::dup2(m_childStdout, STDOUT_FILENO);
     });
@@ -76,6 +79,7 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
              QStringLiteral("started %1 (pid %2)").arg(m_options.program).arg(m_process.processId())});
         setState(State::Open);
     });
+    connect(&m_unsentTimer, &QTimer::timeout, this, &StdioTransport::reportUnsent);
     connect(&m_killTimer, &QTimer::timeout, this, [this] {
         if (m_process.state() == QProcess::NotRunning)
             return;
@@ -175,12 +179,28 @@ void StdioTransport::closePipes()
 
 void StdioTransport::send(const OutgoingFrame &frame)
 {
-    if (m_process.state() == QProcess::Running && m_stdin && m_stdin->write(frame.bytes + '\n'))
+    const bool running = m_process.state() == QProcess::Running && m_stdin;
+    if (running && m_stdin->write(frame.bytes + '\n'))
         return;
-    Q_EMIT sendFailed(frame.bytes,
-                      makeError(Error::Category::Connection, QStringLiteral("stdio: send"),
-                                QStringLiteral("the server is not reading its input (not running, or it "
-                                               "closed stdin)")));
+    m_unsent.append(frame.bytes);
+    if (!running) {
+        reportUnsent();
+        return;
+    }
+    // A broken pipe mostly means that the server has exited and QProcess has not told us yet. Its exit
+    // status (in onFinished) says more than the pipe does, so wait for it a moment; a server that is still
+    // running then has closed its stdin.
+    if (!m_unsentTimer.isActive())
+        m_unsentTimer.start(exitWaitMs);
+}
+
+void StdioTransport::reportUnsent()
+{
+    m_unsentTimer.stop();
+    for (const QByteArray &bytes : std::exchange(m_unsent, {}))
+        Q_EMIT sendFailed(bytes, makeError(Error::Category::Connection, QStringLiteral("stdio: send"),
+                                           QStringLiteral("the server is not reading its input (not "
+                                                          "running, or it closed stdin)")));
 }
 
 void StdioTransport::close()
@@ -240,6 +260,8 @@ void StdioTransport::readStderr()
 void StdioTransport::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_killTimer.stop();
+    m_unsentTimer.stop();
+    m_unsent.clear(); // the exit fails whatever they carried
     if (m_stdout)
         m_stdout->drain(); // what the server wrote last may not have woken us yet
     if (const QByteArray last = m_frames.takePending(); !last.trimmed().isEmpty())

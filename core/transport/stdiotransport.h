@@ -47,6 +47,7 @@ private:
     void closePipes();
     void readFrames(const QByteArray &chunk);
     void readStderr();
+    void reportUnsent();
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);
 
@@ -60,6 +61,10 @@ private:
     QByteArray m_stderrBuffer;
     QTimer m_killTimer;
     int m_shutdownStage = 0;
+    // Frames the server's stdin refused, held until its exit explains why (or exitWaitMs passes).
+    static constexpr int exitWaitMs = 1000;
+    QList<QByteArray> m_unsent;
+    QTimer m_unsentTimer;
 };
 
 } // namespace mcp

@@ -394,6 +394,25 @@ private Q_SLOTS:
         QCOMPARE(f.session->state(), ClientSession::State::Ready);
     }
 
+    // A server that closes its stdin and then exits: the broken pipe comes first (deterministically here,
+    // 300 ms before the exit), but what the user is told is the exit and its status, the same as when the
+    // exit is noticed first (mcpwb once said one or the other depending on which event won the race).
+    void exitAfterClosingStdinReportsTheExit()
+    {
+        Fixture f(shOptions(shServer(QString(), QString(),
+                                     QStringLiteral("exec 0<&-; echo bye >&2; sleep 0.3; exit 7"))),
+                  60000);
+        QVERIFY(f.start());
+        QTRY_VERIFY_WITH_TIMEOUT(f.diagnosticTexts(Diagnostic::Kind::Stderr).contains(QStringLiteral("bye")),
+                                 5000);
+        const auto reply = f.await(QStringLiteral("tools/list"), {}, 10000);
+        QVERIFY(reply.has_value());
+        QCOMPARE(reply->error.category, Error::Category::Connection);
+        QVERIFY2(reply->error.message.contains(QStringLiteral("exited with status 7")),
+                 qPrintable(reply->error.toString()));
+        QVERIFY(f.failure.has_value());
+    }
+
     // The last line a server writes before it exits may lack its newline: it is still handed over, so the
     // recorder has every byte.
     void lastLineWithoutNewlineIsKept()
