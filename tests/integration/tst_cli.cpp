@@ -73,6 +73,7 @@ class TestCli : public QObject
             r.trace = args.value(i + 1);
         }
         QProcess p;
+        testsupport::endWithTest(p);
         QElapsedTimer clock;
         clock.start();
         p.start(testsupport::mcpwbBinary(), args);
@@ -106,6 +107,7 @@ class TestCli : public QObject
         }
         auto validator = std::make_unique<QProcess>();
         validator->setProcessChannelMode(QProcess::MergedChannels);
+        testsupport::endWithTest(*validator);
         validator->start(testsupport::nodeBinary(),
                          {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"),
                           QStringLiteral("--schema-dir"), schemaDir, QStringLiteral("--version"),

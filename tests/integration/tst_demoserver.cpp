@@ -207,6 +207,7 @@ void validateServerFrames(const mcp::Recorder &recorder, const QString &version)
     trace.close();
     QProcess node;
     node.setProcessChannelMode(QProcess::MergedChannels);
+    testsupport::endWithTest(node);
     node.start(testsupport::nodeBinary(),
                {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"),
                 QStringLiteral("--schema-dir"), testsupport::sharedDir() + QStringLiteral("/mcp-schema"),

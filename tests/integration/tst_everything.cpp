@@ -299,6 +299,7 @@ private Q_SLOTS:
         }
         QProcess validator;
         validator.setProcessChannelMode(QProcess::MergedChannels);
+        testsupport::endWithTest(validator);
         validator.start(testsupport::nodeBinary(),
                         {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"),
                          QStringLiteral("--schema-dir"),

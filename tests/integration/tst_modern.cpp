@@ -108,6 +108,7 @@ private Q_SLOTS:
             QSKIP("../shared is absent: schema validation of the trace skipped");
         QProcess validator;
         validator.setProcessChannelMode(QProcess::MergedChannels);
+        testsupport::endWithTest(validator);
         validator.start(testsupport::nodeBinary(),
                         {testsupport::peersDir() + QStringLiteral("/validate-trace.mjs"),
                          QStringLiteral("--schema-dir"),

@@ -47,6 +47,7 @@ class TestProxy : public QObject
     static quint16 startDemoServer(QProcess &process)
     {
         const quint16 port = testsupport::freeLoopbackPort();
+        testsupport::endWithTest(process);
         process.start(testsupport::mcpwbBinary(),
                       {QStringLiteral("demo-server"), QStringLiteral("--http"), QString::number(port)});
         return waitForPort(port) ? port : 0;
@@ -56,6 +57,7 @@ class TestProxy : public QObject
     static quint16 startHttpProxy(QProcess &process, const QString &upstream, const QString &recording)
     {
         const quint16 port = testsupport::freeLoopbackPort();
+        testsupport::endWithTest(process);
         process.start(testsupport::mcpwbBinary(),
                       {QStringLiteral("proxy"), QStringLiteral("--url"), upstream, QStringLiteral("--listen"),
                        QString::number(port), QStringLiteral("--record"), recording});

@@ -63,6 +63,7 @@ class TestReplay : public QObject
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("MCPWB_BIN"), testsupport::mcpwbBinary());
         sh->setProcessEnvironment(env);
+        testsupport::endWithTest(*sh);
         sh->start(
             QStringLiteral("/bin/sh"),
             {QStringLiteral("-c"), QStringLiteral("mcpwb() { \"$MCPWB_BIN\" --json \"$@\"; }\n") + command});

