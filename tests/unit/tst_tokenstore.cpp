@@ -176,13 +176,16 @@ private Q_SLOTS:
         qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/mcpwb-test-bus");
         qunsetenv("DISPLAY"); // no D-Bus autolaunch through X11 either
         auto vault = std::make_shared<KeychainVault>();
+        // A build without qtkeychain knows at once, in the constructor (before anyone can connect); with it,
+        // the first keychain job finds out and says so.
+        const bool knownAtOnce = !vault->isUsable();
         QSignalSpy named(vault.get(), &TokenVault::nameChanged);
         TokenStore store(vault);
         const TokenSet t = bearer(QStringLiteral("https://as.example"));
         store.setTokens(QStringLiteral("c"), t);
         QCOMPARE(store.tokens(QStringLiteral("c"), t.issuer).accessToken, QByteArray("access-1"));
         QTRY_VERIFY_WITH_TIMEOUT(!vault->isUsable(), 10000);
-        QVERIFY(!named.isEmpty());
+        QVERIFY(knownAtOnce || !named.isEmpty());
         const QString name = store.storeName();
         QVERIFY2(name.startsWith(QStringLiteral("memory only (no system keychain: ")), qPrintable(name));
         QVERIFY2(name.size() > QStringLiteral("memory only (no system keychain: )").size() + 3,
