@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-APT_PACKAGES=(build-essential cmake qt6-base-dev qt6-websockets-dev nlohmann-json3-dev
-              libssl-dev libgl-dev xvfb imagemagick)
+APT_PACKAGES=(build-essential cmake qt6-base-dev qt6-websockets-dev nlohmann-json3-dev curl
+              libssl-dev libgl-dev xvfb xauth imagemagick)
 # Optional: installed only where the distribution has them (KSyntaxHighlighting for Qt 6 is not in Debian 12).
 # qtkeychain keeps OAuth tokens in the system keychain; without it they stay in memory.
 OPTIONAL_PACKAGES=(libkf6syntaxhighlighting-dev qtkeychain-qt6-dev)
@@ -16,8 +16,14 @@ SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed'; }
-available() { apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'; }
+# No `| grep -q` here: under pipefail, grep closing the pipe early can fail the writer with SIGPIPE, and a
+# package would be found on one run and not on the next.
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+available() {
+  local policy
+  policy=$(apt-cache policy "$1" 2>/dev/null) || return 1
+  [[ $policy == *"Candidate: "* && $policy != *"Candidate: (none)"* ]]
+}
 
 deps() {
   local missing=() p
@@ -56,18 +62,21 @@ build() {
 run_tests() {
   deps
   build
+  # Which Node runs the peers (the pinned one from npm), or a clear stop where it is too old.
+  sh tests/support/check-node.sh tests/peers || [ $? -eq 77 ]
   export QT_QPA_PLATFORM=offscreen
   ctest --test-dir build --output-on-failure -j2
 }
 
 run_gui() {
-  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-    echo "dev.sh run: no DISPLAY or WAYLAND_DISPLAY; start it under a virtual X server:" >&2
-    echo "  xvfb-run -a -s '-screen 0 1600x1000x24' scripts/dev.sh run" >&2
-    exit 1
-  fi
   deps
   build
+  # Checked after the build, so that a headless first run still leaves everything installed and built.
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "dev.sh run: built, but there is no DISPLAY or WAYLAND_DISPLAY; start it under a virtual X server:" >&2
+    echo "  xvfb-run -a -s '-screen 0 1600x1000x24' bash scripts/dev.sh run" >&2
+    exit 1
+  fi
   exec build/app/gui/mcp-workbench --demo "$@"
 }
 
