@@ -6,7 +6,7 @@
 QString usageText()
 {
     return QStringLiteral(
-        R"(usage: mcpwb (--stdio "COMMAND" [--env K=V]... [--cwd DIR] | --url URL [--header "K: V"]...
+        R"(usage: mcpwb (--stdio "COMMAND" [--env K=V|K]... [--cwd DIR] | --url URL [--header "K: V"]...
               [--transport auto|http|sse|ws] [--ca FILE] [--insecure]) [options] VERB
 
 verbs:
@@ -49,6 +49,8 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
                          --client-id/--client-secret (HTTP Basic) where given
 
 options:
+  --env K=V | --env K    a variable for the stdio server (K alone: its value from mcpwb's environment); it
+                         gets only HOME, LOGNAME, PATH, SHELL, TERM, USER and the locale besides
   --protocol-version V   pin a protocol version (default: negotiate)
   --trace FILE           write all traffic as JSONL (secrets redacted unless --show-secrets)
   --rules FILE           answer sampling, elicitation and roots from a JSON rules file
@@ -100,8 +102,11 @@ QString parseArgs(const QStringList &args, CliArgs *out)
         } else if (arg == QStringLiteral("--stdio")) {
             stdioCommand = v;
         } else if (arg == QStringLiteral("--env")) {
-            if (!v.contains(QLatin1Char('=')))
-                return QStringLiteral("--env takes K=V, got \"%1\"").arg(v);
+            if (!v.contains(QLatin1Char('='))) { // NAME alone: its value from our environment, not argv
+                if (!qEnvironmentVariableIsSet(qPrintable(v)))
+                    return QStringLiteral("--env %1: %1 is not set in this environment").arg(v);
+                v += QLatin1Char('=') + qEnvironmentVariable(qPrintable(v));
+            }
             envPairs << v;
         } else if (arg == QStringLiteral("--cwd")) {
             a.transport.stdio.workingDirectory = v;

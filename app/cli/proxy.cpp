@@ -47,7 +47,10 @@ int runProxy(const QStringList &args)
         return 1;
     }
     if (!command.isEmpty()) {
-        mcp::StdioProxy proxy(mcp::StdioOptions::fromCommandLine(command), &recorder);
+        // Between a host and its server: the server gets all the host gave us, as it would without us.
+        mcp::StdioOptions server = mcp::StdioOptions::fromCommandLine(command);
+        server.environment = QProcessEnvironment::systemEnvironment();
+        mcp::StdioProxy proxy(server, &recorder);
         QObject::connect(&proxy, &mcp::StdioProxy::finished, qApp, &QCoreApplication::exit);
         if (!proxy.start(&error)) {
             err << "mcpwb proxy: " << error.toString() << "\n";

@@ -57,6 +57,24 @@ StdioOptions StdioOptions::fromCommandLine(const QString &commandLine)
     return o;
 }
 
+QProcessEnvironment StdioOptions::minimalEnvironment()
+{
+    static const QStringList passed = {QStringLiteral("HOME"), QStringLiteral("LOGNAME"),
+                                       QStringLiteral("PATH"), QStringLiteral("SHELL"),
+                                       QStringLiteral("TERM"), QStringLiteral("USER"),
+                                       QStringLiteral("LANG"), QStringLiteral("LANGUAGE")};
+    const QProcessEnvironment ours = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env;
+    for (const QString &name : ours.keys()) {
+        const QString value = ours.value(name);
+        // "()…" is an exported shell function, not a value (the SDKs leave those out too).
+        if ((passed.contains(name) || name.startsWith(QLatin1String("LC_"))) &&
+            !value.startsWith(QLatin1String("()")))
+            env.insert(name, value);
+    }
+    return env;
+}
+
 StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
     : Transport(parent), m_options(std::move(options))
 {
@@ -129,6 +147,11 @@ void StdioTransport::open()
         return;
     }
     m_process.setProcessEnvironment(m_options.environment);
+    QStringList names = m_options.environment.keys(); // names only: values may be secrets
+    names.sort();
+    Q_EMIT diagnostic({Diagnostic::Kind::Info, QStringLiteral("environment passed to the server: %1")
+                                                   .arg(names.isEmpty() ? QStringLiteral("none")
+                                                                        : names.join(QStringLiteral(", ")))});
     if (!m_options.workingDirectory.isEmpty())
         m_process.setWorkingDirectory(m_options.workingDirectory);
     m_process.start(m_options.program, m_options.arguments);

@@ -14,13 +14,16 @@ struct StdioOptions
 {
     QString program;
     QStringList arguments;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment environment = minimalEnvironment(); // plus what the connection sets
     QString workingDirectory;
     qsizetype maxFrameBytes = 64 * 1024 * 1024;
     int shutdownGraceMs = 2000; // after closing stdin, before SIGTERM; then as long again before SIGKILL
 
     // Splits a shell-like command line ("node server.js --flag 'a b'") into program and arguments.
     static StdioOptions fromCommandLine(const QString &commandLine);
+    // What a server we start gets of our environment: the variables the official SDKs pass (HOME, LOGNAME,
+    // PATH, SHELL, TERM, USER) and the locale, never the rest (cloud keys, tokens, our own settings).
+    static QProcessEnvironment minimalEnvironment();
 };
 
 // Spawns a server and exchanges newline-delimited JSON over its stdin/stdout; stderr lines become

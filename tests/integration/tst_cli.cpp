@@ -243,6 +243,30 @@ private Q_SLOTS:
                  qPrintable(version.describe()));
     }
 
+    // --env NAME hands a stdio server NAME's value from mcpwb's own environment (a secret need not be in
+    // argv); nothing else of that environment reaches it. An unset NAME is a usage error.
+    void environmentByName()
+    {
+        qputenv("MCPWB_TEST_PASSED", "from-the-environment");
+        qputenv("MCPWB_TEST_NOT_PASSED", "leaked");
+        const QString server = QStringLiteral(
+            "sh -c 'echo \"passed=$MCPWB_TEST_PASSED other=${MCPWB_TEST_NOT_PASSED-unset}\" >&2; exit 3'");
+        const Run r = mcpwb({QStringLiteral("--stdio"), server, QStringLiteral("--env"),
+                             QStringLiteral("MCPWB_TEST_PASSED"), QStringLiteral("ping")},
+                            20000);
+        const Run unset = mcpwb({QStringLiteral("--stdio"), server, QStringLiteral("--env"),
+                                 QStringLiteral("MCPWB_TEST_UNSET"), QStringLiteral("ping")},
+                                20000);
+        qunsetenv("MCPWB_TEST_PASSED");
+        qunsetenv("MCPWB_TEST_NOT_PASSED");
+        QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QStringLiteral("server stderr: passed=from-the-environment other=unset")),
+                 qPrintable(r.describe()));
+        QVERIFY2(unset.exitCode == 1, qPrintable(unset.describe()));
+        QVERIFY2(unset.err.contains(QStringLiteral("MCPWB_TEST_UNSET is not set")),
+                 qPrintable(unset.describe()));
+    }
+
     void wrongStdioCommand_data()
     {
         QTest::addColumn<QString>("command");

@@ -547,6 +547,29 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(lines[1]).canonicalFilePath(), QFileInfo(dir.path()).canonicalFilePath());
     }
 
+    // A server gets HOME, PATH and the like, never the rest of our environment (cloud keys, tokens); the user
+    // is told which variables it got, by name only.
+    void environmentIsMinimalByDefault()
+    {
+        qputenv("AWS_SECRET_ACCESS_KEY", "aws-secret");
+        qputenv("GITHUB_TOKEN", "ghp_secret");
+        StdioOptions o = shOptions(QStringLiteral("echo \"aws=${AWS_SECRET_ACCESS_KEY-unset} "
+                                                  "gh=${GITHUB_TOKEN-unset} path=${PATH:+set}\" >&2\n") +
+                                   shServer());
+        qunsetenv("AWS_SECRET_ACCESS_KEY");
+        qunsetenv("GITHUB_TOKEN");
+        Fixture f(o);
+        QVERIFY(f.start());
+        QTRY_COMPARE_WITH_TIMEOUT(f.diagnosticTexts(Diagnostic::Kind::Stderr),
+                                  QStringList{QStringLiteral("aws=unset gh=unset path=set")}, 3000);
+        const QStringList told = f.diagnosticTexts(Diagnostic::Kind::Info)
+                                     .filter(QStringLiteral("environment passed to the server: "));
+        QCOMPARE(told.size(), 1);
+        QVERIFY2(told[0].contains(QStringLiteral("PATH")) && !told[0].contains(QStringLiteral("GITHUB")) &&
+                     !told[0].contains(QStringLiteral("secret")),
+                 qPrintable(told[0]));
+    }
+
     void environmentIsExactlyTheGivenOne()
     {
         StdioOptions o =

@@ -94,6 +94,8 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     stdioForm->addRow(tr("&Arguments:"), m_arguments);
     m_environment = new KeyValueEditor(tr("Variable"), QLatin1Char('='), stdioPage);
     m_environment->setObjectName(QStringLiteral("environment"));
+    m_environment->setToolTip(tr("The server gets only HOME, LOGNAME, PATH, SHELL, TERM, USER and the locale "
+                                 "from this program's environment, and the variables set here."));
     m_environment->setLines(profile.environment);
     stdioForm->addRow(tr("&Environment:"), m_environment);
     stdioForm->addRow(QString(), secretsHint(stdioPage));

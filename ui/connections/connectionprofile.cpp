@@ -78,7 +78,7 @@ mcp::TransportConfig ConnectionProfile::transportConfig() const
         for (const QString &line : environment) {
             const auto [name, value] = splitKeyValue(line, QLatin1Char('='));
             const QString expanded = expandEnvironmentReferences(value);
-            if (!name.isEmpty() && !expanded.isEmpty()) // empty (e.g. an unsaved secret): the inherited value
+            if (!name.isEmpty() && !expanded.isEmpty()) // empty (an unsaved secret): not passed, re-entered
                 config.stdio.environment.insert(name, expanded);
         }
         return config;

@@ -25,7 +25,7 @@ struct ConnectionProfile
     // stdio
     QString command;
     QStringList arguments;
-    QStringList environment; // KEY=VALUE, added to the inherited environment
+    QStringList environment; // KEY=VALUE, added to StdioOptions::minimalEnvironment()
     QString workingDirectory;
 
     // URL
