@@ -775,13 +775,8 @@ void AuthFlow::followRedirect(const QUrl &url, int hops)
 
 void AuthFlow::checkAuthorizationResponse()
 {
-    const QString error = m_callback.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded);
-    if (!error.isEmpty()) {
-        failStep(QStringLiteral("the authorization server refused: %1 %2")
-                     .arg(error, m_callback.queryItemValue(QStringLiteral("error_description"),
-                                                           QUrl::FullyDecoded)));
-        return;
-    }
+    // State first: anything on this machine can reach the loopback listener, so an error= without our state
+    // is no word of the authorization server's.
     const QString state = m_callback.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
     if (state != m_expectedState) {
         failStep(
@@ -789,6 +784,13 @@ void AuthFlow::checkAuthorizationResponse()
                 "state mismatch: expected \"%1\", the redirect carried \"%2\"; the response may be forged "
                 "(CSRF), so its code is not used")
                 .arg(m_expectedState, state));
+        return;
+    }
+    const QString error = m_callback.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded);
+    if (!error.isEmpty()) {
+        failStep(QStringLiteral("the authorization server refused: %1 %2")
+                     .arg(error, m_callback.queryItemValue(QStringLiteral("error_description"),
+                                                           QUrl::FullyDecoded)));
         return;
     }
     // RFC 9207: compare iss whenever it is present; require it when the server says it sends it.

@@ -144,6 +144,7 @@ struct Deployment
     bool omitIss = false;   // advertise iss but leave it out of the redirect
     QString stateOverride;  // the AS sends this state back instead of the one it got
     QString issOverride;    // the AS sends this iss
+    QString redirectError;  // the redirect carries this error= (with stateOverride: a forged one)
     bool dpop = false;      // the AS offers DPoP and binds tokens to the proof's key
     bool dpopNonce = false; // ... after demanding its nonce "as-nonce"
     QString lastResourceAtToken;
@@ -186,6 +187,8 @@ struct Deployment
             QUrl back(q.queryItemValue("redirect_uri", QUrl::FullyDecoded));
             QUrlQuery bq;
             bq.addQueryItem("code", "code-1");
+            if (!redirectError.isEmpty())
+                bq.addQueryItem("error", redirectError);
             bq.addQueryItem("state", stateOverride.isEmpty() ? q.queryItemValue("state", QUrl::FullyDecoded)
                                                              : stateOverride);
             if (!issOverride.isEmpty())
@@ -441,6 +444,11 @@ private Q_SLOTS:
         QTest::newRow("wrong state") << "state"
                                      << "authorization: authorization response"
                                      << "state mismatch";
+        // A web page can send the loopback listener an error= of its own; without our state it is forged, and
+        // must not end the flow as if the authorization server had refused.
+        QTest::newRow("forged error") << "forged-error"
+                                      << "authorization: authorization response"
+                                      << "state mismatch";
         QTest::newRow("iss mismatch") << "iss"
                                       << "authorization: authorization response"
                                       << "iss mismatch";
@@ -465,6 +473,10 @@ private Q_SLOTS:
         Deployment d;
         if (knob == QLatin1String("state"))
             d.stateOverride = QStringLiteral("forged");
+        if (knob == QLatin1String("forged-error")) {
+            d.stateOverride = QStringLiteral("forged");
+            d.redirectError = QStringLiteral("access_denied");
+        }
         if (knob == QLatin1String("iss"))
             d.issOverride = QStringLiteral("https://evil.example.com");
         if (knob == QLatin1String("iss-missing")) {
