@@ -37,8 +37,14 @@ void LoopbackRedirectListener::handleConnection()
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
-            if (!socket->canReadLine())
+            if (!socket->canReadLine()) {
+                if (socket->bytesAvailable() > maxRequestLineBytes) { // a line that never ends
+                    socket->write(
+                        "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+                    socket->disconnectFromHost();
+                }
                 return;
+            }
             // "GET /callback?code=…&state=… HTTP/1.1"
             const QList<QByteArray> parts = socket->readLine().trimmed().split(' ');
             const QUrl target(QString::fromLatin1(parts.value(1)));

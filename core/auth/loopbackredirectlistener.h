@@ -14,6 +14,9 @@ class LoopbackRedirectListener : public QObject
 {
     Q_OBJECT
 public:
+    // A request line longer than this is answered 414 and dropped instead of buffered without end.
+    static constexpr qint64 maxRequestLineBytes = 8 * 1024;
+
     explicit LoopbackRedirectListener(QObject *parent = nullptr);
     bool listen(QString *error, quint16 port = 0); // on 127.0.0.1; port 0: a free one
     QUrl redirectUri() const;

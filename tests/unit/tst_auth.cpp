@@ -6,6 +6,7 @@
 #include "auth/discovery.h"
 #include "auth/dpop.h"
 #include "auth/jwt.h"
+#include "auth/loopbackredirectlistener.h"
 #include "auth/oauthprovider.h"
 #include "auth/pkce.h"
 #include "auth/secrets.h"
@@ -306,6 +307,33 @@ class TestAuth : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The redirect listener buffers a request line up to its cap: past it, 414 and the connection closed (it
+    // used to keep reading a line that never ends); a callback after that is still taken.
+    void loopbackListenerCapsTheRequestLine()
+    {
+        LoopbackRedirectListener listener;
+        QString error;
+        QVERIFY2(listener.listen(&error), qPrintable(error));
+        QSignalSpy callbacks(&listener, &LoopbackRedirectListener::callbackReceived);
+        QTcpSocket flood;
+        QByteArray answer;
+        connect(&flood, &QTcpSocket::readyRead, this, [&] { answer += flood.readAll(); });
+        flood.connectToHost(QHostAddress::LocalHost, listener.redirectUri().port());
+        QVERIFY(flood.waitForConnected(5000));
+        flood.write("GET /callback?code=" + QByteArray(LoopbackRedirectListener::maxRequestLineBytes, 'a'));
+        QTRY_VERIFY_WITH_TIMEOUT(flood.state() == QAbstractSocket::UnconnectedState, 5000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 414 "), answer.constData());
+        QCOMPARE(callbacks.size(), 0);
+
+        QTcpSocket browser;
+        browser.connectToHost(QHostAddress::LocalHost, listener.redirectUri().port());
+        QVERIFY(browser.waitForConnected(5000));
+        browser.write("GET /callback?code=c1&state=s1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QTRY_COMPARE_WITH_TIMEOUT(callbacks.size(), 1, 5000);
+        QCOMPARE(callbacks.at(0).at(0).value<QUrlQuery>().queryItemValue(QStringLiteral("code")),
+                 QStringLiteral("c1"));
+    }
+
     void wwwAuthenticate()
     {
         const Challenge c =
