@@ -25,7 +25,7 @@ bool writeExport(const Recorder &recorder, ExportFormat format, const QString &p
                  const ExportOptions &options, Error *error)
 {
     QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly)) {
+    if (file.open(QIODevice::WriteOnly) && file.setPermissions(ownerOnly)) { // as session files are
         file.write(exportRecording(recorder, format, options));
         if (file.commit())
             return true;

@@ -3,7 +3,12 @@
 #include "recorder.h"
 #include "redaction.h"
 
+#include <QFileDevice>
+
 namespace mcp {
+
+// Files that hold traffic (session files, exports) are readable and writable by their owner only.
+constexpr QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 
 enum class ExportFormat { Jsonl, Har, Otlp };
 

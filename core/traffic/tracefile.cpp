@@ -1,5 +1,7 @@
 #include "tracefile.h"
 
+#include "exporter.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QTimeZone>
@@ -13,7 +15,9 @@ TraceWriter::TraceWriter(Recorder *recorder, QObject *parent, ExportOptions opti
 bool TraceWriter::open(const QString &path, Error *error)
 {
     m_file.setFileName(path);
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    // Traffic carries tokens and whatever the servers said: for the user's eyes only, new file or old.
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate, ownerOnly) ||
+        !m_file.setPermissions(ownerOnly)) {
         *error = makeError(Error::Category::Usage, QStringLiteral("trace"),
                            QStringLiteral("cannot write %1: %2").arg(path, m_file.errorString()));
         return false;

@@ -1,9 +1,12 @@
 // Core traffic tools without widgets: the filter language, redaction, and the HAR and OTLP exporters,
 // over a recording built in the test (no server needed).
+#include "traffic/exporter.h"
 #include "traffic/harexport.h"
 #include "traffic/otlpexport.h"
+#include "traffic/tracefile.h"
 #include "traffic/trafficfilter.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
@@ -66,6 +69,37 @@ private:
     }
 
 private Q_SLOTS:
+    // Session files and exports hold tokens and whatever servers said: owner-only, whether the file is new or
+    // was there before with wider permissions (both were 0644 under the usual umask).
+    void trafficFilesAreOwnerOnly()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Recorder recorder;
+        recorder.record(recorder.addConnection(QStringLiteral("c")), Direction::Sent,
+                        R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
+        const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                                QFileDevice::ReadOther | QFileDevice::WriteOther;
+        const QString existing = dir.filePath(QStringLiteral("existing.jsonl"));
+        QFile before(existing);
+        QVERIFY(before.open(QIODevice::WriteOnly));
+        before.close();
+        QVERIFY(QFile::setPermissions(existing, QFile::permissions(existing) | QFileDevice::ReadOther));
+        for (const QString &path : {dir.filePath(QStringLiteral("new.jsonl")), existing}) {
+            TraceWriter trace(&recorder);
+            Error error;
+            QVERIFY2(trace.open(path, &error), qPrintable(error.toString()));
+            trace.close();
+            QVERIFY2(!(QFile::permissions(path) & others), qPrintable(path));
+        }
+        for (const ExportFormat format : {ExportFormat::Jsonl, ExportFormat::Har, ExportFormat::Otlp}) {
+            const QString path = dir.filePath(QStringLiteral("export-%1").arg(int(format)));
+            Error error;
+            QVERIFY2(writeExport(recorder, format, path, {}, &error), qPrintable(error.toString()));
+            QVERIFY2(!(QFile::permissions(path) & others), qPrintable(path));
+        }
+    }
+
     void filter_data()
     {
         QTest::addColumn<QString>("query");
