@@ -60,6 +60,8 @@ options:
   --cursor C             fetch one page from cursor C instead of all pages
   --seconds S            watch/subscribe: stop after S seconds
 
+--  ends the options: every word after it is part of the verb (a tool named "--x", a file "--y.jsonl")
+
 exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (JSON-RPC), 5 tool error (isError),
             6 trace replay answered differently from the recording
 )");
@@ -79,7 +81,11 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             return true;
         };
         QString v;
-        if (!arg.startsWith(QStringLiteral("--")) || arg == QStringLiteral("--")) {
+        if (arg == QStringLiteral("--")) { // the rest are words, even those that look like options
+            a.verb += args.mid(i + 1);
+            break;
+        }
+        if (!arg.startsWith(QStringLiteral("--"))) {
             a.verb.append(arg);
         } else if (arg == QStringLiteral("--help")) {
             a.help = true;

@@ -267,6 +267,20 @@ private Q_SLOTS:
                  qPrintable(unset.describe()));
     }
 
+    // `--` ends the options: a tool name that looks like one reaches the server (without `--`, mcpwb took it
+    // for its own --help and printed the usage).
+    void doubleDashEndsOptions()
+    {
+        const QString demo = quoted(testsupport::mcpwbBinary()) + QStringLiteral(" demo-server");
+        const Run r = mcpwb({QStringLiteral("--stdio"), demo, QStringLiteral("tools"), QStringLiteral("call"),
+                             QStringLiteral("--"), QStringLiteral("--help"), QStringLiteral("{}")},
+                            20000);
+        QVERIFY2(r.exitCode == 4 || r.exitCode == 5, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QStringLiteral("--help")) || r.out.contains(QStringLiteral("--help")),
+                 qPrintable(r.describe()));
+        QVERIFY2(!r.out.contains(QStringLiteral("usage: mcpwb")), qPrintable(r.describe()));
+    }
+
     void wrongStdioCommand_data()
     {
         QTest::addColumn<QString>("command");
