@@ -6,6 +6,7 @@
 #include "loopbackredirectlistener.h"
 #include "pkce.h"
 #include "recordedhttp.h"
+#include "transport/urlpolicy.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -704,6 +705,12 @@ void AuthFlow::requestAuthorization()
                              "resource", "scope"})
         add(QLatin1String(name));
     url.setQuery(query);
+    // The server chose this address, and a browser opens whatever it is given (file:, custom schemes).
+    if (const QString refusal = refusalToOpen(url); !refusal.isEmpty()) {
+        failStep(QStringLiteral("the authorization endpoint %1 is not opened: %2")
+                     .arg(url.toDisplayString(QUrl::RemoveQuery), refusal));
+        return;
+    }
     Q_EMIT authorizationUrlReady(url);
 
     const quint64 generation = m_generation;

@@ -14,6 +14,7 @@
 #include "mapvault.h"
 #include "server/httprequesthead.h"
 #include "transport/httptransport.h"
+#include "transport/urlpolicy.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -142,12 +143,13 @@ struct Deployment
     QString prmResource; // default <base>/mcp
     bool advertisePkce = true;
     bool advertiseIss = false;
-    bool omitIss = false;   // advertise iss but leave it out of the redirect
-    QString stateOverride;  // the AS sends this state back instead of the one it got
-    QString issOverride;    // the AS sends this iss
-    QString redirectError;  // the redirect carries this error= (with stateOverride: a forged one)
-    bool dpop = false;      // the AS offers DPoP and binds tokens to the proof's key
-    bool dpopNonce = false; // ... after demanding its nonce "as-nonce"
+    bool omitIss = false;          // advertise iss but leave it out of the redirect
+    QString stateOverride;         // the AS sends this state back instead of the one it got
+    QString issOverride;           // the AS sends this iss
+    QString redirectError;         // the redirect carries this error= (with stateOverride: a forged one)
+    QString authorizationEndpoint; // the metadata names this one instead of ours
+    bool dpop = false;             // the AS offers DPoP and binds tokens to the proof's key
+    bool dpopNonce = false;        // ... after demanding its nonce "as-nonce"
     QString lastResourceAtToken;
 
     Deployment()
@@ -169,7 +171,9 @@ struct Deployment
                              : asPath;
         if (path == metadataPath) {
             QJsonObject m{{"issuer", issuer()},
-                          {"authorization_endpoint", issuer() + QStringLiteral("/authorize")},
+                          {"authorization_endpoint", authorizationEndpoint.isEmpty()
+                                                         ? issuer() + QStringLiteral("/authorize")
+                                                         : authorizationEndpoint},
                           {"token_endpoint", issuer() + QStringLiteral("/token")},
                           {"registration_endpoint", issuer() + QStringLiteral("/register")},
                           {"token_endpoint_auth_methods_supported", QJsonArray{"none"}}};
@@ -334,6 +338,32 @@ private Q_SLOTS:
                  QStringLiteral("c1"));
     }
 
+    void urlsToOpen_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("opened");
+        QTest::newRow("https") << "https://as.example.com/authorize?x=1" << true;
+        QTest::newRow("http to 127.0.0.1") << "http://127.0.0.1:8080/authorize" << true;
+        QTest::newRow("http to 127.1.2.3") << "http://127.1.2.3/authorize" << true;
+        QTest::newRow("http to localhost") << "http://localhost:3000/authorize" << true;
+        QTest::newRow("http to ::1") << "http://[::1]:3000/authorize" << true;
+        QTest::newRow("http across the network") << "http://as.example.com/authorize" << false;
+        QTest::newRow("http to a private address") << "http://192.168.1.10/authorize" << false;
+        QTest::newRow("file") << "file:///etc/passwd" << false;
+        QTest::newRow("javascript") << "javascript:alert(1)" << false;
+        QTest::newRow("data") << "data:text/html,<script>x</script>" << false;
+        QTest::newRow("custom scheme") << "vscode://some.extension/run?cmd=x" << false;
+        QTest::newRow("https without a host") << "https:///path" << false;
+        QTest::newRow("not a URL") << "::::" << false;
+    }
+    void urlsToOpen()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, opened);
+        const QString refusal = mcp::refusalToOpen(QUrl(url));
+        QVERIFY2(refusal.isEmpty() == opened, qPrintable(url + QStringLiteral(": ") + refusal));
+    }
+
     void wwwAuthenticate()
     {
         const Challenge c =
@@ -477,6 +507,13 @@ private Q_SLOTS:
         QTest::newRow("forged error") << "forged-error"
                                       << "authorization: authorization response"
                                       << "state mismatch";
+        // The server names the authorization endpoint, and a browser opens anything it is given.
+        QTest::newRow("file: endpoint") << "file-endpoint"
+                                        << "authorization: authorization request"
+                                        << "the file: scheme is not opened";
+        QTest::newRow("plain http endpoint") << "http-endpoint"
+                                             << "authorization: authorization request"
+                                             << "plain http to as.example.com";
         QTest::newRow("iss mismatch") << "iss"
                                       << "authorization: authorization response"
                                       << "iss mismatch";
@@ -501,6 +538,10 @@ private Q_SLOTS:
         Deployment d;
         if (knob == QLatin1String("state"))
             d.stateOverride = QStringLiteral("forged");
+        if (knob == QLatin1String("file-endpoint"))
+            d.authorizationEndpoint = QStringLiteral("file:///etc/passwd");
+        if (knob == QLatin1String("http-endpoint"))
+            d.authorizationEndpoint = QStringLiteral("http://as.example.com/authorize");
         if (knob == QLatin1String("forged-error")) {
             d.stateOverride = QStringLiteral("forged");
             d.redirectError = QStringLiteral("access_denied");

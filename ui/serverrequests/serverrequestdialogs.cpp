@@ -2,6 +2,7 @@
 
 #include "common/jsonschema.h"
 #include "composer/schemaform.h"
+#include "transport/urlpolicy.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -221,6 +222,15 @@ UrlElicitationDialog::UrlElicitationDialog(const QString &connectionName, const 
     auto *decline = buttons->addButton(tr("Decline"), QDialogButtonBox::DestructiveRole);
     decline->setObjectName(QStringLiteral("decline"));
     auto *cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    // The server chose the address: only https (or http to this machine) goes to the browser.
+    if (const QString refusal = mcp::refusalToOpen(url); !refusal.isEmpty()) {
+        open->setEnabled(false);
+        auto *why = new QLabel(tr("Not opened: %1").arg(refusal), this);
+        why->setObjectName(QStringLiteral("refusal"));
+        why->setWordWrap(true);
+        why->setTextFormat(Qt::PlainText);
+        layout->addWidget(why);
+    }
     connect(open, &QPushButton::clicked, this, [url] { QDesktopServices::openUrl(url); });
     connect(done, &QPushButton::clicked, this, [this] { respondWith("accept"); });
     connect(decline, &QPushButton::clicked, this, [this] { respondWith("decline"); });
