@@ -573,10 +573,16 @@ void HttpTransport::checkHeaders(Call *call)
     if (call->role == Post && !isStateless() && call->frame.method == QLatin1String("initialize")) {
         const QByteArray sid = call->reply->header("Mcp-Session-Id").trimmed();
         if (!sid.isEmpty()) {
-            if (!isHeaderSafe(sid) || sid.contains(' ')) {
-                Q_EMIT diagnostic(
-                    {Diagnostic::Kind::Warning,
-                     QStringLiteral("the server's session id has characters outside visible ASCII")});
+            // We send it back in every request: anything but visible ASCII could split or forge headers.
+            const bool visibleAscii =
+                std::all_of(sid.begin(), sid.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+            if (!visibleAscii) {
+                fail(makeError(
+                    Error::Category::Protocol, QStringLiteral("http: session"),
+                    QStringLiteral("the server's Mcp-Session-Id has characters outside visible ASCII "
+                                   "(0x21-0x7E), which the specification forbids; it is not sent "
+                                   "back, and the connection is closed")));
+                return;
             }
             m_sessionId = sid;
             // The id is a credential of sorts: say that there is one, not what it is (HttpExchange has the

@@ -101,6 +101,8 @@ private Q_SLOTS:
     void autoFallsBackToSse();
     void autoStaysOnJsonRpcError();
     void factoryKinds();
+    void sessionIdOutsideVisibleAsciiIsRefused_data();
+    void sessionIdOutsideVisibleAsciiIsRefused();
 };
 
 void TestHttpTransport::initTestCase()
@@ -668,6 +670,37 @@ void TestHttpTransport::factoryKinds()
     c.http.url = QUrl();
     c.stdio = StdioOptions::fromCommandLine(QStringLiteral("node server.js"));
     QCOMPARE(TransportFactory::create(c)->kind(), QStringLiteral("stdio"));
+}
+
+void TestHttpTransport::sessionIdOutsideVisibleAsciiIsRefused_data()
+{
+    QTest::addColumn<QByteArray>("sessionId");
+    QTest::newRow("space") << QByteArray("sess 1");
+    QTest::newRow("control character") << QByteArray("sess\x01"
+                                                     "1");
+    QTest::newRow("UTF-8") << QByteArray("sess-\xc3\xa9");
+}
+
+// The session id goes back in every request's headers: one outside visible ASCII (0x21-0x7E) is refused with
+// a clear error and never sent (it used to be kept after a warning).
+void TestHttpTransport::sessionIdOutsideVisibleAsciiIsRefused()
+{
+    QFETCH(QByteArray, sessionId);
+    MiniHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([sessionId](const MiniRequest &, QTcpSocket *s) {
+        MiniHttpServer::json(s, result(1, "{\"protocolVersion\":\"2025-11-25\"}"),
+                             {{"Mcp-Session-Id", sessionId}});
+    });
+    HttpTransport t(optionsFor(server));
+    QSignalSpy failed(&t, &Transport::failed);
+    t.open();
+    t.send(request(1, QStringLiteral("initialize")));
+    QVERIFY(failed.wait(5000));
+    const Error error = failed.first().at(0).value<Error>();
+    QVERIFY2(error.message.contains(QStringLiteral("visible ASCII")), qPrintable(error.toString()));
+    QVERIFY(t.sessionId().isEmpty());
+    QCOMPARE(t.state(), Transport::State::Failed);
 }
 
 QTEST_GUILESS_MAIN(TestHttpTransport)
