@@ -210,10 +210,10 @@ private Q_SLOTS:
         QTest::newRow("bad timeout") << QStringList{QStringLiteral("--timeout"), QStringLiteral("soon"),
                                                     QStringLiteral("ping")}
                                      << QStringLiteral("--timeout takes milliseconds");
-        QTest::newRow("bad --env") << QStringList{QStringLiteral("--stdio"), QStringLiteral("true"),
-                                                  QStringLiteral("--env"), QStringLiteral("NOEQUALS"),
-                                                  QStringLiteral("ping")}
-                                   << QStringLiteral("--env takes K=V");
+        QTest::newRow("--env NAME not set")
+            << QStringList{QStringLiteral("--stdio"), QStringLiteral("true"), QStringLiteral("--env"),
+                           QStringLiteral("MCPWB_UNSET_X"), QStringLiteral("ping")}
+            << QStringLiteral("MCPWB_UNSET_X is not set in this environment");
         QTest::newRow("missing rules file")
             << QStringList{QStringLiteral("--stdio"), QStringLiteral("true"), QStringLiteral("--rules"),
                            QStringLiteral("/nonexistent/rules.json"), QStringLiteral("ping")}
