@@ -21,9 +21,9 @@ bool isHopHeader(QByteArrayView name)
 }
 
 // A complete answer of the proxy's own, closing the connection.
-QByteArray plainTextResponse(const QByteArray &status, const QByteArray &text)
+QByteArray plainTextResponse(int status, const QByteArray &text)
 {
-    return "HTTP/1.1 " + status +
+    return "HTTP/1.1 " + statusLine(status) +
            "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(text.size()) +
            "\r\nConnection: close\r\n\r\n" + text;
 }
@@ -74,30 +74,26 @@ void HttpProxy::onReadyRead(QTcpSocket *socket)
 {
     QByteArray &buffer = m_buffers[socket];
     buffer += socket->readAll();
-    const std::optional<HttpRequestHead> head = parseRequestHead(buffer);
-    if (!head)
+    // Every MCP SDK sends Content-Length; anything else, or a request that would reach past the upstream's
+    // origin, is refused with a reason rather than forwarded.
+    const LocalRequest local = readLocalRequest(buffer, maxBodyBytes);
+    switch (local.state) {
+    case LocalRequest::State::Incomplete:
+        if (local.continueExpected)
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         return;
-    // Every MCP SDK sends Content-Length; refuse clearly rather than forward half a body.
-    const qsizetype length = head->contentLength();
-    if (head->chunked() || length < 0) {
-        refuse(socket, head->chunked() ? "411 Length Required" : "400 Bad Request",
-               "mcpwb proxy: send the request body with a valid Content-Length; chunked request bodies are "
-               "not supported");
+    case LocalRequest::State::Refused:
+        refuse(socket, local.status, "mcpwb proxy: " + local.reason);
         return;
+    case LocalRequest::State::Complete:
+        break;
     }
-    if (buffer.size() < head->size + length) {
-        if (head->header("expect").compare("100-continue", Qt::CaseInsensitive) == 0 &&
-            buffer.size() == head->size)
-            socket->write("HTTP/1.1 100 Continue\r\n\r\n"); // curl waits for it before large bodies
-        return;
-    }
-    const QByteArray body = buffer.mid(head->size, length);
     m_buffers.remove(socket);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr); // one request per connection
-    forward(socket, *head, body);
+    forward(socket, *local.head, local.body);
 }
 
-void HttpProxy::refuse(QTcpSocket *socket, const QByteArray &status, const QByteArray &text)
+void HttpProxy::refuse(QTcpSocket *socket, int status, const QByteArray &text)
 {
     m_buffers.remove(socket);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
@@ -112,7 +108,11 @@ void HttpProxy::forward(QTcpSocket *socket, const HttpRequestHead &head, const Q
     HttpExchange &x = exchange->record;
     x.started = QDateTime::currentDateTimeUtc();
     x.method = head.method;
-    x.url = m_upstream.resolved(QUrl(QString::fromUtf8(head.target)));
+    // The target's path and query on the upstream's origin, which no request can change.
+    const QUrl target = QUrl::fromEncoded("http://target" + head.target);
+    x.url = m_upstream;
+    x.url.setPath(target.path(QUrl::FullyEncoded), QUrl::TolerantMode);
+    x.url.setQuery(target.query(QUrl::FullyEncoded), QUrl::TolerantMode);
     x.requestBody = body;
     x.requestHeaders = head.headers;
     QNetworkRequest request(x.url);
@@ -185,8 +185,7 @@ void HttpProxy::onReplyFinished(QNetworkReply *reply)
     if (!e->headersSent) { // no HTTP answer at all: connection refused, TLS failure, ...
         e->record.error = reply->errorString();
         if (e->client) {
-            e->client->write(
-                plainTextResponse("502 Bad Gateway", "upstream: " + reply->errorString().toUtf8()));
+            e->client->write(plainTextResponse(502, "upstream: " + reply->errorString().toUtf8()));
         }
     } else if (e->client) {
         e->client->write(rest);

@@ -27,6 +27,8 @@ public:
     HttpProxy(QUrl upstream, Recorder *recorder, QObject *parent = nullptr);
     ~HttpProxy() override;
 
+    static constexpr qsizetype maxBodyBytes = 16 * 1024 * 1024; // as the HTTP server transport's
+
     bool listen(quint16 port, Error *error);
     quint16 port() const;
 
@@ -43,7 +45,7 @@ private:
 
     void onNewConnection();
     void onReadyRead(QTcpSocket *socket);
-    void refuse(QTcpSocket *socket, const QByteArray &status, const QByteArray &text);
+    void refuse(QTcpSocket *socket, int status, const QByteArray &text);
     void forward(QTcpSocket *socket, const HttpRequestHead &head, const QByteArray &body);
     void onMetaData(QNetworkReply *reply);
     void onReplyData(QNetworkReply *reply);

@@ -24,4 +24,27 @@ struct HttpRequestHead
 // The head at the start of buffer, or nothing while its closing blank line has not arrived.
 std::optional<HttpRequestHead> parseRequestHead(const QByteArray &buffer);
 
+// A request as our local listeners (the HTTP server transport, the recording proxy) take it: whole, within
+// limits, addressed to this machine by a client on it. Anything else is refused with a status and a reason
+// the client is shown; a web page in the user's browser (another Origin, or another Host through DNS
+// rebinding) gets nothing through us.
+struct LocalRequest
+{
+    static constexpr qsizetype maxHeadBytes = 64 * 1024;
+
+    enum class State { Incomplete, Complete, Refused };
+    State state = State::Incomplete;
+    std::optional<HttpRequestHead> head; // once it has arrived
+    QByteArray body;                     // Complete
+    int status = 0;                      // Refused
+    QByteArray reason;                   // Refused
+
+    // The head asks for "100 Continue" and no byte of the body has come yet (curl, for large bodies).
+    bool continueExpected = false;
+};
+LocalRequest readLocalRequest(const QByteArray &buffer, qsizetype maxBodyBytes);
+
+// "404 Not Found": the status line's code and reason phrase.
+QByteArray statusLine(int status);
+
 } // namespace mcp

@@ -9,43 +9,6 @@
 
 namespace mcp {
 
-namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 202:
-        return "Accepted";
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 406:
-        return "Not Acceptable";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Payload Too Large";
-    default:
-        return "Error";
-    }
-}
-
-bool isLoopbackOrigin(const QByteArray &origin)
-{
-    const QString host = QUrl(QString::fromUtf8(origin)).host();
-    return host == QStringLiteral("localhost") || host == QStringLiteral("127.0.0.1") ||
-           host == QStringLiteral("::1");
-}
-
-} // namespace
-
 HttpServerTransport::HttpServerTransport(McpServer *server, HttpServerOptions options, QObject *parent)
     : QObject(parent), m_server(server), m_options(std::move(options)), m_listener(new QTcpServer(this))
 {
@@ -121,35 +84,21 @@ void HttpServerTransport::onReadyRead(QTcpSocket *socket)
     }
     QByteArray &buffer = m_buffers[socket];
     buffer += socket->readAll();
-    const std::optional<HttpRequestHead> head = parseRequestHead(buffer);
-    if (!head) {
-        if (buffer.size() > 64 * 1024) {
-            m_buffers.remove(socket);
-            reply(socket, 400, "text/plain", "request headers too large\n");
-        }
+    LocalRequest local = readLocalRequest(buffer, m_options.maxBodyBytes);
+    switch (local.state) {
+    case LocalRequest::State::Incomplete:
+        if (local.continueExpected)
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         return;
-    }
-    if (head->chunked()) {
+    case LocalRequest::State::Refused:
         m_buffers.remove(socket);
-        reply(socket, 411, "text/plain", "send the body with Content-Length\n");
+        reply(socket, local.status, "text/plain", local.reason + '\n');
         return;
+    case LocalRequest::State::Complete:
+        break;
     }
-    const qsizetype length = head->contentLength();
-    if (length < 0) {
-        m_buffers.remove(socket);
-        reply(socket, 400, "text/plain", "invalid Content-Length\n");
-        return;
-    }
-    if (length > m_options.maxBodyBytes) {
-        m_buffers.remove(socket);
-        reply(socket, 413, "text/plain", "request body too large\n");
-        return;
-    }
-    if (buffer.size() < head->size + length)
-        return;
-    Request request{*head, buffer.mid(head->size, length)};
     m_buffers.remove(socket);
-    handle(socket, request);
+    handle(socket, Request{*std::move(local.head), std::move(local.body)});
 }
 
 void HttpServerTransport::onDisconnected(QTcpSocket *socket)
@@ -186,7 +135,7 @@ void HttpServerTransport::onDisconnected(QTcpSocket *socket)
 void HttpServerTransport::reply(QTcpSocket *socket, int status, const QByteArray &contentType,
                                 const QByteArray &body, const QString &sid)
 {
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    QByteArray head = "HTTP/1.1 " + statusLine(status) + "\r\n";
     if (!contentType.isEmpty())
         head += "Content-Type: " + contentType + "\r\n";
     if (!sid.isEmpty() && m_sessions.contains(sid) && !m_sessions[sid].stateless)
@@ -223,11 +172,6 @@ void HttpServerTransport::handle(QTcpSocket *socket, const Request &request)
 {
     if (QUrl(QString::fromLatin1(request.target)).path() != m_options.path) {
         reply(socket, 404, "text/plain", "the MCP endpoint is " + m_options.path.toUtf8() + "\n");
-        return;
-    }
-    const QByteArray origin = request.header("origin");
-    if (!origin.isEmpty() && !isLoopbackOrigin(origin)) { // DNS rebinding protection
-        reply(socket, 403, "text/plain", "origin " + origin + " is not allowed\n");
         return;
     }
     if (request.method == "POST")

@@ -1,6 +1,7 @@
 #include "testsupport.h"
 #include "traffic/tracefile.h"
 
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -209,6 +210,63 @@ private Q_SLOTS:
                 answer += expecting.readAll();
         QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.constData());
         QVERIFY2(answer.contains("\"result\"") || answer.contains("\"error\""), answer.constData());
+        for (QProcess *p : {&proxy, &demo}) {
+            p->terminate();
+            p->waitForFinished();
+        }
+    }
+    // The proxy and the demo server take requests from this machine only, for their own origin, within
+    // limits. The proxy used to resolve the target against the upstream, so "//host/..." or an absolute URL
+    // sent the request (and its headers) to any host; neither checked Host, and the proxy had no caps.
+    void localRequestsOnly_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("status");
+        const QByteArray ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
+        const QByteArray rest =
+            "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+            "Content-Length: " +
+            QByteArray::number(ping.size()) + "\r\n\r\n" + ping;
+        QTest::newRow("absolute-form target")
+            << "POST http://127.0.0.1:@OTHER@/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n" + rest
+            << QByteArray("400 ");
+        QTest::newRow("//host target")
+            << "POST //127.0.0.1:@OTHER@/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n" + rest << QByteArray("400 ");
+        QTest::newRow("foreign Host")
+            << "POST /mcp HTTP/1.1\r\nHost: evil.example:80\r\n" + rest << QByteArray("403 ");
+        QTest::newRow("foreign Origin")
+            << "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n" + rest
+            << QByteArray("403 ");
+        QTest::newRow("no Host") << "POST /mcp HTTP/1.1\r\n" + rest << QByteArray("403 ");
+        QTest::newRow("head over 64 KiB")
+            << "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + QByteArray(70 * 1024, 'x')
+            << QByteArray("431 ");
+        QTest::newRow("body over 16 MiB")
+            << QByteArray("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n\r\n")
+            << QByteArray("413 ");
+    }
+
+    void localRequestsOnly()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, status);
+        QTcpServer other; // "another host": nothing may reach it through the proxy
+        QVERIFY(other.listen(QHostAddress::LocalHost));
+        request.replace("@OTHER@", QByteArray::number(other.serverPort()));
+        QProcess demo;
+        const quint16 upstreamPort = startDemoServer(demo);
+        QVERIFY(upstreamPort);
+        QProcess proxy;
+        const quint16 proxyPort =
+            startHttpProxy(proxy, QStringLiteral("http://127.0.0.1:%1/mcp").arg(upstreamPort),
+                           m_tmp.filePath(QStringLiteral("local-only.jsonl")));
+        QVERIFY(proxyPort);
+        for (const quint16 port : {proxyPort, upstreamPort}) {
+            const QByteArray answer = exchangeRaw(port, request);
+            QVERIFY2(answer.startsWith("HTTP/1.1 " + status), answer.left(300).constData());
+            QVERIFY2(!bodyOf(answer).trimmed().isEmpty(), "refused without a reason");
+        }
+        QVERIFY2(!other.waitForNewConnection(300), "the request reached another host");
         for (QProcess *p : {&proxy, &demo}) {
             p->terminate();
             p->waitForFinished();
