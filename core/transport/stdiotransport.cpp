@@ -3,6 +3,7 @@
 #include "childprocess.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace mcp {
@@ -87,6 +88,7 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
     endWithThisProcess(m_process, SIGTERM, [this] {
         ::dup2(m_childStdin, STDIN_FILENO); // the copies are not close-on-exec; the originals are
         ::dup2(m_childStdout, STDOUT_FILENO);
+        ::setpgid(0, 0); // a group of its own, so that signals reach what it starts too (sh -c, npx)
     });
     connect(&m_process, &QProcess::readyReadStandardError, this, &StdioTransport::readStderr);
     connect(&m_process, &QProcess::finished, this, &StdioTransport::onFinished);
@@ -95,6 +97,7 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
         Q_EMIT diagnostic(
             {Diagnostic::Kind::Info,
              QStringLiteral("started %1 (pid %2)").arg(m_options.program).arg(m_process.processId())});
+        m_processGroup = pid_t(m_process.processId());
         setState(State::Open);
     });
     connect(&m_unsentTimer, &QTimer::timeout, this, &StdioTransport::reportUnsent);
@@ -105,13 +108,13 @@ StdioTransport::StdioTransport(StdioOptions options, QObject *parent)
             Q_EMIT diagnostic({Diagnostic::Kind::Warning,
                                QStringLiteral("server did not exit after stdin closed; sending SIGTERM")});
             m_shutdownStage = 2;
-            m_process.terminate();
+            signalServer(SIGTERM);
             m_killTimer.start(m_options.shutdownGraceMs);
         } else {
             Q_EMIT diagnostic(
                 {Diagnostic::Kind::Warning, QStringLiteral("server ignored SIGTERM; sending SIGKILL")});
             m_shutdownStage = 3;
-            m_process.kill();
+            signalServer(SIGKILL);
         }
     });
 }
@@ -122,9 +125,9 @@ StdioTransport::~StdioTransport()
     closePipes();
     if (m_process.state() != QProcess::NotRunning) {
         m_process.disconnect(this);
-        m_process.terminate();
+        signalServer(SIGTERM);
         if (!m_process.waitForFinished(200))
-            m_process.kill();
+            signalServer(SIGKILL);
         m_process.waitForFinished(1000);
     }
 }
@@ -258,9 +261,16 @@ void StdioTransport::readFrames(const QByteArray &chunk)
                 .arg(partial.size())
                 .arg(m_options.maxFrameBytes)));
         m_process.disconnect(this);
-        m_process.kill();
+        signalServer(SIGKILL);
         closePipes();
     }
+}
+
+void StdioTransport::signalServer(int signal)
+{
+    // The whole group: a server started through a shell or a launcher keeps running children otherwise.
+    if (m_processGroup > 0)
+        ::kill(-m_processGroup, signal);
 }
 
 void StdioTransport::readStderr()
@@ -284,7 +294,9 @@ void StdioTransport::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_killTimer.stop();
     m_unsentTimer.stop();
-    m_unsent.clear(); // the exit fails whatever they carried
+    m_unsent.clear();      // the exit fails whatever they carried
+    signalServer(SIGTERM); // what it started and left running; the group id is not reused while they live
+    m_processGroup = 0;
     if (m_stdout)
         m_stdout->drain(); // what the server wrote last may not have woken us yet
     if (const QByteArray last = m_frames.takePending(); !last.trimmed().isEmpty())

@@ -7,6 +7,7 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 #include <QTimer>
+#include <sys/types.h>
 
 namespace mcp {
 
@@ -51,6 +52,7 @@ private:
     void readFrames(const QByteArray &chunk);
     void readStderr();
     void reportUnsent();
+    void signalServer(int signal); // to the server's process group
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);
 
@@ -64,6 +66,7 @@ private:
     QByteArray m_stderrBuffer;
     QTimer m_killTimer;
     int m_shutdownStage = 0;
+    pid_t m_processGroup = 0; // the server's, from its start to its exit
     // Frames the server's stdin refused, held until its exit explains why (or exitWaitMs passes).
     static constexpr int exitWaitMs = 1000;
     QList<QByteArray> m_unsent;

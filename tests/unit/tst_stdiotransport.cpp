@@ -413,6 +413,31 @@ private Q_SLOTS:
         QVERIFY(f.failure.has_value());
     }
 
+    // A server started through a shell or a launcher has children of its own: closing the connection stops
+    // them too (the whole process group), not only the process we started.
+    void closingStopsWhatTheServerStarted()
+    {
+        Fixture f(shOptions(QStringLiteral("sleep 30 & echo \"child=$!\" >&2\n") + shServer()));
+        QVERIFY(f.start());
+        QTRY_VERIFY_WITH_TIMEOUT(!f.diagnosticTexts(Diagnostic::Kind::Stderr).isEmpty(), 5000);
+        const QString line = f.diagnosticTexts(Diagnostic::Kind::Stderr).first();
+        QVERIFY2(line.startsWith(QStringLiteral("child=")), qPrintable(line));
+        const QString stat = QStringLiteral("/proc/%1/stat").arg(line.mid(6));
+        QVERIFY(QFile::exists(stat));
+        f.session->close();
+        QTRY_VERIFY_WITH_TIMEOUT(f.session->state() == ClientSession::State::Closed, 5000);
+        // Gone, or a zombie that its new parent has not reaped yet.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&stat] {
+                QFile f(stat);
+                if (!f.open(QIODevice::ReadOnly))
+                    return true;
+                const QByteArray s = f.readAll();
+                return s.mid(s.lastIndexOf(')') + 2, 1) == "Z";
+            }(),
+            5000);
+    }
+
     // The last line a server writes before it exits may lack its newline: it is still handed over, so the
     // recorder has every byte.
     void lastLineWithoutNewlineIsKept()
