@@ -4,6 +4,7 @@
 #include <QFloat16> // complete, so json conversions in QCOMPARE templates can be checked
 #include <QString>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace mcp {
 
@@ -38,6 +39,41 @@ inline QString stringOr(const Json &obj, const char *key, const QString &fallbac
             return toQString(it->get<std::string>());
     }
     return fallback;
+}
+
+// obj[key] when obj is an object holding key with a value of fallback's type, else fallback. Json::value()
+// throws instead (on a non-object and on a type mismatch), and nothing a server or a file sends is
+// trusted. A Json fallback of null takes a value of any type; an integer fallback takes only integers.
+template <typename T> T valueOr(const Json &obj, const char *key, T fallback)
+{
+    if (!obj.is_object())
+        return fallback;
+    const auto it = obj.find(key);
+    if (it == obj.end())
+        return fallback;
+    if constexpr (std::is_same_v<T, Json>) {
+        if (fallback.is_null() || it->type() == fallback.type())
+            return *it;
+    } else if constexpr (std::is_same_v<T, bool>) {
+        if (it->is_boolean())
+            return it->template get<bool>();
+    } else if constexpr (std::is_integral_v<T>) {
+        if (it->is_number_integer())
+            return it->template get<T>();
+    } else if constexpr (std::is_floating_point_v<T>) {
+        if (it->is_number())
+            return it->template get<T>();
+    } else {
+        static_assert(std::is_same_v<T, std::string>, "valueOr reads JSON, bool, numbers and strings");
+        if (it->is_string())
+            return it->template get<std::string>();
+    }
+    return fallback;
+}
+
+inline std::string valueOr(const Json &obj, const char *key, const char *fallback)
+{
+    return valueOr(obj, key, std::string(fallback));
 }
 
 } // namespace mcp

@@ -1,5 +1,7 @@
 #include "message.h"
 
+#include <cstring>
+
 namespace mcp::jsonrpc {
 
 Message Message::request(Json id, std::string method, Json params)
@@ -142,25 +144,76 @@ std::optional<Message> fromJson(const Json &v, ParseError *error)
     return m;
 }
 
-ParseResult parse(QByteArrayView frame, const Limits &limits)
+// Offset of the first bracket nested deeper than maxDepth, or -1. Brackets inside strings do not count, so
+// this is exact for valid JSON; strings are skipped with memchr, which keeps it cheap next to the parse.
+static qsizetype tooDeepAt(QByteArrayView text, int maxDepth)
 {
-    ParseResult r;
-    if (frame.size() > limits.maxFrameBytes) {
-        r.error = ParseError{QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
-                                 .arg(frame.size())
-                                 .arg(limits.maxFrameBytes),
-                             limits.maxFrameBytes};
-        return r;
+    const char *const begin = text.data();
+    const char *const end = begin + text.size();
+    int depth = 0;
+    for (const char *p = begin; p < end; ++p) {
+        switch (*p) {
+        case '"':
+            for (;;) { // to the closing quote: one not preceded by an odd number of backslashes
+                p = static_cast<const char *>(std::memchr(p + 1, '"', size_t(end - p - 1)));
+                if (!p)
+                    return -1; // unterminated: the parser reports it
+                const char *q = p;
+                while (q[-1] == '\\')
+                    --q;
+                if ((p - q) % 2 == 0)
+                    break;
+            }
+            break;
+        case '[':
+        case '{':
+            if (++depth > maxDepth)
+                return p - begin;
+            break;
+        case ']':
+        case '}':
+            --depth;
+            break;
+        default:
+            break;
+        }
     }
-    Json value;
+    return -1;
+}
+
+Json parseJson(QByteArrayView text, ParseError *error, const Limits &limits)
+{
+    auto fail = [error](const QString &message, qsizetype offset) {
+        if (error)
+            *error = {message, offset};
+        return Json(Json::value_t::discarded);
+    };
+    if (text.size() > limits.maxFrameBytes)
+        return fail(QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
+                        .arg(text.size())
+                        .arg(limits.maxFrameBytes),
+                    limits.maxFrameBytes);
+    if (const qsizetype at = tooDeepAt(text, limits.maxDepth); at >= 0)
+        return fail(QStringLiteral("JSON nested deeper than the limit of %1 levels").arg(limits.maxDepth),
+                    at);
     try {
-        value = Json::parse(frame.begin(), frame.end());
+        return Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error &e) {
         // nlohmann reports "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
         QString what = QString::fromUtf8(e.what());
         const int colon = what.indexOf(QStringLiteral(": "), what.indexOf(QStringLiteral("parse error")));
-        r.error = ParseError{QStringLiteral("malformed JSON: ") + (colon >= 0 ? what.mid(colon + 2) : what),
-                             qsizetype(e.byte) - 1};
+        return fail(QStringLiteral("malformed JSON: ") + (colon >= 0 ? what.mid(colon + 2) : what),
+                    qsizetype(e.byte) - 1);
+    }
+}
+
+ParseResult parse(QByteArrayView frame, const Limits &limits)
+{
+    ParseResult r;
+    ParseError error;
+    const Json value = parseJson(frame, &error, limits);
+    if (value.is_discarded()) {
+        r.error = error;
         return r;
     }
     if (value.is_array()) {

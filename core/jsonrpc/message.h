@@ -55,6 +55,9 @@ struct ParseError
 struct Limits
 {
     qsizetype maxFrameBytes = 64 * 1024 * 1024;
+    // Deeper nesting is refused before parsing: copying, printing, redacting and showing JSON recurse
+    // once per level, so a megabyte of "[" would overflow the stack. No MCP message comes near 256.
+    int maxDepth = 256;
     bool allowBatch = true; // batches exist only in 2025-03-26
 };
 
@@ -70,6 +73,10 @@ struct ParseResult
 
 // Parses one frame (a single message or a batch). Never throws.
 ParseResult parse(QByteArrayView frame, const Limits &limits = {});
+
+// Parses any JSON text from a peer or a file within limits' size and depth. Never throws: on failure the
+// result is discarded and *error (if given) says why.
+Json parseJson(QByteArrayView text, ParseError *error = nullptr, const Limits &limits = {});
 
 // Validates an already-parsed JSON value as one JSON-RPC message.
 std::optional<Message> fromJson(const Json &value, ParseError *error);

@@ -201,7 +201,7 @@ void HttpServerTransport::handlePost(QTcpSocket *socket, const Request &request)
     }
     const jsonrpc::Message &m = parsed.messages.front();
     const QString headerVersion = QString::fromLatin1(request.header("mcp-protocol-version"));
-    const Json meta = m.params.is_object() ? m.params.value("_meta", Json::object()) : Json::object();
+    const Json meta = m.params.is_object() ? valueOr(m.params, "_meta", Json::object()) : Json::object();
     const QString metaVersion = stringOr(meta, protocol::MetaProtocolVersion);
     QString sid = QString::fromLatin1(request.header("mcp-session-id"));
     if (!sid.isEmpty()) {

@@ -107,20 +107,20 @@ bool validate(const Json &schema, const Json &value, const QString &path, QStrin
         }
     }
     if (value.is_object()) {
-        for (const auto &r : schema.value("required", Json::array()))
+        for (const auto &r : valueOr(schema, "required", Json::array()))
             if (r.is_string() && !value.contains(r.get<std::string>())) {
                 *error = QStringLiteral("%1 is missing the required property \"%2\"")
                              .arg(where, toQString(r.get<std::string>()));
                 return false;
             }
-        const Json props = schema.value("properties", Json::object());
+        const Json props = valueOr(schema, "properties", Json::object());
         for (const auto &[name, sub] : value.items()) {
             const QString subPath =
                 path.isEmpty() ? toQString(name) : path + QLatin1Char('.') + toQString(name);
             if (props.contains(name)) {
                 if (!validate(props[name], sub, subPath, error))
                     return false;
-            } else if (schema.value("additionalProperties", Json(true)) == Json(false)) {
+            } else if (valueOr(schema, "additionalProperties", Json(true)) == Json(false)) {
                 *error = QStringLiteral("%1 has no property \"%2\"").arg(where, toQString(name));
                 return false;
             }
@@ -419,7 +419,7 @@ ServerSession::~ServerSession()
     for (const QString &uri : std::as_const(m_subscriptions))
         m_server->addSubscriber(uri, -1);
     for (const Listener &l : std::as_const(m_listeners))
-        for (const auto &uri : l.filter.value("resourceSubscriptions", Json::array()))
+        for (const auto &uri : valueOr(l.filter, "resourceSubscriptions", Json::array()))
             m_server->addSubscriber(toQString(uri.get<std::string>()), -1);
 }
 
@@ -445,8 +445,17 @@ void ServerSession::handleFrame(const QByteArray &frame)
              {});
         return;
     }
-    for (const Message &m : parsed.messages)
-        handleMessage(m);
+    for (const Message &m : parsed.messages) {
+        // Handlers check types before reading fields; this is the net under a check that was missed.
+        try {
+            handleMessage(m);
+        } catch (const Json::exception &e) {
+            if (m.isRequest())
+                send(Message::errorResponse(m.id, Code::InvalidParams,
+                                            std::string("invalid params: ") + e.what()),
+                     {});
+        }
+    }
 }
 
 void ServerSession::handleMessage(const Message &m)
@@ -475,7 +484,7 @@ void ServerSession::handleMessage(const Message &m)
             QStringLiteral("request id %1 is already in use by a request in progress").arg(ctx->m_key));
         return;
     }
-    const Json meta = ctx->m_params.value("_meta", Json::object());
+    const Json meta = valueOr(ctx->m_params, "_meta", Json::object());
     const QString metaVersion = stringOr(meta, protocol::MetaProtocolVersion);
     if (!metaVersion.isEmpty()) {
         if (!protocol::isModern(metaVersion) || !protocol::isSupported(metaVersion)) {
@@ -625,7 +634,7 @@ void ServerSession::finishInputRequired(const QString &requestKey)
     // still sees them all on the last retry.
     const qint64 expires = QDateTime::currentMSecsSinceEpoch() + m_server->options().requestStateTtlMs;
     const Json payload = {{"m", toStd(ctx->m_method)},
-                          {"n", ctx->m_params.value("name", ctx->m_params.value("uri", Json("")))},
+                          {"n", valueOr(ctx->m_params, "name", valueOr(ctx->m_params, "uri", Json("")))},
                           {"r", ctx->m_inputResponses.is_object() ? ctx->m_inputResponses : Json::object()},
                           {"e", expires}};
     const QByteArray body = dumpCompact(payload);
@@ -654,19 +663,19 @@ bool ServerSession::restoreRequestState(const RequestContext::Ptr &ctx)
         const QByteArray body = QByteArray::fromBase64(state.left(dot), QByteArray::Base64UrlEncoding);
         const QByteArray mac = QByteArray::fromBase64(state.mid(dot + 1), QByteArray::Base64UrlEncoding);
         const Json payload = Json::parse(body.toStdString(), nullptr, false);
-        const bool ok =
-            !body.isEmpty() && m_server && mac == m_server->signState(body) && payload.is_object() &&
-            stringOr(payload, "m") == ctx->m_method &&
-            payload.value("n", Json()) == ctx->m_params.value("name", ctx->m_params.value("uri", Json(""))) &&
-            payload.value("e", qint64(0)) > QDateTime::currentMSecsSinceEpoch();
+        const bool ok = !body.isEmpty() && m_server && mac == m_server->signState(body) &&
+                        payload.is_object() && stringOr(payload, "m") == ctx->m_method &&
+                        valueOr(payload, "n", Json()) ==
+                            valueOr(ctx->m_params, "name", valueOr(ctx->m_params, "uri", Json(""))) &&
+                        valueOr(payload, "e", qint64(0)) > QDateTime::currentMSecsSinceEpoch();
         if (!ok) {
             respondError(*ctx, Code::InvalidParams,
                          QStringLiteral("requestState is invalid, expired, or belongs to another request"));
             return false;
         }
-        responses = payload.value("r", Json::object());
+        responses = valueOr(payload, "r", Json::object());
     }
-    const Json fresh = ctx->m_params.value("inputResponses", Json::object());
+    const Json fresh = valueOr(ctx->m_params, "inputResponses", Json::object());
     if (!fresh.is_object()) {
         respondError(*ctx, Code::InvalidParams, QStringLiteral("inputResponses must be an object"));
         return false;
@@ -691,8 +700,8 @@ void ServerSession::onInitialize(const RequestContext::Ptr &ctx)
     const bool speak = protocol::isSupported(requested) && !protocol::isModern(requested);
     m_version = speak ? requested : protocol::latestStatefulVersion();
     m_initialized = true;
-    m_clientInfo = ctx->m_params.value("clientInfo", Json::object());
-    m_clientCapabilities = ctx->m_params.value("capabilities", Json::object());
+    m_clientInfo = valueOr(ctx->m_params, "clientInfo", Json::object());
+    m_clientCapabilities = valueOr(ctx->m_params, "capabilities", Json::object());
     if (!m_clientCapabilities.is_object())
         m_clientCapabilities = Json::object();
     ctx->m_version = m_version;
@@ -778,14 +787,14 @@ void ServerSession::onCallTool(const RequestContext::Ptr &ctx)
         respondError(*ctx, Code::InvalidParams, QStringLiteral("unknown tool: %1").arg(name));
         return;
     }
-    const Json arguments = ctx->m_params.value("arguments", Json::object());
+    const Json arguments = valueOr(ctx->m_params, "arguments", Json::object());
     if (!arguments.is_object()) {
         respondError(*ctx, Code::InvalidParams,
                      QStringLiteral("tools/call params.arguments must be an object"));
         return;
     }
     QString problem;
-    if (!validate(tool->definition.value("inputSchema", Json::object()), arguments, {}, &problem)) {
+    if (!validate(valueOr(tool->definition, "inputSchema", Json::object()), arguments, {}, &problem)) {
         // The spec reports bad tool input as a tool error, so that a model can correct itself.
         respond(*ctx,
                 {{"content",
@@ -849,7 +858,7 @@ void ServerSession::onSubscribe(const RequestContext::Ptr &ctx, bool subscribe)
 
 void ServerSession::onListen(const RequestContext::Ptr &ctx)
 {
-    const Json wanted = ctx->m_params.value("notifications", Json());
+    const Json wanted = valueOr(ctx->m_params, "notifications", Json());
     if (!wanted.is_object()) {
         respondError(*ctx, Code::InvalidParams,
                      QStringLiteral("subscriptions/listen needs params.notifications (a filter object)"));
@@ -894,15 +903,15 @@ void ServerSession::onGetPrompt(const RequestContext::Ptr &ctx)
         respondError(*ctx, Code::InvalidParams, QStringLiteral("unknown prompt: %1").arg(name));
         return;
     }
-    const Json arguments = ctx->m_params.value("arguments", Json::object());
+    const Json arguments = valueOr(ctx->m_params, "arguments", Json::object());
     if (!arguments.is_object()) {
         respondError(*ctx, Code::InvalidParams,
                      QStringLiteral("prompts/get params.arguments must be an object"));
         return;
     }
-    for (const auto &a : prompt->definition.value("arguments", Json::array())) {
-        const std::string argName = a.value("name", "");
-        if (a.value("required", false) && !arguments.contains(argName)) {
+    for (const auto &a : valueOr(prompt->definition, "arguments", Json::array())) {
+        const std::string argName = valueOr(a, "name", "");
+        if (valueOr(a, "required", false) && !arguments.contains(argName)) {
             respondError(*ctx, Code::InvalidParams,
                          QStringLiteral("prompt %1 needs the argument \"%2\"").arg(name, toQString(argName)));
             return;
@@ -924,12 +933,12 @@ void ServerSession::onGetPrompt(const RequestContext::Ptr &ctx)
 
 void ServerSession::onComplete(const RequestContext::Ptr &ctx)
 {
-    const Json ref = ctx->m_params.value("ref", Json::object());
+    const Json ref = valueOr(ctx->m_params, "ref", Json::object());
     const QString refType = stringOr(ref, "type");
     const QString refName = refType == QStringLiteral("ref/prompt")     ? stringOr(ref, "name")
                             : refType == QStringLiteral("ref/resource") ? stringOr(ref, "uri")
                                                                         : QString();
-    const Json argument = ctx->m_params.value("argument", Json::object());
+    const Json argument = valueOr(ctx->m_params, "argument", Json::object());
     const QString argName = stringOr(argument, "name");
     if (refName.isEmpty() || argName.isEmpty()) {
         respondError(*ctx, Code::InvalidParams,
@@ -948,9 +957,9 @@ void ServerSession::onComplete(const RequestContext::Ptr &ctx)
         m_server->m_completers.value(refType + QLatin1Char('\n') + refName + QLatin1Char('\n') + argName);
     QStringList matches;
     if (completer) {
-        const Json context = ctx->m_params.value("context", Json::object());
+        const Json context = valueOr(ctx->m_params, "context", Json::object());
         const Json contextArguments =
-            context.is_object() ? context.value("arguments", Json::object()) : Json::object();
+            context.is_object() ? valueOr(context, "arguments", Json::object()) : Json::object();
         for (const QString &candidate : completer(value, contextArguments))
             if (candidate.startsWith(value, Qt::CaseInsensitive))
                 matches << candidate;
@@ -993,7 +1002,7 @@ void ServerSession::handleNotification(const Message &m)
     if (m.method != "notifications/cancelled")
         return; // initialized, roots/list_changed and the like need nothing from this server
     if (m.params.is_object())
-        cancelRequest(key(m.params.value("requestId", Json())));
+        cancelRequest(key(valueOr(m.params, "requestId", Json())));
 }
 
 void ServerSession::cancelRequest(const QString &requestKey)
@@ -1014,7 +1023,7 @@ void ServerSession::cancelRequest(const QString &requestKey)
 void ServerSession::dropListener(const QString &requestKey)
 {
     const Listener listener = m_listeners.take(requestKey);
-    for (const auto &uri : listener.filter.value("resourceSubscriptions", Json::array()))
+    for (const auto &uri : valueOr(listener.filter, "resourceSubscriptions", Json::array()))
         m_server->addSubscriber(toQString(uri.get<std::string>()), -1);
 }
 
@@ -1033,7 +1042,7 @@ void ServerSession::handleReply(const Message &m)
                                   QStringLiteral("the client answered with a result that is not an object")));
     else if (m.kind == jsonrpc::Kind::Error)
         out.handler({}, makeError(Error::Category::Rpc, QStringLiteral("client"), m.errorMessage(),
-                                  m.errorCode(), m.error.value("data", Json())));
+                                  m.errorCode(), valueOr(m.error, "data", Json())));
     else
         out.handler(m.result, {});
 }
@@ -1074,7 +1083,7 @@ void ServerSession::onResourceUpdated(const QString &uri)
     if (m_initialized && m_subscriptions.contains(uri))
         send(Message::notification("notifications/resources/updated", params), {});
     for (auto it = m_listeners.cbegin(); it != m_listeners.cend(); ++it) {
-        const Json uris = it->filter.value("resourceSubscriptions", Json::array());
+        const Json uris = valueOr(it->filter, "resourceSubscriptions", Json::array());
         if (std::find(uris.begin(), uris.end(), Json(toStd(uri))) == uris.end())
             continue;
         Json p = params;

@@ -216,7 +216,7 @@ void ClientSession::onDiscoverReply(const Reply &reply)
 {
     const bool pinned = !m_options.protocolVersion.isEmpty();
     if (reply.ok()) {
-        const QStringList theirs = versionList(reply.result.value("supportedVersions", Json::array()));
+        const QStringList theirs = versionList(valueOr(reply.result, "supportedVersions", Json::array()));
         const QString chosen = chooseModernVersion(theirs);
         if (chosen.isEmpty()) {
             if (!pinned) { // a dual-era server that offers only legacy versions to us
@@ -230,9 +230,9 @@ void ClientSession::onDiscoverReply(const Reply &reply)
         }
         m_version = chosen;
         m_transport->setProtocolVersion(chosen);
-        m_serverCapabilities = reply.result.value("capabilities", Json::object());
+        m_serverCapabilities = valueOr(reply.result, "capabilities", Json::object());
         m_serverInfo =
-            reply.result.value("_meta", Json::object()).value(protocol::MetaServerInfo, Json::object());
+            valueOr(valueOr(reply.result, "_meta", Json::object()), protocol::MetaServerInfo, Json::object());
         m_instructions = stringOr(reply.result, "instructions");
         becomeReady();
         return;
@@ -291,8 +291,8 @@ void ClientSession::onInitializeReply(const Reply &reply)
                                             .arg(m_options.protocolVersion, version)});
     m_version = version;
     m_transport->setProtocolVersion(version);
-    m_serverCapabilities = reply.result.value("capabilities", Json::object());
-    m_serverInfo = reply.result.value("serverInfo", Json::object());
+    m_serverCapabilities = valueOr(reply.result, "capabilities", Json::object());
+    m_serverInfo = valueOr(reply.result, "serverInfo", Json::object());
     m_instructions = stringOr(reply.result, "instructions");
     notify(QStringLiteral("notifications/initialized"));
     if (!m_options.logLevel.isEmpty() && m_serverCapabilities.contains("logging"))
@@ -344,13 +344,13 @@ qint64 ClientSession::request(const QString &method, Json params, ReplyHandler h
             return -1;
         }
         if (const auto known = m_tools.constFind(tool); known != m_tools.constEnd())
-            options.extraHeaders += toolheaders::paramHeaders(known->value("inputSchema", Json::object()),
-                                                              params.value("arguments", Json::object()));
+            options.extraHeaders += toolheaders::paramHeaders(valueOr(*known, "inputSchema", Json::object()),
+                                                              valueOr(params, "arguments", Json::object()));
     }
     if (method == QStringLiteral("tools/call") && !isModern()) {
         const auto tool = m_tools.constFind(stringOr(params, "name")); // no copy of its schema per call
-        if (tool != m_tools.constEnd() &&
-            stringOr(tool->value("execution", Json::object()), "taskSupport") == QStringLiteral("required"))
+        if (tool != m_tools.constEnd() && stringOr(valueOr(*tool, "execution", Json::object()),
+                                                   "taskSupport") == QStringLiteral("required"))
             options.asTask = true; // the server refuses to run it any other way
     }
     return sendRequest(method, std::move(params), std::move(handler), std::move(options), context, false);
@@ -370,7 +370,7 @@ void ClientSession::screenTools(Json &result)
     for (auto &tool : result["tools"]) {
         const QString name = stringOr(tool, "name");
         const QString why = mirrorsToolHeaders()
-                                ? toolheaders::validate(tool.value("inputSchema", Json::object()))
+                                ? toolheaders::validate(valueOr(tool, "inputSchema", Json::object()))
                                 : QString();
         if (why.isEmpty()) {
             m_tools.insert(name, tool);
@@ -387,10 +387,14 @@ void ClientSession::screenTools(Json &result)
 // A tool result with isError: true is an error of its own kind, carrying the tool's words.
 static Error toolError(const Json &result)
 {
-    if (!result.value("isError", false))
+    if (const auto flag = result.find("isError"); flag != result.end() && !flag->is_boolean())
+        return makeError(Error::Category::Protocol, QStringLiteral("tools/call"),
+                         QStringLiteral("the result's \"isError\" must be a boolean, got %1")
+                             .arg(QString::fromLatin1(flag->type_name())));
+    if (!valueOr(result, "isError", false))
         return {};
     QString text;
-    for (const auto &c : result.value("content", Json::array()))
+    for (const auto &c : valueOr(result, "content", Json::array()))
         if (stringOr(c, "type") == QStringLiteral("text"))
             text += stringOr(c, "text");
     return makeError(Error::Category::Tool, QStringLiteral("tools/call"),
@@ -649,8 +653,16 @@ void ClientSession::onFrame(const QByteArray &bytes)
             Q_EMIT protocolError(e);
         return;
     }
-    for (Message &m : parsed.messages)
-        onMessage(m);
+    // Handlers check types before reading fields; this is the net under a check that was missed, so that
+    // one frame cannot end the process.
+    try {
+        for (Message &m : parsed.messages)
+            onMessage(m);
+    } catch (const Json::exception &e) {
+        Q_EMIT protocolError(makeError(
+            Error::Category::Protocol, QStringLiteral("receive"),
+            QStringLiteral("could not handle a frame from the server: %1").arg(QString::fromUtf8(e.what()))));
+    }
 }
 
 void ClientSession::onMessage(Message &m)
@@ -691,11 +703,11 @@ void ClientSession::onReply(Message &m)
     }
     Pending &p = *it->second;
     if (m.kind == Kind::Error && m.errorCode() == jsonrpc::ErrorCode::UnsupportedProtocolVersion &&
-        isModern() && retryWithSupportedVersion(id, m.error.value("data", Json::object())))
+        isModern() && retryWithSupportedVersion(id, valueOr(m.error, "data", Json::object())))
         return;
     if (m.kind == Kind::Error) {
         finish(id, Reply{nullptr, makeError(Error::Category::Rpc, p.method, m.errorMessage(), m.errorCode(),
-                                            m.error.value("data", Json()))});
+                                            valueOr(m.error, "data", Json()))});
         return;
     }
     if (!m.result.is_object()) {
@@ -703,7 +715,7 @@ void ClientSession::onReply(Message &m)
                                             QStringLiteral("the result is not a JSON object"))});
         return;
     }
-    if (p.options.asTask && m.result.contains("task") && m.result["task"].contains("taskId")) {
+    if (p.options.asTask && valueOr(m.result, "task", Json::object()).contains("taskId")) {
         awaitTaskResult(id, m.result["task"]);
         return;
     }
@@ -752,7 +764,7 @@ bool ClientSession::retryWithSupportedVersion(qint64 id, const Json &errorData)
     Pending &p = *m_pending[id];
     if (p.versionRetries >= maxRetries)
         return false;
-    const QStringList theirs = versionList(errorData.value("supported", Json::array()));
+    const QStringList theirs = versionList(valueOr(errorData, "supported", Json::array()));
     const QString chosen = chooseModernVersion(theirs);
     if (chosen.isEmpty())
         return false;
@@ -771,7 +783,7 @@ bool ClientSession::retryWithSupportedVersion(qint64 id, const Json &errorData)
 void ClientSession::answerInputRequired(qint64 id, const Json &result)
 {
     std::shared_ptr<Pending> original = take(id);
-    const Json requests = result.value("inputRequests", Json::object());
+    const Json requests = valueOr(result, "inputRequests", Json::object());
     if (original->inputRounds >= m_options.maxInputRounds) {
         deliver(*original,
                 Reply{nullptr, makeError(Error::Category::Protocol, original->method,
@@ -822,7 +834,7 @@ void ClientSession::answerInputRequired(qint64 id, const Json &result)
                                      "the server needs %1 from the client, which this client does not answer")
                                      .arg(method)));
         else
-            m_handler->handle(method, inputRequest.value("params", Json::object()), answer);
+            m_handler->handle(method, valueOr(inputRequest, "params", Json::object()), answer);
     }
 }
 
@@ -848,6 +860,12 @@ void ClientSession::onServerRequest(const Message &m)
     const bool known = method == QStringLiteral("sampling/createMessage") ||
                        method == QStringLiteral("elicitation/create") ||
                        method == QStringLiteral("roots/list");
+    if (known && !m.params.is_null() && !m.params.is_object()) {
+        respond({}, makeError(Error::Category::Rpc, method,
+                              QStringLiteral("%1: \"params\" must be an object").arg(method),
+                              jsonrpc::ErrorCode::InvalidParams));
+        return;
+    }
     if (!known || !m_handler) {
         respond({}, makeError(Error::Category::Rpc, method,
                               known ? QStringLiteral("this client does not answer %1").arg(method)
@@ -858,22 +876,43 @@ void ClientSession::onServerRequest(const Message &m)
     m_handler->handle(method, m.params, respond);
 }
 
+// Why a notification the session acts on is malformed, or empty when it is fine.
+static QString malformedNotification(const QString &method, const Json &params)
+{
+    if (method == QStringLiteral("notifications/progress")) {
+        const Json token = valueOr(params, "progressToken", Json());
+        if (!params.is_object() || !(token.is_string() || token.is_number_integer()) ||
+            !valueOr(params, "progress", Json()).is_number())
+            return QStringLiteral("\"params\" must be an object with a string or integer \"progressToken\" "
+                                  "and a number \"progress\"");
+    } else if (method == QStringLiteral("notifications/message")) {
+        if (!params.is_object() || !valueOr(params, "level", Json()).is_string())
+            return QStringLiteral("\"params\" must be an object with a string \"level\"");
+    }
+    return {};
+}
+
 void ClientSession::onNotification(const Message &m)
 {
     const QString method = toQString(m.method);
+    if (const QString why = malformedNotification(method, m.params); !why.isEmpty()) {
+        Q_EMIT protocolError(makeError(Error::Category::Protocol, QStringLiteral("receive"),
+                                       QStringLiteral("%1: %2").arg(method, why)));
+        return;
+    }
     if (method == QStringLiteral("notifications/progress")) {
-        const Json token = m.params.value("progressToken", Json());
+        const Json &token = m.params["progressToken"];
         if (token.is_number_integer()) {
             auto it = m_pending.find(m_progressAlias.value(token.get<qint64>(), token.get<qint64>()));
             if (it != m_pending.end()) {
                 armTimeout(*it->second); // progress proves the server is alive
-                Q_EMIT progress(token.get<qint64>(), m.params.value("progress", 0.0),
-                                m.params.value("total", 0.0), stringOr(m.params, "message"));
+                Q_EMIT progress(token.get<qint64>(), m.params["progress"].get<double>(),
+                                valueOr(m.params, "total", 0.0), stringOr(m.params, "message"));
             }
         }
     } else if (method == QStringLiteral("notifications/message")) {
         Q_EMIT logMessage(stringOr(m.params, "level"), stringOr(m.params, "logger"),
-                          m.params.value("data", Json()));
+                          valueOr(m.params, "data", Json()));
     }
     Q_EMIT notificationReceived(method, m.params);
 }

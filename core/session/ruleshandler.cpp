@@ -1,5 +1,7 @@
 #include "ruleshandler.h"
 
+#include "../jsonrpc/message.h"
+
 #include <QFile>
 
 namespace mcp {
@@ -37,7 +39,7 @@ Json RulesHandler::capabilities() const
 Json elicitationDefaults(const Json &requestedSchema)
 {
     Json content = Json::object();
-    const Json properties = requestedSchema.value("properties", Json::object());
+    const Json properties = valueOr(requestedSchema, "properties", Json::object());
     for (const auto &[name, property] : properties.items())
         if (property.is_object() && property.contains("default"))
             content[name] = property["default"];
@@ -58,31 +60,34 @@ void RulesHandler::handle(const QString &method, const Json &params, Respond res
         return;
     }
     if (method == QStringLiteral("sampling/createMessage")) {
-        const Json rule = m_rules.value("sampling", Json());
+        const Json rule = valueOr(m_rules, "sampling", Json());
         if (rule.is_null())
             return respond({}, refused(method, QStringLiteral("no sampling rule: sampling refused")));
         if (rule == "reject")
             return respond({}, refused(method, QStringLiteral("sampling rejected by rule")));
         respond({{"role", "assistant"},
-                 {"content", {{"type", "text"}, {"text", rule.value("text", "")}}},
-                 {"model", rule.value("model", "mcpwb-rules")},
-                 {"stopReason", rule.value("stopReason", "endTurn")}},
+                 {"content", {{"type", "text"}, {"text", valueOr(rule, "text", "")}}},
+                 {"model", valueOr(rule, "model", "mcpwb-rules")},
+                 {"stopReason", valueOr(rule, "stopReason", "endTurn")}},
                 {});
         return;
     }
     if (method == QStringLiteral("elicitation/create")) {
-        const Json rule = m_rules.value("elicitation", Json());
+        const Json rule = valueOr(m_rules, "elicitation", Json());
         if (rule.is_null())
             return respond({}, refused(method, QStringLiteral("no elicitation rule: elicitation refused")));
+        const Json schema = valueOr(params, "requestedSchema", Json());
+        if (!schema.is_null() && !schema.is_object())
+            return respond({},
+                           makeError(Error::Category::Rpc, method,
+                                     QStringLiteral("%1: \"requestedSchema\" must be an object").arg(method),
+                                     jsonrpc::ErrorCode::InvalidParams));
         if (rule.is_string()) {
             if (rule == "defaults")
-                return respond(
-                    {{"action", "accept"},
-                     {"content", elicitationDefaults(params.value("requestedSchema", Json::object()))}},
-                    {});
+                return respond({{"action", "accept"}, {"content", elicitationDefaults(schema)}}, {});
             return respond({{"action", rule}}, {});
         }
-        Json result = {{"action", rule.value("action", "accept")}};
+        Json result = {{"action", valueOr(rule, "action", "accept")}};
         if (rule.contains("content") && stringOr(params, "mode") != QStringLiteral("url"))
             result["content"] = rule["content"];
         respond(result, {});

@@ -153,7 +153,7 @@ QString shellQuote(const QString &word)
 QString json(const QByteArray &frame, const ExportOptions &options)
 {
     const QByteArray bytes = options.redactSecrets ? redaction::redactBody(frame) : frame;
-    const Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    const Json j = jsonrpc::parseJson(bytes);
     return j.is_discarded() ? QString::fromUtf8(bytes) : dumpPretty(j);
 }
 

@@ -16,8 +16,7 @@ bool isCancellation(const QString &method)
 
 Json paramsOf(const FrameRecord &f)
 {
-    const Json j = Json::parse(f.bytes.begin(), f.bytes.end(), nullptr, false);
-    return j.is_object() ? j.value("params", Json::object()) : Json::object();
+    return valueOr(jsonrpc::parseJson(f.bytes), "params", Json::object());
 }
 
 Json progressTokenOf(const FrameRecord &request)

@@ -1,5 +1,7 @@
 #include "jsonindent.h"
 
+#include "../jsonrpc/message.h"
+
 namespace mcp {
 
 static bool isSpace(char c)
@@ -17,9 +19,12 @@ QByteArray indentJson(const QByteArray &json, qsizetype maxInput, bool *cut)
     int depth = 0;
     bool inString = false;
     bool escaped = false;
+    // Indentation stops growing at the parser's depth limit: a megabyte of "[" would otherwise need
+    // a quadratic terabyte of spaces.
+    const int maxIndent = jsonrpc::Limits{}.maxDepth;
     const auto newline = [&] {
         out += '\n';
-        out.append(qsizetype(depth) * 2, ' ');
+        out.append(qsizetype(qMin(depth, maxIndent)) * 2, ' ');
     };
     for (qsizetype i = 0; i < n; ++i) {
         const char c = json[i];

@@ -108,7 +108,7 @@ QByteArray exportOtlp(const Recorder &recorder, const ExportOptions &options)
                 attributes.push_back(attribute("error.type", code));
                 attributes.push_back(attribute("rpc.response.status_code", code));
                 status = {{"code", 2}, {"message", toStd(m->errorMessage())}};
-            } else if (m && m->result.is_object() && m->result.value("isError", false)) {
+            } else if (m && valueOr(m->result, "isError", false)) {
                 attributes.push_back(attribute("error.type", "tool_error"));
                 status = {{"code", 2}, {"message", "tool returned isError"}};
             }

@@ -1,5 +1,7 @@
 #include "redaction.h"
 
+#include "../jsonrpc/message.h"
+
 #include <QUrlQuery>
 
 namespace mcp::redaction {
@@ -59,7 +61,7 @@ bool redactJson(Json &value)
 
 static bool redactJsonText(QByteArray &text)
 {
-    Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+    Json j = jsonrpc::parseJson(text);
     if (j.is_discarded() || !redactJson(j))
         return false;
     text = dumpCompact(j);

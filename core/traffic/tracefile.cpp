@@ -153,12 +153,17 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
             line.chop(1);
         if (line.trimmed().isEmpty())
             continue;
-        const Json j = Json::parse(line.begin(), line.end(), nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
+        const auto refuse = [&](const QString &why) {
             *error = makeError(Error::Category::Protocol, QStringLiteral("open trace"),
-                               QStringLiteral("%1:%2 is not a JSON object").arg(path).arg(lineNumber));
+                               QStringLiteral("%1:%2 %3").arg(path, QString::number(lineNumber), why));
             return false;
-        }
+        };
+        jsonrpc::ParseError invalid;
+        const Json j = jsonrpc::parseJson(line, &invalid);
+        if (j.is_discarded())
+            return refuse(QStringLiteral("is not JSON: ") + invalid.toString());
+        if (!j.is_object())
+            return refuse(QStringLiteral("is not a JSON object"));
         const QString name = stringOr(j, "connection");
         auto c = connections.find(name);
         if (c == connections.end())
@@ -169,11 +174,13 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
             x.started = t;
             x.method = stringOr(*http, "method").toUtf8();
             x.url = QUrl(stringOr(*http, "url"));
-            x.requestHeaders = headersFrom(http->value("requestHeaders", Json::array()));
+            if (http->contains("status") && !(*http)["status"].is_number_integer())
+                return refuse(QStringLiteral("has an HTTP \"status\" that is not an integer"));
+            x.requestHeaders = headersFrom(valueOr(*http, "requestHeaders", Json::array()));
             x.requestBody = stringOr(*http, "requestBody").toUtf8();
-            x.status = http->value("status", 0);
+            x.status = valueOr(*http, "status", 0);
             x.reason = stringOr(*http, "reason").toUtf8();
-            x.responseHeaders = headersFrom(http->value("responseHeaders", Json::array()));
+            x.responseHeaders = headersFrom(valueOr(*http, "responseHeaders", Json::array()));
             x.responseBody = stringOr(*http, "responseBody").toUtf8();
             x.error = stringOr(*http, "error");
             recorder.recordHttp(*c, x);
@@ -181,15 +188,13 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
         }
         QByteArray bytes;
         if (j.contains("raw")) {
+            if (!j["raw"].is_string())
+                return refuse(QStringLiteral("has a \"raw\" that is not a string"));
             bytes = QByteArray::fromStdString(j["raw"].get<std::string>());
         } else {
             const qsizetype at = line.indexOf(",\"message\":");
-            if (at < 0 || !line.endsWith('}')) {
-                *error = makeError(
-                    Error::Category::Protocol, QStringLiteral("open trace"),
-                    QStringLiteral("%1:%2 has neither \"message\" nor \"raw\"").arg(path).arg(lineNumber));
-                return false;
-            }
+            if (at < 0 || !line.endsWith('}'))
+                return refuse(QStringLiteral("has neither \"message\" nor \"raw\""));
             bytes = line.mid(at + 11, line.size() - at - 12);
         }
         const QString time = stringOr(j, "time");
