@@ -89,8 +89,8 @@ mcp::Error applyConformanceScenario(CliArgs *args, QList<QStringList> *steps)
             return mcp::makeError(Error::Category::Usage, QStringLiteral("conformance"),
                                   QStringLiteral("MCP_CONFORMANCE_CONTEXT has no toolCalls"));
         for (const auto &c : ctx["toolCalls"])
-            steps->append(call(mcp::stringOr(c, "name"),
-                               QString::fromUtf8(mcp::dumpCompact(c.value("arguments", Json::object())))));
+            steps->append(call(mcp::stringOr(c, "name"), QString::fromUtf8(mcp::dumpCompact(
+                                                             mcp::valueOr(c, "arguments", Json::object())))));
     } else if (scenario == QStringLiteral("http-invalid-tool-headers")) {
         *steps = {listTools, call(QStringLiteral("valid_tool"), QStringLiteral(R"({"region":"us-west1"})"))};
     } else if (scenario == QStringLiteral("json-schema-2020-12-preservation")) {

@@ -59,7 +59,7 @@ void Printer::listNamed(const Json &items, const char *nameKey)
 
 void Printer::tools(const Json &result)
 {
-    const Json items = result.value("tools", Json::array());
+    const Json items = mcp::valueOr(result, "tools", Json::array());
     m_out << items.size() << " tools" << Qt::endl;
     listNamed(items, "name");
 }
@@ -79,7 +79,7 @@ void Printer::content(const Json &blocks)
             m_out << QStringLiteral("[link %1 %2]").arg(stringOr(block, "uri"), stringOr(block, "name"))
                   << Qt::endl;
         } else if (type == QStringLiteral("resource")) {
-            const Json r = block.value("resource", Json::object());
+            const Json r = mcp::valueOr(block, "resource", Json::object());
             m_out << QStringLiteral("[resource %1]").arg(stringOr(r, "uri")) << Qt::endl;
             if (r.contains("text"))
                 m_out << stringOr(r, "text") << Qt::endl;
@@ -98,25 +98,25 @@ void Printer::result(const QString &verb, const Json &result)
     if (verb == QStringLiteral("tools list")) {
         tools(result);
     } else if (verb == QStringLiteral("resources list")) {
-        const Json items = result.value("resources", Json::array());
+        const Json items = mcp::valueOr(result, "resources", Json::array());
         m_out << items.size() << " resources" << Qt::endl;
         for (const auto &r : items)
             m_out << "  " << stringOr(r, "uri") << "  " << stringOr(r, "name") << Qt::endl;
     } else if (verb == QStringLiteral("resources templates")) {
-        const Json items = result.value("resourceTemplates", Json::array());
+        const Json items = mcp::valueOr(result, "resourceTemplates", Json::array());
         m_out << items.size() << " resource templates" << Qt::endl;
         for (const auto &r : items)
             m_out << "  " << stringOr(r, "uriTemplate") << "  " << stringOr(r, "name") << Qt::endl;
     } else if (verb == QStringLiteral("prompts list")) {
-        const Json items = result.value("prompts", Json::array());
+        const Json items = mcp::valueOr(result, "prompts", Json::array());
         m_out << items.size() << " prompts" << Qt::endl;
         listNamed(items, "name");
     } else if (verb == QStringLiteral("tools call")) {
-        content(result.value("content", Json::array()));
+        content(mcp::valueOr(result, "content", Json::array()));
         if (result.contains("structuredContent"))
             m_out << "structured content:\n" << mcp::dumpPretty(result["structuredContent"]) << Qt::endl;
     } else if (verb == QStringLiteral("resources read")) {
-        for (const auto &c : result.value("contents", Json::array())) {
+        for (const auto &c : mcp::valueOr(result, "contents", Json::array())) {
             if (c.contains("text"))
                 m_out << stringOr(c, "text") << Qt::endl;
             else
@@ -128,21 +128,21 @@ void Printer::result(const QString &verb, const Json &result)
     } else if (verb == QStringLiteral("prompts get")) {
         if (result.contains("description"))
             m_out << stringOr(result, "description") << Qt::endl;
-        for (const auto &message : result.value("messages", Json::array())) {
+        for (const auto &message : mcp::valueOr(result, "messages", Json::array())) {
             m_out << stringOr(message, "role") << ": ";
-            content(Json::array({message.value("content", Json::object())}));
+            content(Json::array({mcp::valueOr(message, "content", Json::object())}));
         }
     } else if (verb == QStringLiteral("complete")) {
-        const Json completion = result.value("completion", Json::object());
-        for (const auto &v : completion.value("values", Json::array()))
+        const Json completion = mcp::valueOr(result, "completion", Json::object());
+        for (const auto &v : mcp::valueOr(completion, "values", Json::array()))
             m_out << QString::fromStdString(v.is_string() ? v.get<std::string>() : v.dump()) << Qt::endl;
     } else if (verb == QStringLiteral("info")) {
-        const Json server = result.value("serverInfo", Json::object());
+        const Json server = mcp::valueOr(result, "serverInfo", Json::object());
         m_out << "server:    " << stringOr(server, "name") << " " << stringOr(server, "version");
         if (server.contains("title"))
             m_out << " (" << stringOr(server, "title") << ")";
         m_out << "\nprotocol:  " << stringOr(result, "protocolVersion") << "\ncapabilities:";
-        const Json capabilities = result.value("capabilities", Json::object());
+        const Json capabilities = mcp::valueOr(result, "capabilities", Json::object());
         for (const auto &[name, value] : capabilities.items())
             m_out << " " << mcp::toQString(name) << (value.empty() ? "" : mcp::dumpCompact(value));
         m_out << Qt::endl;

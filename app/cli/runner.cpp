@@ -234,7 +234,8 @@ void Runner::echoToolSchema(const QString &schemaTool, const QString &echoTool)
                 return fail(r.error);
             for (const auto &tool : r.result["tools"])
                 if (mcp::stringOr(tool, "name") == schemaTool)
-                    return callTool(echoTool, {{"schema", tool.value("inputSchema", Json::object())}});
+                    return callTool(echoTool,
+                                    {{"schema", mcp::valueOr(tool, "inputSchema", Json::object())}});
             fail(mcp::makeError(Error::Category::Usage, QStringLiteral("tools echo-schema"),
                                 QStringLiteral("the server lists no tool \"%1\"").arg(schemaTool)));
         });
@@ -249,14 +250,14 @@ void Runner::loadSkill(const QString &name)
                 return fail(r.error);
             Json skill;
             for (const auto &s : r.result["skills"])
-                if (mcp::stringOr(s.value("frontmatter", Json::object()), "name") == name)
+                if (mcp::stringOr(mcp::valueOr(s, "frontmatter", Json::object()), "name") == name)
                     skill = s;
             if (skill.is_null())
                 return fail(mcp::makeError(Error::Category::Usage, QStringLiteral("skills load"),
                                            QStringLiteral("no skill named \"%1\"").arg(name)));
             const QString uri = mcp::stringOr(skill, "uri");
             Json entry = Json::object();
-            for (const auto &res : skill.value("resources", Json::array()))
+            for (const auto &res : mcp::valueOr(skill, "resources", Json::array()))
                 if (mcp::stringOr(res, "uri") == uri)
                     entry = res;
             m_session->request(
@@ -264,11 +265,11 @@ void Runner::loadSkill(const QString &name)
                 [this, skill, entry, uri](const mcp::Reply &read) {
                     if (!read.ok())
                         return fail(read.error);
-                    const Json contents = read.result.value("contents", Json::array());
+                    const Json contents = mcp::valueOr(read.result, "contents", Json::array());
                     const QByteArray text =
                         contents.empty() ? QByteArray() : mcp::stringOr(contents[0], "text").toUtf8();
                     const QString problem =
-                        mcp::skills::verify(entry, skill.value("frontmatter", Json::object()), text);
+                        mcp::skills::verify(entry, mcp::valueOr(skill, "frontmatter", Json::object()), text);
                     if (!problem.isEmpty())
                         return fail(mcp::makeError(
                             Error::Category::Protocol, QStringLiteral("skills load"),

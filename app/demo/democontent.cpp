@@ -199,7 +199,7 @@ void addForecastTools(mcp::McpServer &server)
         [](const Json &args, RequestContext::Ptr ctx) {
             const QString city = mcp::stringOr(args, "city");
             const bool imperial = mcp::stringOr(args, "units") == QStringLiteral("imperial");
-            const int days = args.value("days", 3);
+            const int days = mcp::valueOr(args, "days", 3);
             Json structured = {
                 {"city", toStd(city)}, {"units", imperial ? "imperial" : "metric"}, {"days", Json::array()}};
             QStringList lines;
@@ -259,16 +259,16 @@ void addForecastTools(mcp::McpServer &server)
         [](const Json &args, RequestContext::Ptr ctx) {
             const QString who = mcp::stringOr(args["traveler"], "name");
             const QString pace = mcp::stringOr(args, "pace", QStringLiteral("balanced"));
-            const bool indoor = args.value("includeIndoorOptions", true);
+            const bool indoor = mcp::valueOr(args, "includeIndoorOptions", true);
             QStringList interests;
-            for (const auto &i : args.value("interests", Json::array({"food"})))
+            for (const auto &i : mcp::valueOr(args, "interests", Json::array({"food"})))
                 interests << toQString(i.get<std::string>());
             QStringList plan{
                 QStringLiteral("Itinerary for %1 (%2 pace, into %3):").arg(who, pace, interests.join(", "))};
             int day = 0;
             for (const auto &stop : args["stops"]) {
                 const QString city = mcp::stringOr(stop, "city");
-                for (int n = 0; n < stop.value("nights", 2); ++n, ++day) {
+                for (int n = 0; n < mcp::valueOr(stop, "nights", 2); ++n, ++day) {
                     const Day d = forecastDay(city, day, false);
                     const bool wet = d.rainChance > 50;
                     plan << QStringLiteral("Day %1, %2: %3 — %4")
@@ -296,7 +296,7 @@ void addForecastTools(mcp::McpServer &server)
         [](const Json &args, RequestContext::Ptr ctx) {
             const QString city = mcp::stringOr(args, "city");
             QList<double> highs;
-            for (int i = 0; i < args.value("days", 7); ++i)
+            for (int i = 0; i < mcp::valueOr(args, "days", 7); ++i)
                 highs << forecastDay(city, i, false).high;
             const QByteArray png = barChartPng(highs);
             ctx->finish(
@@ -379,7 +379,7 @@ void addReportTool(mcp::McpServer &server, DemoState *state)
                                                QStringLiteral("Seasonal outlook"),
                                                QStringLiteral("Recommendations")};
             const QString city = mcp::stringOr(args, "city");
-            const int total = args.value("sections", 8);
+            const int total = mcp::valueOr(args, "sections", 8);
             auto timer = new QTimer(state);
             auto done = std::make_shared<QStringList>();
             ctx->onCancelled([timer] { timer->deleteLater(); });
@@ -418,7 +418,7 @@ void addNoteTools(mcp::McpServer &server, DemoState *state)
         [state](const Json &args, RequestContext::Ptr ctx) {
             const int id = state->nextNoteId++;
             QStringList tags;
-            for (const auto &t : args.value("tags", Json::array()))
+            for (const auto &t : mcp::valueOr(args, "tags", Json::array()))
                 tags << toQString(t.get<std::string>());
             state->notes.insert(id, {mcp::stringOr(args, "title"), mcp::stringOr(args, "body"), tags});
             state->addNote(id);
@@ -476,7 +476,7 @@ void addNoteTools(mcp::McpServer &server, DemoState *state)
                     }
                     const Json content = answer.contains("content") ? answer["content"] : Json::object();
                     if (mcp::stringOr(answer, "action") != QStringLiteral("accept") || !content.is_object() ||
-                        content.value("confirm", false) != true) {
+                        mcp::valueOr(content, "confirm", false) != true) {
                         ctx->finish(
                             {{"content",
                               {text(QStringLiteral("Kept note %1: deletion was not confirmed.").arg(id))}}});
@@ -519,7 +519,7 @@ void addNoteTools(mcp::McpServer &server, DemoState *state)
                 {"messages",
                  {{{"role", "user"},
                    {"content", text(QStringLiteral("Summarize these notes in at most %1 words:\n%2")
-                                        .arg(args.value("maxWords", 60))
+                                        .arg(mcp::valueOr(args, "maxWords", 60))
                                         .arg(picked.join('\n')))}}}},
                 {"systemPrompt", "You are a concise assistant for a weather and notes app."},
                 {"modelPreferences", {{"hints", {{{"name", "claude"}}}}, {"speedPriority", 0.7}}},

@@ -97,7 +97,7 @@ void ArgumentCompleter::ask()
 // A server answering garbage gets an empty popup, never an exception.
 void ArgumentCompleter::show(const Json &result)
 {
-    const Json completion = result.is_object() ? result.value("completion", Json()) : Json();
+    const Json completion = result.is_object() ? mcp::valueOr(result, "completion", Json()) : Json();
     const auto member = [&](const char *key) {
         return completion.is_object() ? completion.value(key, Json()) : Json();
     };

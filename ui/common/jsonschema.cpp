@@ -8,7 +8,7 @@ QString schemaType(const Json &schema)
 {
     if (!schema.is_object())
         return {};
-    const Json type = schema.value("type", Json());
+    const Json type = mcp::valueOr(schema, "type", Json());
     if (type.is_string())
         return mcp::toQString(type.get<std::string>());
     if (type.is_array())
@@ -26,7 +26,7 @@ QList<EnumOption> enumOptions(const Json &schema)
     if (!schema.is_object())
         return options;
     if (auto e = schema.find("enum"); e != schema.end() && e->is_array()) {
-        const Json names = schema.value("enumNames", Json::array()); // legacy titles, same order
+        const Json names = mcp::valueOr(schema, "enumNames", Json::array()); // legacy titles, same order
         for (size_t i = 0; i < e->size(); ++i) {
             const Json &v = (*e)[i];
             const QString title = i < names.size() && names[i].is_string()
@@ -88,7 +88,7 @@ QStringList validate(const Json &value, const Json &schema, const QString &path)
         return problems;
     const QString where = path.isEmpty() ? QStringLiteral("(root)") : path;
 
-    if (const Json type = schema.value("type", Json()); type.is_string() || type.is_array()) {
+    if (const Json type = mcp::valueOr(schema, "type", Json()); type.is_string() || type.is_array()) {
         bool ok = false;
         QStringList names;
         for (const Json &t : type.is_array() ? type : Json::array({type}))
@@ -121,13 +121,13 @@ QStringList validate(const Json &value, const Json &schema, const QString &path)
                             .arg(where, mcp::toQString(schema["maximum"].dump()));
     }
     if (value.is_object()) {
-        for (const Json &r : schema.value("required", Json::array()))
+        for (const Json &r : mcp::valueOr(schema, "required", Json::array()))
             if (r.is_string() && !value.contains(r.get<std::string>()))
                 problems << QStringLiteral("%1: required")
                                 .arg(path.isEmpty()
                                          ? mcp::toQString(r.get<std::string>())
                                          : path + QLatin1Char('.') + mcp::toQString(r.get<std::string>()));
-        const Json properties = schema.value("properties", Json::object());
+        const Json properties = mcp::valueOr(schema, "properties", Json::object());
         for (const auto &[key, item] : value.items()) {
             const QString sub =
                 path.isEmpty() ? mcp::toQString(key) : path + QLatin1Char('.') + mcp::toQString(key);

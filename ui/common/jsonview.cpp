@@ -1,6 +1,7 @@
 #include "jsonview.h"
 
 #include "jsonhighlighter.h"
+#include "jsonrpc/message.h"
 #include "jsontreemodel.h"
 #include "traffic/jsonindent.h"
 
@@ -92,7 +93,7 @@ void JsonView::setJson(const QByteArray &bytes)
         setTree(nullptr);
         return;
     }
-    const Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    const Json json = mcp::jsonrpc::parseJson(bytes); // depth-limited: the tree recurses
     setTree(json.is_discarded() ? nullptr : std::make_shared<const Json>(json));
 }
 
@@ -122,7 +123,7 @@ void JsonView::showAll()
     const QByteArray bytes = m_bytes; // shared, not copied
     QThread *worker = QThread::create([bytes, result] {
         result->text = mcp::indentJson(bytes);
-        Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+        Json json = mcp::jsonrpc::parseJson(bytes);
         if (!json.is_discarded())
             result->json = std::make_shared<const Json>(std::move(json));
     });

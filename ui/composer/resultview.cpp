@@ -73,9 +73,9 @@ void ResultView::showNote(const QString &message)
 void ResultView::showToolResult(const Json &result, const Json &outputSchema)
 {
     clear();
-    if (result.value("isError", false))
+    if (mcp::valueOr(result, "isError", false))
         addBanner(tr("The tool reported an error"), true);
-    for (const Json &block : result.value("content", Json::array()))
+    for (const Json &block : mcp::valueOr(result, "content", Json::array()))
         addContent(block);
     if (result.contains("structuredContent")) {
         addCaption(tr("Structured content"));
@@ -89,7 +89,7 @@ void ResultView::showToolResult(const Json &result, const Json &outputSchema)
                     tr("Does not match the tool's output schema:\n%1").arg(problems.join(QLatin1Char('\n'))),
                     true);
         }
-    } else if (outputSchema.is_object() && !result.value("isError", false)) {
+    } else if (outputSchema.is_object() && !mcp::valueOr(result, "isError", false)) {
         addBanner(tr("The tool declares an output schema but returned no structured content"), true);
     }
 }
@@ -97,7 +97,7 @@ void ResultView::showToolResult(const Json &result, const Json &outputSchema)
 void ResultView::showResourceContents(const Json &result)
 {
     clear();
-    for (const Json &resource : result.value("contents", Json::array()))
+    for (const Json &resource : mcp::valueOr(result, "contents", Json::array()))
         addResource(resource);
 }
 
@@ -106,9 +106,9 @@ void ResultView::showPromptMessages(const Json &result)
     clear();
     if (const QString d = mcp::stringOr(result, "description"); !d.isEmpty())
         addCaption(d);
-    for (const Json &message : result.value("messages", Json::array())) {
+    for (const Json &message : mcp::valueOr(result, "messages", Json::array())) {
         addCaption(mcp::stringOr(message, "role", tr("message")));
-        addContent(message.value("content", Json::object()));
+        addContent(mcp::valueOr(message, "content", Json::object()));
     }
 }
 
@@ -174,7 +174,7 @@ void ResultView::addContent(const Json &block)
         m_layout->insertWidget(m_layout->count() - 1, label);
         m_texts << uri;
     } else if (type == QLatin1String("resource")) {
-        addResource(block.value("resource", Json::object()));
+        addResource(mcp::valueOr(block, "resource", Json::object()));
     } else {
         addCaption(tr("Unknown content type \"%1\"").arg(type));
         addJson(block);

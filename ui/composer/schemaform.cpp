@@ -35,7 +35,7 @@ QString textOf(const Json &v)
 bool wantsMultiline(const Json &schema)
 {
     const QString format = mcp::stringOr(schema, "format");
-    return schema.value("maxLength", 0) > 200 || schema.contains("contentMediaType") ||
+    return mcp::valueOr(schema, "maxLength", 0) > 200 || schema.contains("contentMediaType") ||
            format == QLatin1String("textarea") || format == QLatin1String("markdown") ||
            format == QLatin1String("multiline");
 }
@@ -213,7 +213,7 @@ class ArrayField : public SchemaField
 {
 public:
     ArrayField(const Json &schema, const QString &path, QWidget *parent)
-        : SchemaField(parent), m_items(schema.value("items", Json::object())), m_path(path)
+        : SchemaField(parent), m_items(mcp::valueOr(schema, "items", Json::object())), m_path(path)
     {
         auto *layout = new QVBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -330,7 +330,7 @@ SchemaField *SchemaField::create(const Json &schema, const QString &path, QWidge
     else if (type == QLatin1String("object"))
         field = new ObjectField(schema, path, true, parent);
     else if (type == QLatin1String("array")) {
-        const QList<EnumOption> choices = enumOptions(schema.value("items", Json::object()));
+        const QList<EnumOption> choices = enumOptions(mcp::valueOr(schema, "items", Json::object()));
         field = choices.isEmpty() ? static_cast<SchemaField *>(new ArrayField(schema, path, parent))
                                   : new MultiChoiceField(choices, path, parent);
     } else if (type == QLatin1String("boolean"))
@@ -362,10 +362,10 @@ ObjectField::ObjectField(const Json &schema, const QString &path, bool nested, Q
     }
 
     QStringList required;
-    for (const Json &r : schema.value("required", Json::array()))
+    for (const Json &r : mcp::valueOr(schema, "required", Json::array()))
         if (r.is_string())
             required << mcp::toQString(r.get<std::string>());
-    const Json properties = schema.value("properties", Json::object());
+    const Json properties = mcp::valueOr(schema, "properties", Json::object());
     for (const auto &[key, sub] : properties.items()) {
         const QString name = mcp::toQString(key);
         const QString subPath = path.isEmpty() ? name : path + QLatin1Char('.') + name;

@@ -24,10 +24,11 @@ namespace {
 Json argumentsSchema(const Json &prompt)
 {
     Json schema = {{"type", "object"}, {"properties", Json::object()}, {"required", Json::array()}};
-    for (const Json &a : prompt.value("arguments", Json::array())) {
-        const std::string name = a.value("name", "");
-        schema["properties"][name] = {{"type", "string"}, {"description", a.value("description", "")}};
-        if (a.value("required", false))
+    for (const Json &a : mcp::valueOr(prompt, "arguments", Json::array())) {
+        const std::string name = mcp::valueOr(a, "name", "");
+        schema["properties"][name] = {{"type", "string"},
+                                      {"description", mcp::valueOr(a, "description", "")}};
+        if (mcp::valueOr(a, "required", false))
             schema["required"].push_back(name);
     }
     return schema;

@@ -25,15 +25,15 @@ namespace {
 
 QString annotationsText(const Json &tool)
 {
-    const Json a = tool.value("annotations", Json::object());
+    const Json a = mcp::valueOr(tool, "annotations", Json::object());
     QStringList hints;
-    if (a.value("readOnlyHint", false))
+    if (mcp::valueOr(a, "readOnlyHint", false))
         hints << QObject::tr("read-only");
-    if (a.value("destructiveHint", false))
+    if (mcp::valueOr(a, "destructiveHint", false))
         hints << QObject::tr("destructive");
-    if (a.value("idempotentHint", false))
+    if (mcp::valueOr(a, "idempotentHint", false))
         hints << QObject::tr("idempotent");
-    if (a.value("openWorldHint", false))
+    if (mcp::valueOr(a, "openWorldHint", false))
         hints << QObject::tr("open world");
     return hints.join(QStringLiteral(", "));
 }
@@ -52,7 +52,7 @@ ToolsPane::ToolsPane(Connection *connection, QWidget *parent) : QWidget(parent),
          {tr("Title"),
           [](const Json &t) {
               return mcp::stringOr(t, "title",
-                                   mcp::stringOr(t.value("annotations", Json::object()), "title"));
+                                   mcp::stringOr(mcp::valueOr(t, "annotations", Json::object()), "title"));
           }},
          {tr("Description"), [](const Json &t) { return firstLine(mcp::stringOr(t, "description")); }},
          {tr("Annotations"), annotationsText}},
@@ -214,7 +214,7 @@ void ToolsPane::onCurrentChanged()
                         .arg(QString::fromLatin1(key), mcp::dumpPretty(tool[key]).toHtmlEscaped());
     m_details->setHtml(html);
     if (name != m_composer->target())
-        m_composer->setTarget(name, tool.value("inputSchema", Json::object()));
+        m_composer->setTarget(name, mcp::valueOr(tool, "inputSchema", Json::object()));
 }
 
 void ToolsPane::send()
@@ -233,7 +233,7 @@ void ToolsPane::send()
 
     mcp::RequestOptions options;
     options.reportProgress = true;
-    const Json outputSchema = tool.value("outputSchema", Json());
+    const Json outputSchema = mcp::valueOr(tool, "outputSchema", Json());
     m_result->showNote(tr("Calling %1…").arg(name));
     m_composer->setRunning(true);
     // The reply may come before request() returns (an in-process transport); then nothing is running.

@@ -97,9 +97,10 @@ SamplingDialog::SamplingDialog(const QString &connectionName, const Json &params
     QString conversation;
     if (const QString system = mcp::stringOr(params, "systemPrompt"); !system.isEmpty())
         conversation += QStringLiteral("system:\n%1\n\n").arg(system);
-    for (const Json &m : params.value("messages", Json::array()))
-        conversation += QStringLiteral("%1:\n%2\n\n")
-                            .arg(mcp::stringOr(m, "role"), describeContent(m.value("content", Json())));
+    for (const Json &m : mcp::valueOr(params, "messages", Json::array()))
+        conversation +=
+            QStringLiteral("%1:\n%2\n\n")
+                .arg(mcp::stringOr(m, "role"), describeContent(mcp::valueOr(m, "content", Json())));
     auto *messages = new QPlainTextEdit(conversation.trimmed(), this);
     messages->setObjectName(QStringLiteral("messages"));
     messages->setReadOnly(true);
@@ -107,9 +108,10 @@ SamplingDialog::SamplingDialog(const QString &connectionName, const Json &params
 
     auto *form = new QFormLayout;
     QStringList hints;
-    for (const Json &h : params.value("modelPreferences", Json::object()).value("hints", Json::array()))
+    for (const Json &h :
+         mcp::valueOr(mcp::valueOr(params, "modelPreferences", Json::object()), "hints", Json::array()))
         hints << mcp::stringOr(h, "name");
-    form->addRow(tr("Max tokens:"), new QLabel(QString::number(params.value("maxTokens", 0)), this));
+    form->addRow(tr("Max tokens:"), new QLabel(QString::number(mcp::valueOr(params, "maxTokens", 0)), this));
     if (!hints.isEmpty())
         form->addRow(tr("Model hints:"), new QLabel(hints.join(QStringLiteral(", ")), this));
     m_model = new QLineEdit(hints.value(0, QStringLiteral("mcp-workbench-user")), this);
@@ -159,7 +161,7 @@ ElicitationDialog::ElicitationDialog(const QString &connectionName, const Json &
     message->setObjectName(QStringLiteral("message"));
     layout->addWidget(message);
     m_form = new SchemaForm;
-    m_form->setSchema(params.value("requestedSchema", Json::object()));
+    m_form->setSchema(mcp::valueOr(params, "requestedSchema", Json::object()));
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_form);
