@@ -40,6 +40,14 @@ QString printable(const QByteArray &bytes)
 
 } // namespace
 
+bool sameOrigin(const QUrl &a, const QUrl &b)
+{
+    const auto defaultPort = [](const QUrl &u) { return isHttps(u) ? 443 : 80; };
+    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
+           a.host().compare(b.host(), Qt::CaseInsensitive) == 0 &&
+           a.port(defaultPort(a)) == b.port(defaultPort(b));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Http1Reply
 
@@ -353,13 +361,18 @@ void Http1Connection::deliver(Http1Reply *reply, Progress &p)
         reply->m_connection = nullptr;
         m_reply = nullptr;
         if (p.complete && !m_redirect.isEmpty() && m_client) {
+            const QUrl to = m_redirect;
+            const QPointer<Http1Client> client = m_client;
+            finishExchange();
+            const QPointer<Http1Reply> alive(reply);
+            Q_EMIT reply->redirected(to);
+            if (!alive || reply->isFinished() || !client)
+                return;
             reply->m_status = 0;
             reply->m_reason.clear();
             reply->m_headers.clear();
-            reply->m_url = m_redirect;
+            reply->m_url = to;
             ++reply->m_redirects;
-            Http1Client *client = m_client;
-            finishExchange();
             client->dispatch(reply, true);
             return;
         }
@@ -576,8 +589,7 @@ void Http1Connection::onHeadersDone(Progress &p)
     const QByteArray location = r->header("Location");
     if ((status == 307 || status == 308) && !location.isEmpty() && r->m_redirects < MaxRedirects) {
         const QUrl to = r->m_url.resolved(QUrl::fromEncoded(location));
-        const bool lessSafe = isHttps(r->m_url) && !isHttps(to);
-        if (to.isValid() && !lessSafe && (to.scheme() == QLatin1String("http") || isHttps(to)))
+        if (to.isValid() && sameOrigin(r->m_url, to)) // so never from https to http either
             m_redirect = to;
     }
     p.headers = m_redirect.isEmpty();

@@ -56,6 +56,10 @@ public:
 
 Q_SIGNALS:
     void requestSent(); // every byte of the request is written
+    // A 307/308 within the origin is about to be followed to `to`; status() and headers() are still the
+    // redirect's, so the hop can be recorded. Redirects to another origin are not followed: they are the
+    // reply.
+    void redirected(const QUrl &to);
     void headersReceived();
     void bodyData(const QByteArray &chunk);
     void sslErrors(const QList<QSslError> &errors);
@@ -89,7 +93,8 @@ private:
 // TCP_NODELAY, responses framed by Content-Length, chunked coding or the connection's end. It exists for
 // latency: QNetworkAccessManager hands every request to a thread of its own and reads headers byte by byte.
 // The application's proxy is honoured (HTTP proxies forward http:// requests and tunnel https://).
-// 307/308 redirects are followed with method and body, never from https to http.
+// 307/308 redirects are followed with method, headers and body only within the origin (scheme, host, port):
+// the headers carry credentials (Authorization, DPoP, API keys, session ids) meant for that origin alone.
 class Http1Client : public QObject
 {
     Q_OBJECT
@@ -113,6 +118,9 @@ private:
     QSslConfiguration m_ssl;
     QList<Http1Connection *> m_idle;
 };
+
+// Whether two URLs have the same origin: scheme, host and port (the scheme's default port when none).
+bool sameOrigin(const QUrl &a, const QUrl &b);
 
 // One TCP (or TLS) connection carrying one request after the other. Internal to Http1Client.
 class Http1Connection : public QObject

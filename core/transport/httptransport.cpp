@@ -161,6 +161,16 @@ HttpTransportBase::Call *HttpTransportBase::startCall(const QByteArray &verb, co
     });
     connect(reply, &Http1Reply::sslErrors, this,
             [this, c](const QList<QSslError> &e) { handleSslErrors(c, e); });
+    connect(reply, &Http1Reply::redirected, this, [this, c](const QUrl &to) {
+        // Each hop is an exchange of its own, so the traffic view shows every URL the headers went to.
+        HttpExchange hop = c->exchange;
+        hop.status = c->reply->status();
+        hop.reason = c->reply->reason();
+        hop.responseHeaders = c->reply->headers();
+        Q_EMIT httpExchange(hop);
+        c->exchange.started = QDateTime::currentDateTimeUtc();
+        c->exchange.url = to;
+    });
     return c;
 }
 
@@ -322,6 +332,15 @@ Error HttpTransportBase::httpStatusError(const Call *call, const QString &step, 
                       .arg(reason.isEmpty() ? QString() : QStringLiteral(" ") + QString::fromLatin1(reason));
     const Error::Category cat =
         status == 401 || status == 403 ? Error::Category::Auth : Error::Category::Connection;
+    if (const QByteArray location = call->reply->header("Location");
+        status / 100 == 3 && !location.isEmpty()) {
+        const QUrl to = call->exchange.url.resolved(QUrl::fromEncoded(location));
+        msg += sameOrigin(call->exchange.url, to)
+                   ? QStringLiteral(" redirecting to %1 (not followed)").arg(to.toString())
+                   : QStringLiteral(" redirecting to %1, another origin: not followed, so the request's "
+                                    "credentials and session id were not sent there")
+                         .arg(to.toString());
+    }
     if (status == 401) {
         const QByteArray www = call->reply->header("WWW-Authenticate");
         if (!www.isEmpty())

@@ -372,6 +372,27 @@ private Q_SLOTS:
         QCOMPARE(o.body, QByteArray("POST /mcp/ payload"));
     }
 
+    // Issue 12, finding 1: a 307 to another origin (another port here) must not carry the headers there.
+    void redirectToAnotherOriginNotFollowed()
+    {
+        MiniHttpServer elsewhere;
+        QVERIFY(elsewhere.listen());
+        elsewhere.setHandler(
+            [](const MiniRequest &, QTcpSocket *s) { MiniHttpServer::respond(s, 200, "OK"); });
+        const QByteArray location = elsewhere.url().toEncoded();
+        m_server->setHandler([&](const MiniRequest &, QTcpSocket *s) {
+            MiniHttpServer::respond(s, 307, "Temporary Redirect", {}, {{"Location", location}});
+        });
+        Http1Client client;
+        Outcome o(client.send("POST", m_server->url(), {{"Authorization", "Bearer secret"}}, "payload"));
+        QVERIFY(o.wait());
+        QTest::qWait(50); // a followed request would be on its way by now
+        QCOMPARE(elsewhere.connections, 0);
+        QVERIFY(elsewhere.requests.isEmpty());
+        QCOMPARE(o.reply->status(), 307); // the redirect is the answer
+        QCOMPARE(o.reply->header("Location"), location);
+    }
+
     // An HTTP proxy of the application gets http:// requests in absolute form.
     void forwardProxy()
     {
