@@ -252,9 +252,10 @@ void ResourcesPane::toggleSubscription()
 
 void ResourcesPane::updateSubscribeButton()
 {
-    const Json resources =
-        mcp::valueOr(m_connection->session()->serverCapabilities(), "resources", Json::object());
-    const bool canSubscribe = m_connection->isReady() && mcp::valueOr(resources, "subscribe", false);
+    const bool canSubscribe =
+        m_connection->isReady() &&
+        mcp::valueOr(mcp::valueOr(m_connection->session()->serverCapabilities(), "resources", Json::object()),
+                     "subscribe", false);
     m_subscribe->setEnabled(canSubscribe && !m_uri->text().trimmed().isEmpty());
     m_subscribe->setChecked(m_subscribed.contains(m_uri->text().trimmed()));
     m_subscribe->setText(m_subscribe->isChecked() ? tr("Unsubscribe") : tr("Subscribe"));
