@@ -29,6 +29,9 @@ struct HttpOptions
     int defaultRetryMs = 1000;    // reconnect delay until the server sends `retry:`
     int closeTimeoutMs = 3000;    // how long close() waits for the DELETE
     qsizetype maxRecordedBodyBytes = 8 * 1024 * 1024; // per HttpExchange; longer bodies are cut in the record
+    // One answer body (JSON), one SSE event or one WebSocket message, as the stdio transport's line limit:
+    // past it the request fails with the limit named, instead of the server filling our memory.
+    qsizetype maxFrameBytes = 64 * 1024 * 1024;
     // Streamable HTTP: OAuth for this connection (see core/auth/oauthprovider.h); none when null.
     std::shared_ptr<AuthProvider> auth;
 };

@@ -257,6 +257,21 @@ HttpTransportBase::Call *HttpTransportBase::findCall(Http1Reply *reply) const
     return it == m_calls.end() ? nullptr : it->second.get();
 }
 
+void HttpTransportBase::appendBody(Call *call, const QByteArray &chunk)
+{
+    if (!call->failure.isEmpty())
+        return;
+    if (call->body.size() + chunk.size() > m_options.maxFrameBytes) {
+        call->failure =
+            QStringLiteral("the server's answer is over the frame limit of %1 bytes; not read further")
+                .arg(m_options.maxFrameBytes);
+        call->body.clear();
+        call->reply->abort();
+        return;
+    }
+    call->body.append(chunk);
+}
+
 int HttpTransportBase::statusOf(const Call *call)
 {
     return call->reply->status();
@@ -617,7 +632,7 @@ void HttpTransport::onData(Call *call, const QByteArray &chunk)
 {
     checkHeaders(call);
     if (!call->isSse) {
-        call->body.append(chunk);
+        appendBody(call, chunk);
         return;
     }
     const QList<SseEvent> events = call->parser.feed(chunk);
@@ -673,7 +688,7 @@ void HttpTransport::finishPostOrResume(Call *call)
     const QString step =
         call->role == Resume ? QStringLiteral("http: resume stream") : QStringLiteral("http: POST");
     const int status = statusOf(call);
-    if (status == 0) {
+    if (status == 0 || !call->failure.isEmpty()) { // no answer, or one we stopped reading
         const Error err = networkError(call, step);
         if (call->role == Resume && call->attempt < m_options.maxReconnectAttempts) {
             Q_EMIT diagnostic({Diagnostic::Kind::Warning, err.toString()});

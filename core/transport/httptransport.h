@@ -70,6 +70,8 @@ protected:
     virtual void onFinished(Call *call) = 0; // the HttpExchange has been emitted; the call is freed later
 
     static int statusOf(const Call *call);
+    // Keeps a chunk of a plain (not SSE) answer; past maxFrameBytes the call is aborted with the limit named.
+    void appendBody(Call *call, const QByteArray &chunk);
     static QByteArray contentTypeOf(const Call *call);
     static bool isSuccess(int status) { return status >= 200 && status < 300; }
     static bool isConnectionLevel(const Call *call);

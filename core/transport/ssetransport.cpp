@@ -99,7 +99,7 @@ void SseTransport::onData(Call *call, const QByteArray &chunk)
         call->isSse = isSuccess(statusOf(call)) && contentTypeOf(call).startsWith("text/event-stream");
     }
     if (call->role != Stream || !call->isSse) {
-        call->body.append(chunk);
+        appendBody(call, chunk);
         return;
     }
     const quint64 generation = m_generation;
@@ -137,7 +137,7 @@ void SseTransport::onFinished(Call *call)
         ++m_generation;
         abortAllCalls();
         const QString step = QStringLiteral("sse: stream");
-        if (status == 0) {
+        if (status == 0 || !call->failure.isEmpty()) {
             fail(networkError(call, step));
         } else if (!isSuccess(status)) {
             fail(httpStatusError(call, step, call->body));
@@ -164,7 +164,7 @@ void SseTransport::onFinished(Call *call)
     }
     // A POST.
     const QString step = QStringLiteral("sse: POST");
-    if (status == 0) {
+    if (status == 0 || !call->failure.isEmpty()) {
         Q_EMIT sendFailed(call->frame.bytes, networkError(call, step));
         return;
     }

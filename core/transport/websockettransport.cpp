@@ -12,6 +12,7 @@ WebSocketTransport::WebSocketTransport(HttpOptions options, QObject *parent)
     : Transport(parent), m_options(std::move(options))
 {
     m_connectTimer.setSingleShot(true);
+    m_socket.setMaxAllowedIncomingMessageSize(quint64(m_options.maxFrameBytes)); // Qt's default is 2 GiB
     connect(&m_socket, &QWebSocket::connected, this, &WebSocketTransport::onConnected);
     connect(&m_socket, &QWebSocket::disconnected, this, &WebSocketTransport::onDisconnected);
     connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
@@ -168,7 +169,10 @@ void WebSocketTransport::onDisconnected()
     if (state() != State::Open)
         return;
     QString msg = QStringLiteral("the server closed the WebSocket");
-    if (m_socket.closeCode() != QWebSocketProtocol::CloseCodeNormal || !m_socket.closeReason().isEmpty())
+    if (m_socket.closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
+        msg = QStringLiteral("the server sent a message over the frame limit of %1 bytes; connection closed")
+                  .arg(m_options.maxFrameBytes);
+    else if (m_socket.closeCode() != QWebSocketProtocol::CloseCodeNormal || !m_socket.closeReason().isEmpty())
         msg += QStringLiteral(" (code %1%2)")
                    .arg(int(m_socket.closeCode()))
                    .arg(m_socket.closeReason().isEmpty() ? QString()

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void factoryKinds();
     void sessionIdOutsideVisibleAsciiIsRefused_data();
     void sessionIdOutsideVisibleAsciiIsRefused();
+    void answerOverTheFrameLimit();
 };
 
 void TestHttpTransport::initTestCase()
@@ -701,6 +702,29 @@ void TestHttpTransport::sessionIdOutsideVisibleAsciiIsRefused()
     QVERIFY2(error.message.contains(QStringLiteral("visible ASCII")), qPrintable(error.toString()));
     QVERIFY(t.sessionId().isEmpty());
     QCOMPARE(t.state(), Transport::State::Failed);
+}
+
+// A JSON answer over the frame limit fails its request with the limit named, and is not read further (the
+// body used to grow without bound).
+void TestHttpTransport::answerOverTheFrameLimit()
+{
+    MiniHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const MiniRequest &, QTcpSocket *s) {
+        MiniHttpServer::json(s, result(1, "\"" + QByteArray(5000, 'x') + "\""));
+    });
+    HttpOptions o = optionsFor(server);
+    o.maxFrameBytes = 1000;
+    HttpTransport t(o);
+    QSignalSpy frames(&t, &Transport::frameReceived);
+    QSignalSpy failures(&t, &Transport::sendFailed);
+    t.open();
+    t.send(request(1, QStringLiteral("initialize")));
+    QVERIFY(failures.wait(5000));
+    const Error error = failures.first().at(1).value<Error>();
+    QVERIFY2(error.message.contains(QStringLiteral("frame limit of 1000 bytes")),
+             qPrintable(error.toString()));
+    QCOMPARE(frames.size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHttpTransport)

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void echoWithSubprotocol();
     void connectionRefused();
     void badUrl();
+    void messageOverTheFrameLimit();
 };
 
 void TestWebSocketTransport::initTestCase()
@@ -90,6 +91,29 @@ void TestWebSocketTransport::badUrl()
     QSignalSpy failed(&t, &Transport::failed);
     t.open();
     QCOMPARE(failed.size(), 1);
+}
+
+// A message over the frame limit closes the connection with the limit named (Qt's own limit is 2 GiB).
+void TestWebSocketTransport::messageOverTheFrameLimit()
+{
+    QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+    server.setSupportedSubprotocols({QStringLiteral("mcp")});
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        QWebSocket *peer = server.nextPendingConnection();
+        peer->sendTextMessage(QString(5000, QLatin1Char('x')));
+    });
+    HttpOptions o;
+    o.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/mcp").arg(server.serverPort()));
+    o.maxFrameBytes = 1000;
+    WebSocketTransport t(o);
+    QSignalSpy frames(&t, &Transport::frameReceived);
+    QSignalSpy failed(&t, &Transport::failed);
+    t.open();
+    QVERIFY(failed.wait(5000));
+    const QString error = failed.first().at(0).value<Error>().toString();
+    QVERIFY2(error.contains(QLatin1String("frame limit of 1000 bytes")), qPrintable(error));
+    QCOMPARE(frames.size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestWebSocketTransport)
