@@ -65,6 +65,32 @@ class TestProxy : public QObject
         return waitForPort(port) ? port : 0;
     }
 
+    // `mcpwb demo-server --http` with `mcpwb proxy` in front of it; both stopped when this goes.
+    struct DemoBehindProxy
+    {
+        QProcess demo;
+        QProcess proxy;
+        quint16 demoPort = 0;
+        quint16 proxyPort = 0;
+
+        bool start(const QString &recording)
+        {
+            demoPort = startDemoServer(demo);
+            proxyPort = demoPort
+                            ? startHttpProxy(proxy, QStringLiteral("http://127.0.0.1:%1/mcp").arg(demoPort),
+                                             recording)
+                            : 0;
+            return proxyPort;
+        }
+        ~DemoBehindProxy()
+        {
+            for (QProcess *p : {&proxy, &demo}) {
+                p->terminate();
+                p->waitForFinished();
+            }
+        }
+    };
+
 private Q_SLOTS:
     void stdioPassThroughAndRecording()
     {
@@ -169,14 +195,10 @@ private Q_SLOTS:
     // A client that sends `Expect: 100-continue` (curl, for large bodies) is told to go on.
     void httpRequestFraming()
     {
-        QProcess demo;
-        const quint16 upstreamPort = startDemoServer(demo);
-        QVERIFY(upstreamPort);
-        QProcess proxy;
-        const quint16 proxyPort =
-            startHttpProxy(proxy, QStringLiteral("http://127.0.0.1:%1/mcp").arg(upstreamPort),
-                           m_tmp.filePath(QStringLiteral("framing.jsonl")));
-        QVERIFY(proxyPort);
+        DemoBehindProxy servers;
+        QVERIFY(servers.start(m_tmp.filePath(QStringLiteral("framing.jsonl"))));
+        const quint16 upstreamPort = servers.demoPort;
+        const quint16 proxyPort = servers.proxyPort;
 
         const QByteArray ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
         const QByteArray head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -210,10 +232,6 @@ private Q_SLOTS:
                 answer += expecting.readAll();
         QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.constData());
         QVERIFY2(answer.contains("\"result\"") || answer.contains("\"error\""), answer.constData());
-        for (QProcess *p : {&proxy, &demo}) {
-            p->terminate();
-            p->waitForFinished();
-        }
     }
     // The proxy and the demo server take requests from this machine only, for their own origin, within
     // limits. The proxy used to resolve the target against the upstream, so "//host/..." or an absolute URL
@@ -253,24 +271,14 @@ private Q_SLOTS:
         QTcpServer other; // "another host": nothing may reach it through the proxy
         QVERIFY(other.listen(QHostAddress::LocalHost));
         request.replace("@OTHER@", QByteArray::number(other.serverPort()));
-        QProcess demo;
-        const quint16 upstreamPort = startDemoServer(demo);
-        QVERIFY(upstreamPort);
-        QProcess proxy;
-        const quint16 proxyPort =
-            startHttpProxy(proxy, QStringLiteral("http://127.0.0.1:%1/mcp").arg(upstreamPort),
-                           m_tmp.filePath(QStringLiteral("local-only.jsonl")));
-        QVERIFY(proxyPort);
-        for (const quint16 port : {proxyPort, upstreamPort}) {
+        DemoBehindProxy servers;
+        QVERIFY(servers.start(m_tmp.filePath(QStringLiteral("local-only.jsonl"))));
+        for (const quint16 port : {servers.proxyPort, servers.demoPort}) {
             const QByteArray answer = exchangeRaw(port, request);
             QVERIFY2(answer.startsWith("HTTP/1.1 " + status), answer.left(300).constData());
             QVERIFY2(!bodyOf(answer).trimmed().isEmpty(), "refused without a reason");
         }
         QVERIFY2(!other.waitForNewConnection(300), "the request reached another host");
-        for (QProcess *p : {&proxy, &demo}) {
-            p->terminate();
-            p->waitForFinished();
-        }
     }
 };
 
