@@ -662,9 +662,11 @@ bool ServerSession::restoreRequestState(const RequestContext::Ptr &ctx)
         const qsizetype dot = state.indexOf('.');
         const QByteArray body = QByteArray::fromBase64(state.left(dot), QByteArray::Base64UrlEncoding);
         const QByteArray mac = QByteArray::fromBase64(state.mid(dot + 1), QByteArray::Base64UrlEncoding);
-        const Json payload = Json::parse(body.toStdString(), nullptr, false);
-        const bool ok = !body.isEmpty() && m_server && mac == m_server->signState(body) &&
-                        payload.is_object() && stringOr(payload, "m") == ctx->m_method &&
+        // Parsed only once we know we signed it, and then within the parser's limits: until then these are
+        // a client's bytes.
+        const bool signedByUs = !body.isEmpty() && m_server && mac == m_server->signState(body);
+        const Json payload = signedByUs ? jsonrpc::parseJson(body) : Json();
+        const bool ok = signedByUs && payload.is_object() && stringOr(payload, "m") == ctx->m_method &&
                         valueOr(payload, "n", Json()) ==
                             valueOr(ctx->m_params, "name", valueOr(ctx->m_params, "uri", Json(""))) &&
                         valueOr(payload, "e", qint64(0)) > QDateTime::currentMSecsSinceEpoch();

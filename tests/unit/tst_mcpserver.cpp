@@ -387,6 +387,12 @@ private Q_SLOTS:
                          [](const Json &, mcp::RequestContext::Ptr ctx) { ctx->finish({}); });
         QCOMPARE(errorCode(h.call(5, QStringLiteral("tools/call"), params)),
                  mcp::jsonrpc::ErrorCode::InvalidParams);
+        // A forged state nested a million levels deep: refused by its signature, before it is parsed.
+        params["name"] = "ask";
+        params["requestState"] =
+            QByteArray(1000000, '[').toBase64(QByteArray::Base64UrlEncoding).toStdString() + ".forged";
+        QCOMPARE(errorCode(h.call(6, QStringLiteral("tools/call"), params)),
+                 mcp::jsonrpc::ErrorCode::InvalidParams);
     }
 
     void listenStreams()
