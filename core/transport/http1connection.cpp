@@ -583,8 +583,10 @@ void Http1Connection::onHeadersDone(Progress &p)
     m_keepAliveMs = -1;
     for (const QByteArray &part : r->header("Keep-Alive").split(',')) {
         const QByteArray param = part.trimmed();
-        if (param.startsWith("timeout=")) // leave a second for the close to be under way
-            m_keepAliveMs = qMax(0, param.mid(8).toInt() - 1) * 1000;
+        bool ok = false;
+        const qint64 seconds = param.startsWith("timeout=") ? param.mid(8).toLongLong(&ok) : 0;
+        if (ok) // an hour at most, and a second less for the close to be under way
+            m_keepAliveMs = int(std::clamp<qint64>(seconds, 1, 3601) - 1) * 1000;
     }
     const QByteArray location = r->header("Location");
     if ((status == 307 || status == 308) && !location.isEmpty() && r->m_redirects < MaxRedirects) {

@@ -189,6 +189,26 @@ private Q_SLOTS:
         QCOMPARE(m_server->connections, 1);
     }
 
+    // A Keep-Alive timeout of any size is read without overflow: 4294969 s once came out as 704 ms, so an
+    // idle second was enough to drop the connection the server keeps for 49 days.
+    void hugeKeepAliveTimeout()
+    {
+        m_server->setHandler([](const MiniRequest &, QTcpSocket *s) {
+            s->write(keepAliveResponse("x", "Keep-Alive: timeout=4294969\r\n"));
+        });
+        Http1Client client;
+        for (int i = 0; i < 2; ++i) {
+            auto *reply = client.send("POST", m_server->url(QStringLiteral("/")), {}, "ping");
+            QSignalSpy finished(reply, &Http1Reply::finished);
+            QVERIFY(finished.wait(WaitMs));
+            QCOMPARE(reply->error(), Http1Reply::Error::None);
+            reply->deleteLater();
+            if (i == 0)
+                QTest::qWait(1000);
+        }
+        QCOMPARE(m_server->connections, 1);
+    }
+
     // The server closes an idle kept-alive connection: the next request gets a new one.
     void serverClosesBetweenRequests()
     {
