@@ -1,5 +1,7 @@
 #include "cliargs.h"
 
+#include "config/envreference.h"
+
 #include <QFile>
 #include <QProcessEnvironment>
 
@@ -35,7 +37,7 @@ verbs:
 
 authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope):
   --client-id ID         pre-registered client (else client ID metadata document or dynamic registration)
-  --client-secret S      its secret
+  --client-secret S      its secret (write ${env:NAME} to keep it off the command line)
   --client-metadata-url URL   our client ID metadata document, used where the server supports it
   --scope "A B"          request these scopes (token inspect: require them)
   --auth-browser         open the system browser for the user's approval (default)
@@ -49,6 +51,7 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
                          --client-id/--client-secret (HTTP Basic) where given
 
 options:
+  --header "K: V"        V may hold ${env:NAME}: read from mcpwb's environment, not written in argv
   --env K=V | --env K    a variable for the stdio server (K alone: its value from mcpwb's environment); it
                          gets only HOME, LOGNAME, PATH, SHELL, TERM, USER and the locale besides
   --protocol-version V   pin a protocol version (default: negotiate)
@@ -66,6 +69,21 @@ exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (
             6 trace replay answered differently from the recording
 )");
 }
+
+namespace {
+
+// A value that may be written as ${env:NAME} (secrets need not be on the command line, where other users
+// of the machine can read them); an unset NAME is an error.
+bool expand(const QString &option, QString *value, QString *error)
+{
+    QStringList unset;
+    *value = mcp::expandEnvironmentReferences(*value, &unset);
+    if (!unset.isEmpty())
+        *error = QStringLiteral("%1: ${env:%2} is not set in this environment").arg(option, unset.first());
+    return unset.isEmpty();
+}
+
+} // namespace
 
 QString parseArgs(const QStringList &args, CliArgs *out)
 {
@@ -121,6 +139,9 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             if (!a.transport.http.url.isValid() || a.transport.http.url.scheme().isEmpty())
                 return QStringLiteral("--url: \"%1\" is not a URL").arg(v);
         } else if (arg == QStringLiteral("--header")) {
+            QString error;
+            if (!expand(arg, &v, &error))
+                return error;
             const int colon = v.indexOf(QLatin1Char(':'));
             if (colon <= 0)
                 return QStringLiteral("--header takes \"Name: value\", got \"%1\"").arg(v);
@@ -156,6 +177,9 @@ QString parseArgs(const QStringList &args, CliArgs *out)
         } else if (arg == QStringLiteral("--client-id")) {
             a.auth.clientId = v;
         } else if (arg == QStringLiteral("--client-secret")) {
+            QString error;
+            if (!expand(arg, &v, &error))
+                return error;
             a.auth.clientSecret = v.toUtf8();
         } else if (arg == QStringLiteral("--client-metadata-url")) {
             a.auth.clientMetadataUrl = v;

@@ -245,6 +245,46 @@ private Q_SLOTS:
 
     // --env NAME hands a stdio server NAME's value from mcpwb's own environment (a secret need not be in
     // argv); nothing else of that environment reaches it. An unset NAME is a usage error.
+    // --header and --client-secret values may read ${env:NAME} from mcpwb's environment instead of carrying
+    // the secret in argv (where other users of the machine can see it); an unset NAME is a usage error.
+    void secretsFromTheEnvironment()
+    {
+        QProcess demo;
+        testsupport::endWithTest(demo);
+        const quint16 port = testsupport::freeLoopbackPort();
+        demo.start(testsupport::mcpwbBinary(),
+                   {QStringLiteral("demo-server"), QStringLiteral("--http"), QString::number(port)});
+        QVERIFY(demo.waitForStarted(5000));
+        qputenv("MCPWB_TEST_HEADER", "value-from-the-environment");
+        const QString url = QStringLiteral("http://127.0.0.1:%1/mcp").arg(port);
+        Run r;
+        for (int i = 0; i < 50; ++i) { // the demo server may still be starting
+            r = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--header"),
+                       QStringLiteral("X-Test: ${env:MCPWB_TEST_HEADER}"), QStringLiteral("tools"),
+                       QStringLiteral("list")},
+                      20000);
+            if (r.exitCode != 2)
+                break;
+            QTest::qWait(100);
+        }
+        const Run unset = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--client-secret"),
+                                 QStringLiteral("${env:MCPWB_TEST_UNSET_SECRET}"), QStringLiteral("tools"),
+                                 QStringLiteral("list")},
+                                20000);
+        qunsetenv("MCPWB_TEST_HEADER");
+        demo.terminate();
+        demo.waitForFinished(5000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QFile trace(r.trace);
+        QVERIFY(trace.open(QIODevice::ReadOnly));
+        const QByteArray recorded = trace.readAll();
+        QVERIFY2(recorded.contains("value-from-the-environment"), "the header was not sent with its value");
+        QVERIFY(!recorded.contains("${env:"));
+        QVERIFY2(unset.exitCode == 1, qPrintable(unset.describe()));
+        QVERIFY2(unset.err.contains(QStringLiteral("${env:MCPWB_TEST_UNSET_SECRET} is not set")),
+                 qPrintable(unset.describe()));
+    }
+
     void environmentByName()
     {
         qputenv("MCPWB_TEST_PASSED", "from-the-environment");

@@ -1,33 +1,18 @@
 #include "connectionprofile.h"
 
 #include "common/keyvalueeditor.h"
+#include "config/envreference.h"
 #include "traffic/redaction.h"
 
-#include <QRegularExpression>
 #include <QSettings>
 #include <QUuid>
 
 namespace mcpui {
 
+using mcp::environmentReference;
+using mcp::expandEnvironmentReferences;
+
 namespace {
-
-const QRegularExpression &environmentReference()
-{
-    static const QRegularExpression re(QStringLiteral(R"(\$\{env:([A-Za-z_][A-Za-z0-9_]*)\})"));
-    return re;
-}
-
-QString expandEnvironmentReferences(QString value)
-{
-    QRegularExpressionMatch m;
-    qsizetype from = 0;
-    while ((m = environmentReference().match(value, from)).hasMatch()) {
-        const QString replacement = qEnvironmentVariable(m.captured(1).toLocal8Bit().constData());
-        value.replace(m.capturedStart(), m.capturedLength(), replacement);
-        from = m.capturedStart() + replacement.size();
-    }
-    return value;
-}
 
 // A literal credential: a secret name with a value that is not made only of ${env:…} references.
 bool isLiteralSecret(const KeyValue &e)
