@@ -256,6 +256,12 @@ void AuthFlow::failStep(const QString &reason)
 void AuthFlow::http(const QByteArray &verb, const QUrl &url,
                     const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body, Then then)
 {
+    // Every address here came from a server (metadata, endpoints, redirects): checked before it is contacted.
+    if (const QString refusal = refusalToContact(url, m_endpoint); !refusal.isEmpty()) {
+        failStep(QStringLiteral("%1 is not contacted: %2")
+                     .arg(url.toDisplayString(QUrl::RemoveQuery | QUrl::RemoveUserInfo), refusal));
+        return;
+    }
     const quint64 generation = m_generation;
     sendRecorded(m_nam, verb, url, headers, body, this, [this, generation, then](const HttpExchange &ex) {
         if (generation != m_generation)

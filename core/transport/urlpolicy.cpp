@@ -1,6 +1,7 @@
 #include "urlpolicy.h"
 
 #include <QHostAddress>
+#include <algorithm>
 
 namespace mcp {
 
@@ -10,6 +11,51 @@ bool isLoopbackHost(const QString &host)
         return true;
     const QHostAddress address(host);
     return !address.isNull() && address.isLoopback();
+}
+
+namespace {
+
+// 10/8, 172.16/12, 192.168/16, 100.64/10 (shared), 169.254/16 (link-local, cloud metadata), fc00::/7,
+// fe80::/10.
+bool isPrivateOrLinkLocal(const QString &host)
+{
+    QHostAddress address(host);
+    if (address.isNull())
+        return false;
+    bool mapped = false;
+    if (const quint32 v4 = address.toIPv4Address(&mapped); mapped) // also ::ffff:a.b.c.d
+        address = QHostAddress(v4);
+    static const QList<QPair<QHostAddress, int>> ranges = {
+        QHostAddress::parseSubnet(QStringLiteral("10.0.0.0/8")),
+        QHostAddress::parseSubnet(QStringLiteral("172.16.0.0/12")),
+        QHostAddress::parseSubnet(QStringLiteral("192.168.0.0/16")),
+        QHostAddress::parseSubnet(QStringLiteral("100.64.0.0/10")),
+        QHostAddress::parseSubnet(QStringLiteral("169.254.0.0/16")),
+        QHostAddress::parseSubnet(QStringLiteral("fc00::/7")),
+        QHostAddress::parseSubnet(QStringLiteral("fe80::/10")),
+    };
+    return std::any_of(ranges.begin(), ranges.end(),
+                       [&address](const auto &range) { return address.isInSubnet(range); });
+}
+
+} // namespace
+
+QString refusalToContact(const QUrl &url, const QUrl &mcpServer)
+{
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || url.host().isEmpty() ||
+        (scheme != QLatin1String("https") && scheme != QLatin1String("http")))
+        return QStringLiteral("\"%1\" is not an http(s) address with a host").arg(url.toDisplayString());
+    if (scheme == QLatin1String("http") && !isLoopbackHost(url.host()))
+        return QStringLiteral("plain http to %1 (not this machine): authorization endpoints are contacted "
+                              "over https only")
+            .arg(url.host());
+    const QString server = mcpServer.host();
+    if (isPrivateOrLinkLocal(url.host()) && !isPrivateOrLinkLocal(server) && !isLoopbackHost(server))
+        return QStringLiteral("%1 is a private or link-local address, but the MCP server is at %2: a server "
+                              "may not point us into the local network")
+            .arg(url.host(), server);
+    return {};
 }
 
 QString refusalToOpen(const QUrl &url)

@@ -13,4 +13,10 @@ bool isLoopbackHost(const QString &host);
 // javascript:, data:, custom schemes that start programs, plain http across the network) is refused.
 QString refusalToOpen(const QUrl &url);
 
+// Why an endpoint that a server named for authorization (protected-resource and authorization-server
+// metadata, token, registration, JWKS) must not be contacted, or an empty string when it may: https, or http
+// to this machine; and no private or link-local address unless the MCP server itself is on one, so that a
+// remote server cannot point us into the user's network. Host names are not resolved here.
+QString refusalToContact(const QUrl &url, const QUrl &mcpServer);
+
 } // namespace mcp

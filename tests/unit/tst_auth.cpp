@@ -148,6 +148,7 @@ struct Deployment
     QString issOverride;           // the AS sends this iss
     QString redirectError;         // the redirect carries this error= (with stateOverride: a forged one)
     QString authorizationEndpoint; // the metadata names this one instead of ours
+    QString tokenEndpoint;         // likewise
     bool dpop = false;             // the AS offers DPoP and binds tokens to the proof's key
     bool dpopNonce = false;        // ... after demanding its nonce "as-nonce"
     QString lastResourceAtToken;
@@ -174,7 +175,8 @@ struct Deployment
                           {"authorization_endpoint", authorizationEndpoint.isEmpty()
                                                          ? issuer() + QStringLiteral("/authorize")
                                                          : authorizationEndpoint},
-                          {"token_endpoint", issuer() + QStringLiteral("/token")},
+                          {"token_endpoint",
+                           tokenEndpoint.isEmpty() ? issuer() + QStringLiteral("/token") : tokenEndpoint},
                           {"registration_endpoint", issuer() + QStringLiteral("/register")},
                           {"token_endpoint_auth_methods_supported", QJsonArray{"none"}}};
             if (advertisePkce)
@@ -336,6 +338,43 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(callbacks.size(), 1, 5000);
         QCOMPARE(callbacks.at(0).at(0).value<QUrlQuery>().queryItemValue(QStringLiteral("code")),
                  QStringLiteral("c1"));
+    }
+
+    void endpointsToContact_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("server");
+        QTest::addColumn<QString>("refusal"); // empty: contacted
+        const QString remote = QStringLiteral("https://mcp.example.com/mcp");
+        QTest::newRow("https") << "https://as.example.com/token" << remote << "";
+        QTest::newRow("http on this machine") << "http://127.0.0.1:9000/token" << remote << "";
+        QTest::newRow("plain http") << "http://as.example.com/token" << remote << "plain http";
+        QTest::newRow("ftp") << "ftp://as.example.com/token" << remote << "not an http(s) address";
+        QTest::newRow("cloud metadata") << "https://169.254.169.254/latest" << remote << "link-local";
+        QTest::newRow("private 10/8") << "https://10.1.2.3/token" << remote << "private";
+        QTest::newRow("private 172.16/12") << "https://172.20.0.1/token" << remote << "private";
+        QTest::newRow("private 192.168/16") << "https://192.168.1.1/token" << remote << "private";
+        QTest::newRow("IPv6 unique local") << "https://[fd00::1]/token" << remote << "private";
+        QTest::newRow("IPv6 link-local") << "https://[fe80::1]/token" << remote << "private";
+        QTest::newRow("IPv4-mapped private") << "https://[::ffff:10.0.0.1]/token" << remote << "private";
+        QTest::newRow("172.32 is public") << "https://172.32.0.1/token" << remote << "";
+        QTest::newRow("private, server private too") << "https://10.1.2.3/token"
+                                                     << "https://10.1.2.4/mcp"
+                                                     << "";
+        QTest::newRow("private, server on this machine") << "https://192.168.1.1/token"
+                                                         << "http://127.0.0.1:3000/mcp"
+                                                         << "";
+    }
+    void endpointsToContact()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, server);
+        QFETCH(QString, refusal);
+        const QString got = mcp::refusalToContact(QUrl(url), QUrl(server));
+        if (refusal.isEmpty())
+            QVERIFY2(got.isEmpty(), qPrintable(url + QStringLiteral(": ") + got));
+        else
+            QVERIFY2(got.contains(refusal), qPrintable(url + QStringLiteral(": ") + got));
     }
 
     void urlsToOpen_data()
@@ -514,6 +553,11 @@ private Q_SLOTS:
         QTest::newRow("plain http endpoint") << "http-endpoint"
                                              << "authorization: authorization request"
                                              << "plain http to as.example.com";
+        // Endpoints the server names are contacted over http(s) only; the address stays on this machine, so
+        // nothing leaves it even if the check were missing.
+        QTest::newRow("ftp token endpoint") << "ftp-token"
+                                            << "authorization: token request"
+                                            << "is not an http(s) address";
         QTest::newRow("iss mismatch") << "iss"
                                       << "authorization: authorization response"
                                       << "iss mismatch";
@@ -538,6 +582,9 @@ private Q_SLOTS:
         Deployment d;
         if (knob == QLatin1String("state"))
             d.stateOverride = QStringLiteral("forged");
+        if (knob == QLatin1String("ftp-token"))
+            d.tokenEndpoint = d.server.base().replace(QStringLiteral("http:"), QStringLiteral("ftp:")) +
+                              QStringLiteral("/token");
         if (knob == QLatin1String("file-endpoint"))
             d.authorizationEndpoint = QStringLiteral("file:///etc/passwd");
         if (knob == QLatin1String("http-endpoint"))
