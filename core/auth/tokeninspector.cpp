@@ -3,6 +3,7 @@
 #include "clientauth.h"
 #include "discovery.h"
 #include "recordedhttp.h"
+#include "transport/urlpolicy.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -198,34 +199,47 @@ void TokenInspector::discoverJwks(const std::shared_ptr<Run> &run, const QList<Q
         introspect(run);
         return;
     }
-    http("GET", candidates[index], {}, {}, [this, run, candidates, index, iss](const HttpExchange &ex) {
-        bool json = false;
-        const QJsonObject metadata = jsonObjectOf(ex.responseBody, &json);
-        if (ex.status != 200 || !json) {
-            run->jwksProblem += QStringLiteral("%1%2 %3").arg(
-                index == 0 ? QString() : QStringLiteral("; "), ex.url.toString(),
-                ex.status == 200 ? QStringLiteral("is not JSON") : outcomeOf(ex));
-            discoverJwks(run, candidates, index + 1);
-            return;
-        }
-        const QString jwksUri = metadata.value(QLatin1String("jwks_uri")).toString();
-        if (metadata.value(QLatin1String("issuer")).toString() != iss) // RFC 8414 §3.3
-            run->jwksProblem =
-                QStringLiteral(
-                    "JWKS discovery, issuer metadata: %1 names issuer \"%2\", not the token's iss \"%3\"")
-                    .arg(ex.url.toString(), metadata.value(QLatin1String("issuer")).toString(), iss);
-        else if (jwksUri.isEmpty())
-            run->jwksProblem = QStringLiteral("JWKS discovery: the issuer metadata at %1 has no jwks_uri")
-                                   .arg(ex.url.toString());
-        if (run->jwksProblem.startsWith(QLatin1String("JWKS discovery"))) {
-            introspect(run);
-            return;
-        }
-        run->jwksProblem.clear();
-        run->options.jwksUrl = QUrl(jwksUri);
-        run->jwksSource = QStringLiteral(" (jwks_uri of %1)").arg(ex.url.toString());
-        fetchJwks(run);
-    });
+    // The token's iss chose these addresses, and the metadata found there chooses jwks_uri.
+    const QUrl server(run->options.resource);
+    if (const QString refusal = refusalToContact(candidates[index], server); !refusal.isEmpty()) {
+        run->jwksProblem = QStringLiteral("JWKS discovery: %1 is not contacted: %2")
+                               .arg(candidates[index].toString(), refusal);
+        introspect(run);
+        return;
+    }
+    http(
+        "GET", candidates[index], {}, {},
+        [this, run, candidates, index, iss, server](const HttpExchange &ex) {
+            bool json = false;
+            const QJsonObject metadata = jsonObjectOf(ex.responseBody, &json);
+            if (ex.status != 200 || !json) {
+                run->jwksProblem += QStringLiteral("%1%2 %3").arg(
+                    index == 0 ? QString() : QStringLiteral("; "), ex.url.toString(),
+                    ex.status == 200 ? QStringLiteral("is not JSON") : outcomeOf(ex));
+                discoverJwks(run, candidates, index + 1);
+                return;
+            }
+            const QString jwksUri = metadata.value(QLatin1String("jwks_uri")).toString();
+            if (metadata.value(QLatin1String("issuer")).toString() != iss) // RFC 8414 §3.3
+                run->jwksProblem =
+                    QStringLiteral(
+                        "JWKS discovery, issuer metadata: %1 names issuer \"%2\", not the token's iss \"%3\"")
+                        .arg(ex.url.toString(), metadata.value(QLatin1String("issuer")).toString(), iss);
+            else if (jwksUri.isEmpty())
+                run->jwksProblem = QStringLiteral("JWKS discovery: the issuer metadata at %1 has no jwks_uri")
+                                       .arg(ex.url.toString());
+            else if (const QString refusal = refusalToContact(QUrl(jwksUri), server); !refusal.isEmpty())
+                run->jwksProblem =
+                    QStringLiteral("JWKS discovery: jwks_uri %1 is not contacted: %2").arg(jwksUri, refusal);
+            if (run->jwksProblem.startsWith(QLatin1String("JWKS discovery"))) {
+                introspect(run);
+                return;
+            }
+            run->jwksProblem.clear();
+            run->options.jwksUrl = QUrl(jwksUri);
+            run->jwksSource = QStringLiteral(" (jwks_uri of %1)").arg(ex.url.toString());
+            fetchJwks(run);
+        });
 }
 
 void TokenInspector::fetchJwks(const std::shared_ptr<Run> &run)

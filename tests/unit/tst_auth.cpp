@@ -935,6 +935,10 @@ private Q_SLOTS:
                                           << "signature: not verified: JWKS unreachable";
         QTest::newRow("kid not found") << "other-kid"
                                        << "has no key with kid \"k1\"";
+        // The metadata names a jwks_uri that is no http(s) address (on this machine, so nothing leaves it
+        // even without the check).
+        QTest::newRow("jwks_uri not http(s)") << "ftp-jwks"
+                                              << "is not contacted: \"ftp://127.0.0.1";
     }
     void inspectDiscoversJwksFromIssuer()
     {
@@ -948,9 +952,10 @@ private Q_SLOTS:
                 knob != QLatin1String("no-metadata")) {
                 QJsonObject m{{"issuer", server.base()}};
                 if (knob != QLatin1String("no-jwks-uri"))
-                    m.insert("jwks_uri", knob == QLatin1String("jwks-down")
-                                             ? QStringLiteral("http://127.0.0.1:1/jwks")
-                                             : server.base() + QStringLiteral("/jwks"));
+                    m.insert("jwks_uri",
+                             knob == QLatin1String("jwks-down")  ? QStringLiteral("http://127.0.0.1:1/jwks")
+                             : knob == QLatin1String("ftp-jwks") ? QStringLiteral("ftp://127.0.0.1:1/jwks")
+                                                                 : server.base() + QStringLiteral("/jwks"));
                 return json(m);
             }
             if (path == QLatin1String("/jwks")) {
