@@ -161,7 +161,7 @@ void HttpProxy::onReplyData(QNetworkReply *reply)
         return;
     onMetaData(reply);
     const QByteArray chunk = reply->readAll();
-    e->record.responseBody += chunk;
+    keepForTheRecord(e, chunk);
     if (e->client)
         e->client->write(chunk);
     if (e->eventStream) {
@@ -170,6 +170,13 @@ void HttpProxy::onReplyData(QNetworkReply *reply)
                 recordFrame(Direction::Received, event.data);
         }
     }
+}
+
+void HttpProxy::keepForTheRecord(Exchange *e, const QByteArray &chunk)
+{
+    const qsizetype room = qMax<qsizetype>(0, maxRecordedBodyBytes - e->record.responseBody.size());
+    e->record.responseBody += chunk.left(room);
+    e->recordCut = e->recordCut || chunk.size() > room;
 }
 
 void HttpProxy::onReplyFinished(QNetworkReply *reply)
@@ -181,7 +188,7 @@ void HttpProxy::onReplyFinished(QNetworkReply *reply)
     std::unique_ptr<Exchange> owned(e);
     onMetaData(reply);
     const QByteArray rest = reply->readAll();
-    e->record.responseBody += rest;
+    keepForTheRecord(e, rest);
     if (!e->headersSent) { // no HTTP answer at all: connection refused, TLS failure, ...
         e->record.error = reply->errorString();
         if (e->client) {
@@ -191,7 +198,9 @@ void HttpProxy::onReplyFinished(QNetworkReply *reply)
         e->client->write(rest);
     }
     if (e->json && !e->record.responseBody.trimmed().isEmpty())
-        recordFrame(Direction::Received, e->record.responseBody);
+        recordFrame(Direction::Received, e->record.responseBody); // cut: recorded as far as kept
+    if (e->recordCut)
+        e->record.responseBody += recordedBodyCut;
     m_recorder->recordHttp(m_connection, e->record);
     if (e->client)
         e->client->disconnectFromHost();

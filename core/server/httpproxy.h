@@ -28,6 +28,8 @@ public:
     ~HttpProxy() override;
 
     static constexpr qsizetype maxBodyBytes = 16 * 1024 * 1024; // as the HTTP server transport's
+    // Of each answer, what the recording keeps: it streams through whole, but an SSE stream can run for days.
+    qsizetype maxRecordedBodyBytes = 64 * 1024 * 1024;
 
     bool listen(quint16 port, Error *error);
     quint16 port() const;
@@ -41,6 +43,7 @@ private:
         bool eventStream = false;
         bool json = false;
         bool headersSent = false;
+        bool recordCut = false;
     };
 
     void onNewConnection();
@@ -51,6 +54,7 @@ private:
     void onReplyData(QNetworkReply *reply);
     void onReplyFinished(QNetworkReply *reply);
     void recordFrame(Direction direction, const QByteArray &bytes);
+    void keepForTheRecord(Exchange *e, const QByteArray &chunk);
 
     QUrl m_upstream;
     Recorder *m_recorder;

@@ -205,7 +205,7 @@ void HttpTransportBase::handleFinished(Call *call)
     ex.reason = reply->reason();
     ex.responseHeaders = reply->headers();
     if (call->recordCut)
-        ex.responseBody += QByteArrayLiteral("\n[recorded body cut at the size limit]");
+        ex.responseBody += recordedBodyCut;
     if (call->aborted)
         ex.error = QStringLiteral("closed by the client");
     else if (!call->failure.isEmpty())
