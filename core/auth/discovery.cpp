@@ -1,5 +1,7 @@
 #include "discovery.h"
 
+#include "transport/urlpolicy.h"
+
 namespace mcp::auth {
 
 QList<Challenge> parseWwwAuthenticate(const QByteArray &header)
@@ -123,10 +125,7 @@ bool resourceCovers(const QString &resource, const QUrl &endpoint, QString *why)
         *why = QStringLiteral("\"%1\" is not an absolute URL").arg(resource);
         return false;
     }
-    if (r.scheme().toLower() != endpoint.scheme().toLower() ||
-        r.host().toLower() != endpoint.host().toLower() ||
-        r.port(r.scheme() == QLatin1String("https") ? 443 : 80) !=
-            endpoint.port(endpoint.scheme() == QLatin1String("https") ? 443 : 80)) {
+    if (!sameOrigin(r, endpoint)) {
         *why = QStringLiteral("the resource \"%1\" is on another origin than the server %2")
                    .arg(resource, originOf(endpoint).toString());
         return false;

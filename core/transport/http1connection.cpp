@@ -1,5 +1,7 @@
 #include "http1connection.h"
 
+#include "urlpolicy.h"
+
 #include <QNetworkProxyFactory>
 #include <QSslSocket>
 #include <algorithm>
@@ -39,14 +41,6 @@ QString printable(const QByteArray &bytes)
 }
 
 } // namespace
-
-bool sameOrigin(const QUrl &a, const QUrl &b)
-{
-    const auto defaultPort = [](const QUrl &u) { return isHttps(u) ? 443 : 80; };
-    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
-           a.host().compare(b.host(), Qt::CaseInsensitive) == 0 &&
-           a.port(defaultPort(a)) == b.port(defaultPort(b));
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Http1Reply

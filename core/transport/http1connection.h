@@ -119,9 +119,6 @@ private:
     QList<Http1Connection *> m_idle;
 };
 
-// Whether two URLs have the same origin: scheme, host and port (the scheme's default port when none).
-bool sameOrigin(const QUrl &a, const QUrl &b);
-
 // One TCP (or TLS) connection carrying one request after the other. Internal to Http1Client.
 class Http1Connection : public QObject
 {

@@ -1,6 +1,7 @@
 #include "httptransport.h"
 
 #include "authprovider.h"
+#include "urlpolicy.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -5,6 +5,9 @@
 
 namespace mcp {
 
+// Whether two URLs have the same origin: scheme, host and port (the scheme's default port when none).
+bool sameOrigin(const QUrl &a, const QUrl &b);
+
 // 127.0.0.0/8, ::1 or "localhost": an address that never leaves this machine.
 bool isLoopbackHost(const QString &host);
 
