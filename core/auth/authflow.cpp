@@ -10,7 +10,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
 #include <QProcess>
 #include <QTimer>
 
@@ -56,10 +55,15 @@ QString describeFailure(const HttpExchange &ex)
 AuthFlow::AuthFlow(AuthSettings settings, QUrl endpoint, TokenStore *store, QString connection,
                    QObject *parent)
     : QObject(parent), m_settings(std::move(settings)), m_endpoint(std::move(endpoint)), m_store(store),
-      m_connection(std::move(connection)), m_nam(new QNetworkAccessManager(this))
+      m_connection(std::move(connection)), m_http(new RecordedHttp(this))
 {}
 
 AuthFlow::~AuthFlow() = default;
+
+void AuthFlow::setTlsPolicy(const TlsPolicy &policy)
+{
+    m_http->setTlsPolicy(policy);
+}
 
 QString AuthFlow::stageName(Stage stage)
 {
@@ -116,6 +120,7 @@ InspectOptions AuthFlow::inspectOptions() const
     o.jwksUrl = endpointOf("jwks_uri");
     o.introspectionEndpoint = endpointOf("introspection_endpoint");
     o.introspectionClient = m_client;
+    o.tls = m_http->tlsPolicy();
     return o;
 }
 
@@ -263,12 +268,21 @@ void AuthFlow::http(const QByteArray &verb, const QUrl &url,
         return;
     }
     const quint64 generation = m_generation;
-    sendRecorded(m_nam, verb, url, headers, body, this, [this, generation, then](const HttpExchange &ex) {
+    const auto record = [this, generation](const HttpExchange &ex) {
         if (generation != m_generation)
-            return;
+            return false;
         m_steps.last().exchanges.append(ex);
-        then(ex);
-    });
+        if (ex.status != 0 && !ex.error.isEmpty()) // certificate errors ignored on the user's word
+            m_stepNotes << ex.error;
+        return true;
+    };
+    m_http->send(
+        verb, url, headers, body,
+        [record, then](const HttpExchange &ex) {
+            if (record(ex))
+                then(ex);
+        },
+        record);
 }
 
 void AuthFlow::postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then,

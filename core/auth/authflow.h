@@ -13,11 +13,10 @@
 #include <QUrlQuery>
 #include <functional>
 
-class QNetworkAccessManager;
-
 namespace mcp::auth {
 
 class LoopbackRedirectListener;
+class RecordedHttp;
 
 struct AuthSettings
 {
@@ -83,6 +82,8 @@ public:
     void startRefresh();
 
     void setPauseAtEachStep(bool on) { m_pauseEach = on; }
+    // The MCP connection's TLS policy, for every request of the flow.
+    void setTlsPolicy(const TlsPolicy &policy);
     bool isPaused() const { return m_paused; }
     bool isRunning() const { return m_running; }
     void continueFlow();
@@ -179,7 +180,7 @@ private:
     QUrl m_endpoint;
     TokenStore *m_store;
     QString m_connection;
-    QNetworkAccessManager *m_nam;
+    RecordedHttp *m_http;
     LoopbackRedirectListener *m_listener = nullptr;
 
     QList<AuthStep> m_steps;

@@ -128,6 +128,7 @@ void OAuthProvider::startFlow(const HttpExchange &refused, bool refreshOnly)
     m_flow = new AuthFlow(m_settings, m_endpoint, m_store.get(), m_connection, this);
     m_flow->setPauseAtEachStep(m_pauseEach);
     m_flow->setDpopKey(&m_dpop);
+    m_flow->setTlsPolicy(m_tls);
     connect(m_flow, &AuthFlow::finished, this, [this](const TokenSet &tokens) {
         m_issuer = tokens.issuer;
         for (const auto &d : std::exchange(m_waiting, {}))

@@ -27,6 +27,7 @@ public:
     // Also takes a new DPoP nonce from the response (RFC 9449 §8.2, §9: a server may send one on any
     // response).
     void accepted(const QList<QPair<QByteArray, QByteArray>> &responseHeaders) override;
+    void useTls(const TlsPolicy &policy) override { m_tls = policy; }
 
     // Runs a refresh flow for the current issuer (the stored refresh token); reports like any flow.
     void refresh();
@@ -61,6 +62,7 @@ private:
     QString m_connection;
     std::shared_ptr<TokenStore> m_store;
     DpopKey m_dpop;
+    TlsPolicy m_tls;
     QString m_issuer;
     QPointer<AuthFlow> m_flow;
     QList<std::function<void(const Error &)>> m_waiting;

@@ -1,36 +1,105 @@
 #include "recordedhttp.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
+#include "../transport/http1connection.h"
+
+#include <QTimer>
+#include <memory>
 
 namespace mcp::auth {
 
-void sendRecorded(QNetworkAccessManager *nam, const QByteArray &verb, const QUrl &url,
-                  const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body,
-                  QObject *context, std::function<void(const HttpExchange &)> done)
+namespace {
+
+QString hostPort(const QUrl &url)
 {
-    QNetworkRequest req(url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    req.setTransferTimeout(15000);
-    for (const auto &[name, value] : headers)
-        req.setRawHeader(name, value);
-    HttpExchange ex;
-    ex.started = QDateTime::currentDateTimeUtc();
-    ex.method = verb;
-    ex.url = url;
-    for (const QByteArray &name : req.rawHeaderList())
-        ex.requestHeaders.append({name, req.rawHeader(name)});
-    ex.requestBody = body;
-    QNetworkReply *reply = nam->sendCustomRequest(req, verb, body);
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, ex, done = std::move(done)]() mutable {
+    return QStringLiteral("%1:%2")
+        .arg(url.host())
+        .arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+}
+
+} // namespace
+
+RecordedHttp::RecordedHttp(QObject *parent) : QObject(parent), m_client(new Http1Client(this))
+{}
+
+RecordedHttp::~RecordedHttp() = default;
+
+void RecordedHttp::setTlsPolicy(const TlsPolicy &policy)
+{
+    m_tls = policy;
+    m_client->setSslConfiguration(policy.configuration);
+}
+
+void RecordedHttp::send(const QByteArray &verb, const QUrl &url, const HeaderList &headers,
+                        const QByteArray &body, Done done, Done hop)
+{
+    auto ex = std::make_shared<HttpExchange>();
+    ex->started = QDateTime::currentDateTimeUtc();
+    ex->method = verb;
+    ex->url = url;
+    ex->requestHeaders = headers;
+    ex->requestBody = body;
+    auto failure = std::make_shared<QString>(); // why the answer was cut off, when it was
+
+    Http1Reply *reply = m_client->send(verb, url, headers, body);
+    reply->setParent(this);
+    auto *deadline = new QTimer(reply);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, reply, [reply, failure, seconds = m_timeoutMs / 1000.0] {
+        *failure = QStringLiteral("no complete answer within %1 s").arg(seconds);
+        reply->abort();
+    });
+    deadline->start(m_timeoutMs);
+
+    connect(reply, &Http1Reply::redirected, reply, [reply, ex, hop](const QUrl &to) {
+        ex->requestHeaders = reply->writtenHeaders();
+        HttpExchange h = *ex;
+        h.status = reply->status();
+        h.reason = reply->reason();
+        h.responseHeaders = reply->headers();
+        if (hop)
+            hop(h);
+        ex->started = QDateTime::currentDateTimeUtc();
+        ex->url = to;
+    });
+    connect(reply, &Http1Reply::bodyData, reply, [reply, ex, failure](const QByteArray &chunk) {
+        if (ex->responseBody.size() + chunk.size() > maxAnswerBytes) {
+            *failure = QStringLiteral("the answer is longer than %1 KiB, the limit for authorization servers")
+                           .arg(maxAnswerBytes / 1024);
+            reply->abort();
+            return;
+        }
+        ex->responseBody += chunk;
+    });
+    connect(reply, &Http1Reply::sslErrors, reply, [this, reply, ex](const QList<QSslError> &errors) {
+        QStringList texts;
+        for (const QSslError &e : errors)
+            texts << e.errorString();
+        if (!m_tls.insecure) {
+            ex->error = QStringLiteral("TLS certificate of %1 rejected: %2")
+                            .arg(hostPort(ex->url), texts.join(QStringLiteral("; ")));
+            return;
+        }
+        ex->error =
+            QStringLiteral(
+                "INSECURE: ignoring TLS certificate errors for %1 because the insecure option is on: %2")
+                .arg(hostPort(ex->url), texts.join(QStringLiteral("; ")));
+        reply->ignoreSslErrors();
+    });
+    connect(reply, &Http1Reply::finished, this, [reply, ex, failure, done] {
         reply->deleteLater();
-        ex.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        ex.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
-        ex.responseHeaders = reply->rawHeaderPairs();
-        ex.responseBody = reply->readAll();
-        if (ex.status == 0)
-            ex.error = reply->errorString();
-        done(ex);
+        if (!reply->writtenHeaders().isEmpty()) // else never written: the headers as given
+            ex->requestHeaders = reply->writtenHeaders();
+        ex->status = reply->status();
+        ex->reason = reply->reason();
+        ex->responseHeaders = reply->headers();
+        if (!failure->isEmpty() || reply->error() != Http1Reply::Error::None) {
+            ex->status = 0; // no answer to act on
+            if (!failure->isEmpty())
+                ex->error = *failure;
+            else if (ex->error.isEmpty() || ex->error.startsWith(QLatin1String("INSECURE")))
+                ex->error = reply->errorString();
+        }
+        done(*ex);
     });
 }
 

@@ -1,18 +1,49 @@
 #pragma once
 
+#include "../transport/tlspolicy.h"
 #include "../transport/transport.h"
 
+#include <QObject>
 #include <functional>
 
-class QNetworkAccessManager;
+namespace mcp {
+class Http1Client;
+}
 
 namespace mcp::auth {
 
-// One request to an authorization or resource server whose exchange is kept raw (headers and bodies as
-// sent and received) for the reviewer. Redirects are not followed; done runs once, in context's thread,
-// with status 0 and the error when no response arrived.
-void sendRecorded(QNetworkAccessManager *nam, const QByteArray &verb, const QUrl &url,
-                  const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body,
-                  QObject *context, std::function<void(const HttpExchange &)> done);
+// Requests to authorization servers (metadata, registration, tokens, JWKS, introspection), over the same
+// HTTP client and TLS policy as the MCP connection they are made for. Each exchange is kept as it went over
+// the wire for the reviewer: the request's header fields as written (Host, Content-Length, User-Agent
+// included), a hop for every redirect followed within the origin, and the answer. Other redirects are not
+// followed. Every answer is capped and every exchange bounded in time as a whole: a server that drips bytes
+// cannot keep a flow waiting, and one that sends without end cannot fill memory.
+class RecordedHttp : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(const HttpExchange &)>;
+
+    static constexpr qsizetype maxAnswerBytes = 1024 * 1024; // metadata, key sets and tokens are a few kB
+    static constexpr int defaultTimeoutMs = 15000;
+
+    explicit RecordedHttp(QObject *parent = nullptr);
+    ~RecordedHttp() override;
+
+    void setTlsPolicy(const TlsPolicy &policy);
+    const TlsPolicy &tlsPolicy() const { return m_tls; }
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; } // for the whole exchange, from send() to the last byte
+
+    // done runs once, later: with status 0 and the error when no complete answer arrived, and with a
+    // non-empty error beside the answer when certificate errors were ignored (the insecure option). hop,
+    // where given, runs for each redirect followed before it.
+    void send(const QByteArray &verb, const QUrl &url, const HeaderList &headers, const QByteArray &body,
+              Done done, Done hop = {});
+
+private:
+    Http1Client *m_client;
+    TlsPolicy m_tls;
+    int m_timeoutMs = defaultTimeoutMs;
+};
 
 } // namespace mcp::auth

@@ -7,7 +7,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
 
 namespace mcp::auth {
 
@@ -133,7 +132,7 @@ QString TokenReport::firstFailure() const
     return {};
 }
 
-TokenInspector::TokenInspector(QObject *parent) : QObject(parent), m_nam(new QNetworkAccessManager(this))
+TokenInspector::TokenInspector(QObject *parent) : QObject(parent), m_http(new RecordedHttp(this))
 {}
 
 QString TokenInspector::readableTime(const QJsonValue &epochSeconds)
@@ -151,6 +150,7 @@ QString TokenInspector::readableTime(const QJsonValue &epochSeconds)
 
 void TokenInspector::inspect(const QByteArray &token, const InspectOptions &options)
 {
+    m_http->setTlsPolicy(options.tls);
     resolveJwks(std::make_shared<Run>(Run{token, options, {}, {}, {}}));
 }
 
@@ -160,7 +160,7 @@ void TokenInspector::http(const QByteArray &verb, const QUrl &url,
 {
     QList<QPair<QByteArray, QByteArray>> h = headers;
     h.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
-    sendRecorded(m_nam, verb, url, h, body, this, std::move(then));
+    m_http->send(verb, url, h, body, std::move(then));
 }
 
 void TokenInspector::resolveJwks(const std::shared_ptr<Run> &run)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../transport/tlspolicy.h"
 #include "../transport/transport.h"
 #include "jwt.h"
 #include "tokenstore.h"
@@ -13,9 +14,9 @@
 #include <functional>
 #include <memory>
 
-class QNetworkAccessManager;
-
 namespace mcp::auth {
+
+class RecordedHttp;
 
 struct TokenCheck
 {
@@ -52,6 +53,7 @@ struct InspectOptions
     bool discoverJwks = true;
     QUrl introspectionEndpoint;             // RFC 7662: also ask the authorization server about the token,
     ClientRegistration introspectionClient; // authenticating as this client registered (none: client_id only)
+    TlsPolicy tls;                          // for the key set, discovery and introspection requests
 };
 
 // Decodes a token and checks what can be checked: JWT header and claims with readable times, the signature
@@ -89,7 +91,7 @@ private:
     void http(const QByteArray &verb, const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers,
               const QByteArray &body, Then then);
 
-    QNetworkAccessManager *m_nam;
+    RecordedHttp *m_http;
 };
 
 } // namespace mcp::auth

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tlspolicy.h"
 #include "transport.h"
 
 #include <functional>
@@ -37,6 +38,10 @@ public:
 
     // A request carrying the current authorization was accepted (2xx), with these response headers.
     virtual void accepted(const QList<QPair<QByteArray, QByteArray>> &responseHeaders) = 0;
+
+    // The TLS policy of the transport's connections (its CA file, the insecure option), for the requests the
+    // provider makes on the connection's behalf; given before the first request.
+    virtual void useTls(const TlsPolicy &policy) { Q_UNUSED(policy) }
 };
 
 } // namespace mcp

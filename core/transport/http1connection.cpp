@@ -251,18 +251,20 @@ void Http1Connection::writeRequest()
                        : url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
     if (target.isEmpty())
         target = "/";
+    HeaderList &written = r->m_writtenHeaders;
+    written.clear();
+    if (!hasHeader(r->m_requestHeaders, "Host"))
+        written.append({"Host", url.adjusted(QUrl::RemoveUserInfo).authority(QUrl::FullyEncoded).toLatin1()});
+    written += r->m_requestHeaders;
+    if (!r->m_requestBody.isEmpty() || r->m_verb == "POST" || r->m_verb == "PUT")
+        written.append({"Content-Length", QByteArray::number(r->m_requestBody.size())});
+    if (!hasHeader(r->m_requestHeaders, "User-Agent"))
+        written.append({"User-Agent", QByteArrayLiteral("mcp-workbench/" MCPWB_VERSION)});
     QByteArray out;
     out.reserve(1024 + r->m_requestBody.size());
     out += r->m_verb + ' ' + target + " HTTP/1.1\r\n";
-    if (!hasHeader(r->m_requestHeaders, "Host"))
-        out +=
-            "Host: " + url.adjusted(QUrl::RemoveUserInfo).authority(QUrl::FullyEncoded).toLatin1() + "\r\n";
-    for (const auto &[name, value] : r->m_requestHeaders)
+    for (const auto &[name, value] : written)
         out += name + ": " + value + "\r\n";
-    if (!r->m_requestBody.isEmpty() || r->m_verb == "POST" || r->m_verb == "PUT")
-        out += "Content-Length: " + QByteArray::number(r->m_requestBody.size()) + "\r\n";
-    if (!hasHeader(r->m_requestHeaders, "User-Agent"))
-        out += "User-Agent: mcp-workbench/" MCPWB_VERSION "\r\n";
     if (m_forwardProxy && !m_proxy.user().isEmpty())
         out += "Proxy-Authorization: Basic " +
                (m_proxy.user() + QLatin1Char(':') + m_proxy.password()).toUtf8().toBase64() + "\r\n";

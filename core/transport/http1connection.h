@@ -50,6 +50,9 @@ public:
     QByteArray header(QByteArrayView name) const;           // repeated ones joined with ", "
     bool isFinished() const { return m_finished; }
     bool isRequestSent() const { return m_requestSent; } // requestSent() may come from inside send()
+    // The request's header fields as last written (Host, Content-Length and User-Agent included; a proxy's
+    // credentials left out: they are for the proxy, not the server). Empty until the request is written.
+    const HeaderList &writtenHeaders() const { return m_writtenHeaders; }
 
     void abort();           // ends the exchange now: finished() with Error::Aborted unless already finished
     void ignoreSslErrors(); // from a slot connected to sslErrors(): go on despite them
@@ -74,6 +77,7 @@ private:
     QByteArray m_verb;
     QUrl m_url;
     HeaderList m_requestHeaders;
+    HeaderList m_writtenHeaders;
     QByteArray m_requestBody;
     int m_redirects = 0;
     bool m_retried = false;

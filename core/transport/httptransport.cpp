@@ -1,14 +1,13 @@
 #include "httptransport.h"
 
 #include "authprovider.h"
+#include "tlspolicy.h"
 #include "urlpolicy.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
-#include <QSslCertificate>
 #include <QSslError>
 
 namespace mcp {
@@ -91,32 +90,25 @@ bool HttpTransportBase::prepareTls()
 {
     if (m_sslReady)
         return true;
-#ifndef QT_NO_SSL
-    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    TlsPolicy tls;
+    tls.insecure = m_options.insecure;
     if (!m_options.caFile.isEmpty()) {
-        QList<QSslCertificate> certs = QSslCertificate::fromPath(m_options.caFile, QSsl::Pem);
-        if (certs.isEmpty())
-            certs = QSslCertificate::fromPath(m_options.caFile, QSsl::Der);
-        if (certs.isEmpty()) {
-            const QString why = QFile::exists(m_options.caFile)
-                                    ? QStringLiteral("it holds no PEM or DER certificate")
-                                    : QStringLiteral("the file does not exist");
-            Q_EMIT diagnostic({Diagnostic::Kind::Tls,
-                               QStringLiteral("cannot use CA file %1: %2").arg(m_options.caFile, why)});
-            fail(makeError(Error::Category::Usage, kind() + QStringLiteral(": TLS"),
-                           QStringLiteral("cannot use CA file %1: %2").arg(m_options.caFile, why)));
+        qsizetype added = 0;
+        QString why;
+        if (!trustCaFile(m_options.caFile, &tls.configuration, &added, &why)) {
+            Q_EMIT diagnostic({Diagnostic::Kind::Tls, why});
+            fail(makeError(Error::Category::Usage, kind() + QStringLiteral(": TLS"), why));
             return false;
         }
-        // addCaCertificates() would switch off the system roots; keep them and add the user's.
-        ssl.setCaCertificates(QSslConfiguration::systemCaCertificates() + certs);
         Q_EMIT diagnostic(
             {Diagnostic::Kind::Tls, QStringLiteral("trusting %1 certificate(s) from %2 besides the "
                                                    "system CAs")
-                                        .arg(certs.size())
+                                        .arg(added)
                                         .arg(m_options.caFile)});
     }
-    m_http->setSslConfiguration(ssl);
-#endif
+    m_http->setSslConfiguration(tls.configuration);
+    if (m_options.auth) // its requests to authorization servers trust what these do
+        m_options.auth->useTls(tls);
     m_sslReady = true;
     return true;
 }

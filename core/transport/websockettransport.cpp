@@ -1,8 +1,8 @@
 #include "websockettransport.h"
 
-#include <QFile>
+#include "tlspolicy.h"
+
 #include <QNetworkRequest>
-#include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QWebSocketHandshakeOptions>
 
@@ -60,25 +60,16 @@ void WebSocketTransport::open()
         return;
     }
     QNetworkRequest req(url);
-#ifndef QT_NO_SSL
     if (!m_options.caFile.isEmpty()) {
-        QList<QSslCertificate> certs = QSslCertificate::fromPath(m_options.caFile, QSsl::Pem);
-        if (certs.isEmpty())
-            certs = QSslCertificate::fromPath(m_options.caFile, QSsl::Der);
-        if (certs.isEmpty()) {
-            fail(makeError(
-                Error::Category::Usage, QStringLiteral("ws: TLS"),
-                QStringLiteral("cannot use CA file %1: %2")
-                    .arg(m_options.caFile, QFile::exists(m_options.caFile)
-                                               ? QStringLiteral("it holds no PEM or DER certificate")
-                                               : QStringLiteral("the file does not exist"))));
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        qsizetype added = 0;
+        QString why;
+        if (!trustCaFile(m_options.caFile, &ssl, &added, &why)) {
+            fail(makeError(Error::Category::Usage, QStringLiteral("ws: TLS"), why));
             return;
         }
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setCaCertificates(QSslConfiguration::systemCaCertificates() + certs);
         m_socket.setSslConfiguration(ssl);
     }
-#endif
     for (const auto &[name, value] : m_options.headers)
         req.setRawHeader(name, value);
     QWebSocketHandshakeOptions handshake;

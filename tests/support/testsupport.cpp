@@ -4,7 +4,10 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -51,6 +54,26 @@ quint16 freeLoopbackPort()
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
     return probe.serverPort();
+}
+
+bool makeSelfSignedTls(const QString &dir, QSslConfiguration *serverTls, QString *certFile)
+{
+    const QString cert = QDir(dir).filePath(QStringLiteral("cert.pem"));
+    const QString key = QDir(dir).filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                   "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        return false;
+    QFile keyFile(key);
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return false;
+    *serverTls = QSslConfiguration::defaultConfiguration();
+    serverTls->setLocalCertificate(QSslCertificate::fromPath(cert).value(0));
+    serverTls->setPrivateKey(QSslKey(&keyFile, QSsl::Rsa));
+    *certFile = cert;
+    return true;
 }
 
 void endWithTest(QProcess &process)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QProcess>
+#include <QSslConfiguration>
 #include <QString>
 #include <QStringList>
 #include <QTest>
@@ -22,6 +23,11 @@ bool peersInstalled();
 QString everythingStdioCommand();
 
 quint16 freeLoopbackPort();
+
+// A self-signed certificate for 127.0.0.1, made by the openssl command in dir: *serverTls gets certificate
+// and key for a test server, *certFile the certificate's path (for a CA file option). False when openssl
+// could not make it (the caller skips).
+bool makeSelfSignedTls(const QString &dir, QSslConfiguration *serverTls, QString *certFile);
 
 // Whatever `process` starts is killed when this test process ends, however it ends (a failed assertion
 // that aborts, a crash, ctest's timeout): no peer outlives its test.

@@ -10,10 +10,8 @@
 #include <QList>
 #include <QPair>
 #include <QPointer>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QSslCertificate>
-#include <QSslKey>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -506,19 +504,10 @@ void TestHttpTransport::badCaFile()
 void TestHttpTransport::tlsTrustAndInsecure()
 {
     QTemporaryDir dir;
-    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
-    const QString key = dir.filePath(QStringLiteral("key.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                   "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
-    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+    QSslConfiguration tls;
+    QString cert;
+    if (!testsupport::makeSelfSignedTls(dir.path(), &tls, &cert))
         QSKIP("the openssl command could not make a test certificate");
-    QFile keyFile(key);
-    QVERIFY(keyFile.open(QIODevice::ReadOnly));
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificate(QSslCertificate::fromPath(cert).value(0));
-    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa));
     MiniHttpServer server(tls);
     QVERIFY(server.listen());
     server.setHandler([](const MiniRequest &, QTcpSocket *s) { MiniHttpServer::json(s, result(1)); });
