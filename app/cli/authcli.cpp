@@ -91,7 +91,7 @@ int runTokenInspect(const CliArgs &args)
     mcp::auth::InspectOptions options;
     options.jwksUrl = QUrl(args.jwksUrl);
     options.resource = args.inspectResource;
-    options.issuer = args.inspectIssuer;
+    options.issuer = args.auth.expectedIssuer;
     options.requiredScopes = args.auth.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
     options.introspectionEndpoint = QUrl(args.introspectUrl);
     options.introspectionClient.clientId = args.auth.clientId;

@@ -46,7 +46,9 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
   --private-key FILE     PEM key for private_key_jwt (client_credentials)
   --auth-steps           print every authorization step with its raw HTTP
   --show-secrets         do not mask tokens and secrets in output
-  --jwks URL, --resource R, --issuer I   token inspect: key set and expected audience and issuer
+  --issuer I             the only authorization server to use: --client-secret and --private-key go to
+                         no other (token inspect: the expected iss)
+  --jwks URL, --resource R   token inspect: key set and expected audience
   --introspect URL       token inspect: the AS's introspection endpoint (RFC 7662), authenticated with
                          --client-id/--client-secret (HTTP Basic) where given
 
@@ -200,7 +202,7 @@ QString parseArgs(const QStringList &args, CliArgs *out)
         } else if (arg == QStringLiteral("--resource")) {
             a.inspectResource = v;
         } else if (arg == QStringLiteral("--issuer")) {
-            a.inspectIssuer = v;
+            a.auth.expectedIssuer = v;
         } else if (arg == QStringLiteral("--introspect")) {
             a.introspectUrl = v;
         } else if (arg == QStringLiteral("--ignore")) {

@@ -26,7 +26,6 @@ struct CliArgs
     bool showSecrets = false;     // do not mask tokens, codes and secrets in output
     QString jwksUrl;              // token inspect
     QString inspectResource;
-    QString inspectIssuer;
     QString introspectUrl;    // token inspect: ask this RFC 7662 endpoint (as --client-id/--client-secret)
     QStringList replayIgnore; // trace replay: JSON paths left out of the comparison
     QStringList verb;         // e.g. {"tools", "call", "echo", "{...}"}

@@ -124,6 +124,11 @@ InspectOptions AuthFlow::inspectOptions() const
     return o;
 }
 
+CredentialScope AuthFlow::scope() const
+{
+    return {m_connection, canonicalResource(m_endpoint), m_issuer};
+}
+
 QString AuthFlow::nextStepName() const
 {
     return m_pending.isEmpty() ? QString() : stageName(m_pending.first());
@@ -477,43 +482,55 @@ void AuthFlow::fetchServerMetadata(int candidate)
             QStringLiteral("the server has no authorization server metadata"));
         return;
     }
-    http("GET", urls[candidate], {{"Accept", "application/json"}}, {},
-         [this, urls, candidate](const HttpExchange &ex) {
-             if (ex.status != 200 || !isJsonObject(ex)) {
-                 fetchServerMetadata(candidate + 1);
-                 return;
-             }
-             const QJsonObject metadata = jsonObjectOf(ex);
-             const QString issuer = metadata.value(QLatin1String("issuer")).toString();
-             QString note;
-             if (m_legacy) {
-                 note = QStringLiteral("; 2025-03-26 server: the metadata's issuer %1 is taken as is")
-                            .arg(issuer);
-                 m_issuer = issuer.isEmpty() ? m_issuer : issuer;
-             } else if (issuer != m_issuer) {
-                 // RFC 8414 §3.3: the issuer must be identical to the one the URL was built from.
-                 failStep(
-                     QStringLiteral(
-                         "issuer mismatch: the metadata at %1 says issuer \"%2\", but it was fetched for "
-                         "\"%3\" (RFC 8414 §3.3); refusing to use it")
-                         .arg(ex.url.toString(), issuer, m_issuer));
-                 return;
-             }
-             m_asMetadata = metadata;
-             finishDiscovery(QStringLiteral("use the endpoints of %1").arg(m_issuer),
-                             QStringLiteral("found at %1 (candidate %2 of %3)%4")
-                                 .arg(ex.url.toString())
-                                 .arg(candidate + 1)
-                                 .arg(urls.size())
-                                 .arg(note));
-         });
+    http(
+        "GET", urls[candidate], {{"Accept", "application/json"}}, {},
+        [this, urls, candidate](const HttpExchange &ex) {
+            if (ex.status != 200 || !isJsonObject(ex)) {
+                fetchServerMetadata(candidate + 1);
+                return;
+            }
+            const QJsonObject metadata = jsonObjectOf(ex);
+            const QString issuer = metadata.value(QLatin1String("issuer")).toString();
+            if (m_legacy) {
+                // 2025-03-26: the server's own origin is the authorization server. An issuer elsewhere would
+                // let the server send the user's refresh token and client secret wherever it names.
+                if (!issuer.isEmpty() && !sameOrigin(QUrl(issuer), m_endpoint)) {
+                    failStep(QStringLiteral("issuer mismatch: a 2025-03-26 server without protected resource "
+                                            "metadata is its own authorization server (%1), but the metadata "
+                                            "at %2 says issuer \"%3\", another origin; refusing to use it")
+                                 .arg(m_issuer, ex.url.toString(), issuer));
+                    return;
+                }
+                m_issuer = issuer.isEmpty() ? m_issuer : issuer;
+            } else if (issuer != m_issuer) {
+                // RFC 8414 §3.3: the issuer must be identical to the one the URL was built from.
+                failStep(QStringLiteral(
+                             "issuer mismatch: the metadata at %1 says issuer \"%2\", but it was fetched for "
+                             "\"%3\" (RFC 8414 §3.3); refusing to use it")
+                             .arg(ex.url.toString(), issuer, m_issuer));
+                return;
+            }
+            m_asMetadata = metadata;
+            finishDiscovery(QStringLiteral("use the endpoints of %1").arg(m_issuer),
+                            QStringLiteral("found at %1 (candidate %2 of %3)")
+                                .arg(ex.url.toString())
+                                .arg(candidate + 1)
+                                .arg(urls.size()));
+        });
 }
 
 void AuthFlow::finishDiscovery(const QString &decision, const QString &reason)
 {
+    if (!m_settings.expectedIssuer.isEmpty() && m_issuer != m_settings.expectedIssuer) {
+        failStep(
+            QStringLiteral("the server's authorization server is %1, but this connection's credentials are "
+                           "bound to %2: nothing is sent to it")
+                .arg(m_issuer, m_settings.expectedIssuer));
+        return;
+    }
     // What an earlier process kept for this issuer (a refresh token in the keychain) decides the grant.
     const quint64 generation = m_generation;
-    m_store->load(m_connection, m_issuer, this, [this, generation, decision, reason] {
+    m_store->load(scope(), this, [this, generation, decision, reason] {
         if (generation != m_generation)
             return;
         chooseGrantStages();
@@ -527,7 +544,7 @@ void AuthFlow::finishDiscovery(const QString &decision, const QString &reason)
 void AuthFlow::chooseGrantStages()
 {
     // Queues the stages after discovery, before the step finishes (the flow may pause then).
-    const TokenSet stored = m_store->tokens(m_connection, m_issuer);
+    const TokenSet stored = m_store->tokens(scope());
     if (m_refreshOnly) {
         m_pending = {Stage::Refresh};
     } else if (m_settings.grant == AuthSettings::Grant::ClientCredentials) {
@@ -557,7 +574,7 @@ QString AuthFlow::selectScope() const
     // keeps what the current token already has.
     QStringList scopes;
     if (m_stepUp)
-        scopes = m_store->tokens(m_connection, m_issuer).scopes;
+        scopes = m_store->tokens(scope()).scopes;
     const QStringList wanted = !m_challengeScope.isEmpty()
                                    ? m_challengeScope.split(QLatin1Char(' '), Qt::SkipEmptyParts)
                                    : stringList(m_prm.value(QLatin1String("scopes_supported")));
@@ -578,7 +595,7 @@ QString AuthFlow::selectScope() const
 void AuthFlow::identifyClient()
 {
     // A client registered earlier with this issuer keeps its redirect URI: listen on the same port.
-    ClientRegistration known = m_store->registration(m_connection, m_issuer);
+    ClientRegistration known = m_store->registration(scope());
     if (!m_listener) {
         m_listener = new LoopbackRedirectListener(this);
         QString error;
@@ -604,7 +621,7 @@ void AuthFlow::identifyClient()
     const auto done = [this, redirectUri](const QString &decision, const QString &reason) {
         m_client.issuer = m_issuer;
         m_client.redirectUri = redirectUri;
-        m_store->setRegistration(m_connection, m_client);
+        m_store->setRegistration(scope(), m_client);
         prepareAuthorization();
         if (!m_tampered.contains(QStringLiteral("redirect_uri")))
             m_params.insert(QStringLiteral("redirect_uri"), redirectUri);
@@ -867,7 +884,7 @@ void AuthFlow::requestToken()
             failStep(why);
             return;
         }
-        m_store->setTokens(m_connection, m_tokens);
+        m_store->setTokens(scope(), m_tokens);
         finishStep(
             QStringLiteral("use the access token for %1").arg(m_params.value(QStringLiteral("resource"))),
             QStringLiteral("scopes: %1; %2")
@@ -880,8 +897,8 @@ void AuthFlow::requestToken()
 
 void AuthFlow::refreshToken()
 {
-    const TokenSet stored = m_store->tokens(m_connection, m_issuer);
-    m_client = m_store->registration(m_connection, m_issuer);
+    const TokenSet stored = m_store->tokens(scope());
+    m_client = m_store->registration(scope());
     if (stored.refreshToken.isEmpty()) {
         failStep(QStringLiteral("there is no refresh token for %1").arg(m_issuer));
         return;
@@ -892,7 +909,7 @@ void AuthFlow::refreshToken()
     postForm(endpointOf("token_endpoint"), form, m_client, [this, stored](const HttpExchange &ex) {
         QString why;
         if (!readTokens(ex, &m_tokens, &why)) {
-            m_store->removeTokens(m_connection, m_issuer);
+            m_store->removeTokens(scope());
             if (m_refreshOnly) {
                 failStep(QStringLiteral("refresh refused: %1").arg(why));
                 return;
@@ -907,7 +924,7 @@ void AuthFlow::refreshToken()
             m_tokens.refreshToken = stored.refreshToken; // the old one stays valid unless rotated
         if (!ex.responseBody.contains("\"scope\""))
             m_tokens.scopes = stored.scopes;
-        m_store->setTokens(m_connection, m_tokens);
+        m_store->setTokens(scope(), m_tokens);
         finishStep(
             QStringLiteral("use the refreshed access token"),
             QStringLiteral("the authorization server issued a new access token from the refresh token"));
@@ -945,7 +962,7 @@ void AuthFlow::requestClientCredentials()
             failStep(why);
             return;
         }
-        m_store->setTokens(m_connection, m_tokens);
+        m_store->setTokens(scope(), m_tokens);
         finishStep(QStringLiteral("use the access token"),
                    QStringLiteral("client %1 authenticated with %2").arg(m_client.clientId, method));
     });
@@ -1006,7 +1023,7 @@ void AuthFlow::requestJwtBearer()
             failStep(why);
             return;
         }
-        m_store->setTokens(m_connection, m_tokens);
+        m_store->setTokens(scope(), m_tokens);
         finishStep(QStringLiteral("use the access token"),
                    QStringLiteral("the authorization server accepted the assertion"));
     });

@@ -44,6 +44,9 @@ struct AuthSettings
     QString idpClientId;   // and our client there
     QByteArray idpClientSecret;
     QByteArray workloadAssertion; // workload identity: the JWT the platform issued to this workload
+    // The only authorization server this flow may use: the client secret, private key and assertions above
+    // go to no other. Empty: whichever the server names.
+    QString expectedIssuer;
     QString clientName = QStringLiteral("MCP Workbench");
     bool requestOfflineAccess = true; // ask for offline_access (refresh tokens) where the AS lists it
     bool dpop = true;                 // bind tokens to a key with DPoP (RFC 9449) where the AS offers it
@@ -99,6 +102,9 @@ public:
 
     const QList<AuthStep> &steps() const { return m_steps; }
     QString issuer() const { return m_issuer; }
+    // Where this flow's tokens and client registration are kept: the connection, the canonical resource of
+    // the endpoint the user gave (not the one a server claims), the issuer found.
+    CredentialScope scope() const;
     QJsonObject protectedResourceMetadata() const { return m_prm; }
     QJsonObject authorizationServerMetadata() const { return m_asMetadata; }
     TokenSet tokens() const { return m_tokens; }

@@ -14,7 +14,7 @@ OAuthProvider::OAuthProvider(AuthSettings settings, QUrl endpoint, QString conne
 
 TokenSet OAuthProvider::currentTokens() const
 {
-    return m_store->tokens(m_connection, m_issuer);
+    return m_store->tokens({m_connection, canonicalResource(m_endpoint), m_issuer});
 }
 
 QByteArray OAuthProvider::authorization() const

@@ -10,8 +10,9 @@ namespace mcp::auth {
 // OAuth for one connection, as the HTTP transport's AuthProvider: it answers a 401 (or a 403 with
 // insufficient_scope) by running an AuthFlow and lets the transport re-send the refused request with the new
 // token. Refusals that arrive while a flow runs wait for it. After three authorizations in a row that the
-// server still refuses it gives up (no endless loops). Tokens live in a TokenStore, keyed by connection and
-// issuer: a shared one (the workbench's, backed by the keychain) or, without one, its own in memory.
+// server still refuses it gives up (no endless loops). Tokens live in a TokenStore, keyed by connection,
+// resource and issuer (CredentialScope): a shared one (the workbench's, backed by the keychain) or, without
+// one, its own in memory.
 class OAuthProvider : public QObject, public AuthProvider
 {
     Q_OBJECT

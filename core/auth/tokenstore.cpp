@@ -77,39 +77,39 @@ QString TokenStore::storeName() const
     return m_vault ? m_vault->name() : QStringLiteral("memory only (this process)");
 }
 
-void TokenStore::setTokens(const QString &connection, const TokenSet &tokens)
+void TokenStore::setTokens(const CredentialScope &scope, const TokenSet &tokens)
 {
-    m_tokens.insert(key(connection, tokens.issuer), tokens);
-    persist(connection, tokens.issuer);
+    m_tokens.insert(scope.key(), tokens);
+    persist(scope);
 }
 
-TokenSet TokenStore::tokens(const QString &connection, const QString &issuer) const
+TokenSet TokenStore::tokens(const CredentialScope &scope) const
 {
-    return m_tokens.value(key(connection, issuer));
+    return m_tokens.value(scope.key());
 }
 
-void TokenStore::removeTokens(const QString &connection, const QString &issuer)
+void TokenStore::removeTokens(const CredentialScope &scope)
 {
-    m_tokens.remove(key(connection, issuer));
-    persist(connection, issuer);
+    m_tokens.remove(scope.key());
+    persist(scope);
 }
 
-void TokenStore::setRegistration(const QString &connection, const ClientRegistration &registration)
+void TokenStore::setRegistration(const CredentialScope &scope, const ClientRegistration &registration)
 {
-    m_registrations.insert(key(connection, registration.issuer), registration);
-    persist(connection, registration.issuer);
+    m_registrations.insert(scope.key(), registration);
+    persist(scope);
 }
 
-ClientRegistration TokenStore::registration(const QString &connection, const QString &issuer) const
+ClientRegistration TokenStore::registration(const CredentialScope &scope) const
 {
-    return m_registrations.value(key(connection, issuer));
+    return m_registrations.value(scope.key());
 }
 
-void TokenStore::persist(const QString &connection, const QString &issuer)
+void TokenStore::persist(const CredentialScope &scope)
 {
     if (!m_vault)
         return;
-    const QString k = key(connection, issuer);
+    const QString k = scope.key();
     m_loaded.insert(k); // what the vault has is older now
     const QByteArray secret = encodeSecret(m_tokens.value(k), m_registrations.value(k));
     if (secret.isEmpty())
@@ -118,21 +118,20 @@ void TokenStore::persist(const QString &connection, const QString &issuer)
         m_vault->write(k, secret);
 }
 
-void TokenStore::load(const QString &connection, const QString &issuer, QObject *context,
-                      std::function<void()> done)
+void TokenStore::load(const CredentialScope &scope, QObject *context, std::function<void()> done)
 {
-    const QString k = key(connection, issuer);
+    const QString k = scope.key();
     if (!m_vault || m_loaded.contains(k)) {
         done();
         return;
     }
     m_loaded.insert(k);
-    if (m_cleared.contains(connection)) {
+    if (m_cleared.contains(scope.connection)) {
         m_vault->remove(k);
         done();
         return;
     }
-    m_vault->read(k, context, [this, k, issuer, done](const QByteArray &secret) {
+    m_vault->read(k, context, [this, k, issuer = scope.issuer, done](const QByteArray &secret) {
         TokenSet tokens;
         ClientRegistration client;
         decodeSecret(secret, issuer, &tokens, &client);
@@ -146,7 +145,7 @@ void TokenStore::load(const QString &connection, const QString &issuer, QObject 
 
 void TokenStore::clear(const QString &connection)
 {
-    const QString prefix = key(connection, {});
+    const QString prefix = connection + QLatin1Char('|');
     QSet<QString> keys = m_loaded;
     for (const QString &k : m_tokens.keys() + m_registrations.keys())
         keys.insert(k);

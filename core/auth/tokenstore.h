@@ -34,13 +34,25 @@ struct ClientRegistration
     QString redirectUri; // registered with it; a later flow listens on the same loopback port
 };
 
+// Whose credentials: one connection's, for one protected resource (the canonical URI of its MCP endpoint)
+// at one authorization server. A token or a client secret is only ever looked up for the same three, so an
+// edited server URL or a server that names another authorization server finds nothing to send.
+struct CredentialScope
+{
+    QString connection;
+    QString resource;
+    QString issuer;
+    QString key() const { return connection + QLatin1Char('|') + resource + QLatin1Char('|') + issuer; }
+};
+
 class TokenVault;
 
-// Tokens and client registrations, kept per connection and per issuer. Memory always holds them (reads are
-// immediate, and a token stays usable for the session whatever happens to the vault); with a usable vault
-// (the system keychain) they are also written there, as one JSON secret per connection and issuer under the
-// key "<connection>|<issuer>", so a later process can load() them. DPoP-bound tokens stay in memory: the
-// DPoP key they are bound to never leaves the process. Nothing is ever written to a plain file.
+// Tokens and client registrations, kept per credential scope (connection, resource, issuer). Memory always
+// holds them (reads are immediate, and a token stays usable for the session whatever happens to the vault);
+// with a usable vault (the system keychain) they are also written there, as one JSON secret per scope under
+// the key
+// "<connection>|<resource>|<issuer>", so a later process can load() them. DPoP-bound tokens stay in memory:
+// the DPoP key they are bound to never leaves the process. Nothing is ever written to a plain file.
 class TokenStore
 {
 public:
@@ -51,28 +63,23 @@ public:
     QString storeName() const;
     TokenVault *vault() const { return m_vault.get(); }
 
-    void setTokens(const QString &connection, const TokenSet &tokens);
-    TokenSet tokens(const QString &connection, const QString &issuer) const;
-    void removeTokens(const QString &connection, const QString &issuer);
+    void setTokens(const CredentialScope &scope, const TokenSet &tokens);
+    TokenSet tokens(const CredentialScope &scope) const;
+    void removeTokens(const CredentialScope &scope);
 
-    void setRegistration(const QString &connection, const ClientRegistration &registration);
-    ClientRegistration registration(const QString &connection, const QString &issuer) const;
+    void setRegistration(const CredentialScope &scope, const ClientRegistration &registration);
+    ClientRegistration registration(const CredentialScope &scope) const;
 
-    // Fetches what the vault kept for this connection and issuer into memory (once per process; what memory
-    // has already wins), then calls done unless context is gone. Without a vault done runs at once.
-    void load(const QString &connection, const QString &issuer, QObject *context, std::function<void()> done);
+    // Fetches what the vault kept for this scope into memory (once per process; what memory has already
+    // wins), then calls done unless context is gone. Without a vault done runs at once.
+    void load(const CredentialScope &scope, QObject *context, std::function<void()> done);
 
-    // Forgets the connection's tokens and registrations, in the vault too; also those of issuers not
-    // loaded yet (they are deleted when a flow asks for them).
+    // Forgets the connection's tokens and registrations, in the vault too; also those of scopes not loaded
+    // yet (they are deleted when a flow asks for them).
     void clear(const QString &connection);
 
-    static QString key(const QString &connection, const QString &issuer)
-    {
-        return connection + QLatin1Char('|') + issuer;
-    }
-
 private:
-    void persist(const QString &connection, const QString &issuer);
+    void persist(const CredentialScope &scope);
 
     std::shared_ptr<TokenVault> m_vault;
     QHash<QString, TokenSet> m_tokens;

@@ -113,7 +113,7 @@ private Q_SLOTS:
         QCOMPARE(refreshError.step, QStringLiteral("authorization: refresh"));
         QVERIFY2(refreshError.message.contains("no refresh token"), qPrintable(refreshError.toString()));
 
-        provider->store().removeTokens(QStringLiteral("sdk-example"), provider->issuer());
+        provider->store().removeTokens(provider->currentFlow()->scope());
         QVERIFY(provider->authorization().isEmpty());
         r = greet(); // 401 → a new authorization (the registration is reused) → re-sent
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));

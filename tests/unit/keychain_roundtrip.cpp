@@ -18,6 +18,7 @@ namespace {
 
 const QString connection = QStringLiteral("roundtrip-connection");
 const QString issuer = QStringLiteral("https://as.example/tenant");
+const CredentialScope scope{connection, QStringLiteral("https://mcp.example/mcp"), issuer};
 
 int fail(const QString &why)
 {
@@ -40,7 +41,7 @@ bool load(TokenStore &store)
 {
     bool done = false;
     QEventLoop loop;
-    store.load(connection, issuer, &loop, [&] {
+    store.load(scope, &loop, [&] {
         done = true;
         loop.quit();
     });
@@ -71,14 +72,13 @@ int main(int argc, char *argv[])
         t.refreshToken = "refresh-roundtrip";
         t.scopes = {QStringLiteral("mcp")};
         t.expiresAt = QDateTime(QDate(2030, 1, 2), QTime(3, 4, 5), Qt::UTC);
-        store.setTokens(connection, t);
-        store.setRegistration(connection,
-                              {issuer, "client-roundtrip", {}, "none", "dynamic registration", {}});
+        store.setTokens(scope, t);
+        store.setRegistration(scope, {issuer, "client-roundtrip", {}, "none", "dynamic registration", {}});
     } else if (step == QLatin1String("load") || step == QLatin1String("load-nothing")) {
         if (!load(store))
             return fail(QStringLiteral("load never finished"));
-        const TokenSet t = store.tokens(connection, issuer);
-        const ClientRegistration c = store.registration(connection, issuer);
+        const TokenSet t = store.tokens(scope);
+        const ClientRegistration c = store.registration(scope);
         if (step == QLatin1String("load-nothing"))
             return t.isValid() || !c.clientId.isEmpty() ? fail(QStringLiteral("forgotten tokens came back"))
                                                         : 0;

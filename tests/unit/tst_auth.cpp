@@ -202,7 +202,7 @@ private Q_SLOTS:
                                                 "/.well-known/oauth-protected-resource/mcp\""));
         QVERIFY2(o.finished, qPrintable(o.error.toString()));
         QCOMPARE(o.tokens.accessToken, QByteArray("access-1"));
-        QCOMPARE(store.tokens("c", d.issuer()).refreshToken, QByteArray("refresh-1"));
+        QCOMPARE(store.tokens(flow.scope()).refreshToken, QByteArray("refresh-1"));
         QStringList names;
         for (const AuthStep &s : flow.steps())
             names << s.name;
@@ -219,8 +219,8 @@ private Q_SLOTS:
         connect(&refresh, &AuthFlow::finished, this, [&] { done = true; });
         refresh.startRefresh();
         QTRY_VERIFY(done);
-        QCOMPARE(store.tokens("c", d.issuer()).accessToken, QByteArray("access-2"));
-        QCOMPARE(store.tokens("c", d.issuer()).refreshToken, QByteArray("refresh-1"));
+        QCOMPARE(store.tokens(flow.scope()).accessToken, QByteArray("access-2"));
+        QCOMPARE(store.tokens(flow.scope()).refreshToken, QByteArray("refresh-1"));
     }
 
     // Tokens kept in a vault (the keychain) by an earlier process: the flow loads them once it knows the
@@ -234,8 +234,8 @@ private Q_SLOTS:
             TokenStore store(vault);
             AuthFlow flow(followRedirect(), d.endpoint(), &store, QStringLiteral("c"));
             QVERIFY2(run(flow, refused).finished, "first flow");
+            QVERIFY(vault->secrets.contains(flow.scope().key()));
         }
-        QVERIFY(vault->secrets.contains(QStringLiteral("c|") + d.issuer()));
 
         TokenStore restarted(vault);
         AuthFlow flow(followRedirect(), d.endpoint(), &restarted, QStringLiteral("c"));

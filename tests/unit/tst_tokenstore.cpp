@@ -30,12 +30,18 @@ TokenSet bearer(const QString &issuer)
     return t;
 }
 
+// The scope of a connection to the test's one MCP server at an issuer.
+CredentialScope scope(const QString &connection, const QString &issuer)
+{
+    return {connection, QStringLiteral("https://mcp.example/mcp"), issuer};
+}
+
 // Loads synchronously for the test; false when done never ran.
 bool load(TokenStore &store, const QString &connection, const QString &issuer)
 {
     QObject context;
     bool done = false;
-    store.load(connection, issuer, &context, [&done] { done = true; });
+    store.load(scope(connection, issuer), &context, [&done] { done = true; });
     return QTest::qWaitFor([&done] { return done; }, 5000);
 }
 
@@ -51,53 +57,54 @@ private Q_SLOTS:
         const QString issuer = QStringLiteral("https://as.example");
         {
             TokenStore store(vault);
-            store.setTokens(QStringLiteral("conn-1"), bearer(issuer));
-            store.setRegistration(QStringLiteral("conn-1"),
+            store.setTokens(scope(QStringLiteral("conn-1"), issuer), bearer(issuer));
+            store.setRegistration(scope(QStringLiteral("conn-1"), issuer),
                                   {issuer, "client-1", "s3cret", "client_secret_basic",
                                    "dynamic registration", "http://127.0.0.1:4711/callback"});
         }
-        QCOMPARE(vault->secrets.keys(), QStringList{QStringLiteral("conn-1|https://as.example")});
+        QCOMPARE(vault->secrets.keys(),
+                 QStringList{QStringLiteral("conn-1|https://mcp.example/mcp|https://as.example")});
         const QJsonObject secret = QJsonDocument::fromJson(vault->secrets.constBegin().value()).object();
         QCOMPARE(secret.value("tokens").toObject().value("refresh_token").toString(),
                  QStringLiteral("refresh-1"));
         QCOMPARE(secret.value("client").toObject().value("client_id").toString(), QStringLiteral("client-1"));
 
         TokenStore restarted(vault);
-        QVERIFY(!restarted.tokens(QStringLiteral("conn-1"), issuer).isValid()); // not before load()
+        QVERIFY(!restarted.tokens(scope(QStringLiteral("conn-1"), issuer)).isValid()); // not before load()
         QVERIFY(load(restarted, QStringLiteral("conn-1"), issuer));
-        const TokenSet t = restarted.tokens(QStringLiteral("conn-1"), issuer);
+        const TokenSet t = restarted.tokens(scope(QStringLiteral("conn-1"), issuer));
         const TokenSet original = bearer(issuer);
         QCOMPARE(t.accessToken, original.accessToken);
         QCOMPARE(t.refreshToken, original.refreshToken);
         QCOMPARE(t.scopes, original.scopes);
         QCOMPARE(t.tokenType, QStringLiteral("Bearer"));
         QCOMPARE(t.expiresAt, original.expiresAt);
-        const ClientRegistration c = restarted.registration(QStringLiteral("conn-1"), issuer);
+        const ClientRegistration c = restarted.registration(scope(QStringLiteral("conn-1"), issuer));
         QCOMPARE(c.clientId, QStringLiteral("client-1"));
         QCOMPARE(c.clientSecret, QByteArray("s3cret"));
         QCOMPARE(c.redirectUri, QStringLiteral("http://127.0.0.1:4711/callback"));
         // Per connection and per issuer: nothing for another one.
         QVERIFY(load(restarted, QStringLiteral("conn-2"), issuer));
-        QVERIFY(!restarted.tokens(QStringLiteral("conn-2"), issuer).isValid());
+        QVERIFY(!restarted.tokens(scope(QStringLiteral("conn-2"), issuer)).isValid());
         QVERIFY(load(restarted, QStringLiteral("conn-1"), QStringLiteral("https://other.example")));
-        QVERIFY(
-            !restarted.tokens(QStringLiteral("conn-1"), QStringLiteral("https://other.example")).isValid());
+        QVERIFY(!restarted.tokens(scope(QStringLiteral("conn-1"), QStringLiteral("https://other.example")))
+                     .isValid());
     }
 
     void memoryWinsOverAnOlderVaultEntry()
     {
         auto vault = std::make_shared<MapVault>();
         const QString issuer = QStringLiteral("https://as.example");
-        TokenStore(vault).setTokens(QStringLiteral("c"), bearer(issuer));
+        TokenStore(vault).setTokens(scope(QStringLiteral("c"), issuer), bearer(issuer));
         TokenStore store(vault);
         QObject context;
         bool done = false;
-        store.load(QStringLiteral("c"), issuer, &context, [&done] { done = true; });
+        store.load(scope(QStringLiteral("c"), issuer), &context, [&done] { done = true; });
         TokenSet newer = bearer(issuer);
         newer.accessToken = "access-2"; // a flow finished while the keychain was still answering
-        store.setTokens(QStringLiteral("c"), newer);
+        store.setTokens(scope(QStringLiteral("c"), newer.issuer), newer);
         QTRY_VERIFY(done);
-        QCOMPARE(store.tokens(QStringLiteral("c"), issuer).accessToken, QByteArray("access-2"));
+        QCOMPARE(store.tokens(scope(QStringLiteral("c"), issuer)).accessToken, QByteArray("access-2"));
     }
 
     void dpopBoundTokensStayInMemory()
@@ -106,9 +113,9 @@ private Q_SLOTS:
         TokenSet t = bearer(QStringLiteral("https://as.example"));
         t.tokenType = QStringLiteral("DPoP");
         TokenStore store(vault);
-        store.setTokens(QStringLiteral("c"), t);
+        store.setTokens(scope(QStringLiteral("c"), t.issuer), t);
         QVERIFY(vault->secrets.isEmpty()); // its key never leaves the process, so neither does the token
-        QCOMPARE(store.tokens(QStringLiteral("c"), t.issuer).accessToken, QByteArray("access-1"));
+        QCOMPARE(store.tokens(scope(QStringLiteral("c"), t.issuer)).accessToken, QByteArray("access-1"));
     }
 
     void failingVaultKeepsTheTokenForTheSession()
@@ -116,11 +123,12 @@ private Q_SLOTS:
         auto vault = std::make_shared<MapVault>();
         vault->failure = QStringLiteral("access denied by user");
         TokenStore store(vault);
-        store.setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://as.example")));
-        QCOMPARE(store.tokens(QStringLiteral("c"), QStringLiteral("https://as.example")).accessToken,
+        store.setTokens(scope(QStringLiteral("c"), QStringLiteral("https://as.example")),
+                        bearer(QStringLiteral("https://as.example")));
+        QCOMPARE(store.tokens(scope(QStringLiteral("c"), QStringLiteral("https://as.example"))).accessToken,
                  QByteArray("access-1"));
         QVERIFY(load(store, QStringLiteral("c"), QStringLiteral("https://as.example")));
-        QCOMPARE(store.tokens(QStringLiteral("c"), QStringLiteral("https://as.example")).refreshToken,
+        QCOMPARE(store.tokens(scope(QStringLiteral("c"), QStringLiteral("https://as.example"))).refreshToken,
                  QByteArray("refresh-1"));
         QVERIFY2(store.storeName().contains(QStringLiteral("memory only")), qPrintable(store.storeName()));
         QVERIFY(store.storeName().contains(QStringLiteral("access denied by user")));
@@ -129,23 +137,28 @@ private Q_SLOTS:
     void clearReachesEntriesNotLoadedYet()
     {
         auto vault = std::make_shared<MapVault>();
-        TokenStore(vault).setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://a.example")));
-        TokenStore(vault).setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://b.example")));
-        TokenStore(vault).setTokens(QStringLiteral("other"), bearer(QStringLiteral("https://a.example")));
+        TokenStore(vault).setTokens(scope(QStringLiteral("c"), QStringLiteral("https://a.example")),
+                                    bearer(QStringLiteral("https://a.example")));
+        TokenStore(vault).setTokens(scope(QStringLiteral("c"), QStringLiteral("https://b.example")),
+                                    bearer(QStringLiteral("https://b.example")));
+        TokenStore(vault).setTokens(scope(QStringLiteral("other"), QStringLiteral("https://a.example")),
+                                    bearer(QStringLiteral("https://a.example")));
         QCOMPARE(vault->secrets.size(), 3);
 
         TokenStore store(vault);
         QVERIFY(load(store, QStringLiteral("c"), QStringLiteral("https://a.example")));
         store.clear(QStringLiteral("c"));
-        QVERIFY(!store.tokens(QStringLiteral("c"), QStringLiteral("https://a.example")).isValid());
-        QVERIFY(!vault->secrets.contains(QStringLiteral("c|https://a.example")));
+        QVERIFY(!store.tokens(scope(QStringLiteral("c"), QStringLiteral("https://a.example"))).isValid());
+        QVERIFY(!vault->secrets.contains(QStringLiteral("c|https://mcp.example/mcp|https://a.example")));
         // b was never loaded: asking for it now deletes it instead.
         QVERIFY(load(store, QStringLiteral("c"), QStringLiteral("https://b.example")));
-        QVERIFY(!store.tokens(QStringLiteral("c"), QStringLiteral("https://b.example")).isValid());
-        QCOMPARE(vault->secrets.keys(), QStringList{QStringLiteral("other|https://a.example")});
+        QVERIFY(!store.tokens(scope(QStringLiteral("c"), QStringLiteral("https://b.example"))).isValid());
+        QCOMPARE(vault->secrets.keys(),
+                 QStringList{QStringLiteral("other|https://mcp.example/mcp|https://a.example")});
         // New tokens after the clear are kept again.
-        store.setTokens(QStringLiteral("c"), bearer(QStringLiteral("https://a.example")));
-        QVERIFY(vault->secrets.contains(QStringLiteral("c|https://a.example")));
+        store.setTokens(scope(QStringLiteral("c"), QStringLiteral("https://a.example")),
+                        bearer(QStringLiteral("https://a.example")));
+        QVERIFY(vault->secrets.contains(QStringLiteral("c|https://mcp.example/mcp|https://a.example")));
     }
 
     void removedTokensLeaveTheRegistration()
@@ -153,11 +166,12 @@ private Q_SLOTS:
         auto vault = std::make_shared<MapVault>();
         const QString issuer = QStringLiteral("https://as.example");
         TokenStore store(vault);
-        store.setRegistration(QStringLiteral("c"),
+        store.setRegistration(scope(QStringLiteral("c"), issuer),
                               {issuer, "client-1", {}, "none", "dynamic registration", {}});
-        store.setTokens(QStringLiteral("c"), bearer(issuer));
-        store.removeTokens(QStringLiteral("c"), issuer); // a refused refresh
-        const QJsonObject secret = QJsonDocument::fromJson(vault->secrets.value("c|" + issuer)).object();
+        store.setTokens(scope(QStringLiteral("c"), issuer), bearer(issuer));
+        store.removeTokens(scope(QStringLiteral("c"), issuer)); // a refused refresh
+        const QJsonObject secret =
+            QJsonDocument::fromJson(vault->secrets.value(scope(QStringLiteral("c"), issuer).key())).object();
         QVERIFY(!secret.contains("tokens"));
         QCOMPARE(secret.value("client").toObject().value("client_id").toString(), QStringLiteral("client-1"));
     }
@@ -182,8 +196,8 @@ private Q_SLOTS:
         QSignalSpy named(vault.get(), &TokenVault::nameChanged);
         TokenStore store(vault);
         const TokenSet t = bearer(QStringLiteral("https://as.example"));
-        store.setTokens(QStringLiteral("c"), t);
-        QCOMPARE(store.tokens(QStringLiteral("c"), t.issuer).accessToken, QByteArray("access-1"));
+        store.setTokens(scope(QStringLiteral("c"), t.issuer), t);
+        QCOMPARE(store.tokens(scope(QStringLiteral("c"), t.issuer)).accessToken, QByteArray("access-1"));
         QTRY_VERIFY_WITH_TIMEOUT(!vault->isUsable(), 10000);
         QVERIFY(knownAtOnce || !named.isEmpty());
         const QString name = store.storeName();
@@ -193,7 +207,7 @@ private Q_SLOTS:
         qInfo("store: %s", qPrintable(name));
         // The token is still there, and a load (the next flow) finds it in memory.
         QVERIFY(load(store, QStringLiteral("c"), t.issuer));
-        QCOMPARE(store.tokens(QStringLiteral("c"), t.issuer).refreshToken, QByteArray("refresh-1"));
+        QCOMPARE(store.tokens(scope(QStringLiteral("c"), t.issuer)).refreshToken, QByteArray("refresh-1"));
         QTRY_VERIFY_WITH_TIMEOUT(!vault->isBusy(), 10000);
     }
 };

@@ -39,8 +39,11 @@ void Connection::open()
 {
     mcp::TransportConfig config = m_profile.transportConfig();
     if (m_profile.kind == ConnectionProfile::Kind::Url) {
-        // A new provider when the URL changed: tokens and registrations belong to the old server.
+        // A new provider when the URL changed, and the old server's tokens and client registrations
+        // forgotten: a refresh token or client secret never goes to a token endpoint the new one names.
         if (!m_oauth || m_oauthUrl != config.http.url) {
+            if (m_oauth)
+                m_tokens->clear(m_profile.id);
             m_oauth = std::make_shared<mcp::auth::OAuthProvider>(m_authSettings, config.http.url,
                                                                  m_profile.id, m_tokens);
             m_oauthUrl = config.http.url;
