@@ -179,6 +179,8 @@ private:
     void postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then,
                   bool nonceRetried = false);
     bool readTokens(const HttpExchange &ex, TokenSet *tokens, QString *why) const;
+    // A grant's token answer: read into m_tokens and kept in the store, or the step failed with the reason.
+    bool keepTokens(const HttpExchange &ex);
     QString selectScope() const;
     QUrl endpointOf(const char *field) const;
 
