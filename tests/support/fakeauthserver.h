@@ -5,21 +5,16 @@
 #include "auth/authflow.h"
 #include "auth/jwt.h"
 #include "auth/pkce.h"
+#include "minihttpserver.h"
 #include "server/httprequesthead.h"
 
 #include <QDateTime>
-#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSslConfiguration>
-#include <QSslServer>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
 #include <functional>
-#include <memory>
-#include <optional>
 
 namespace fakeauth {
 
@@ -39,37 +34,30 @@ struct Response
     QList<QPair<QByteArray, QByteArray>> headers;
 };
 
-// One HTTP/1.1 request per connection (it answers with Connection: close); HTTPS when tls has a certificate.
-class FakeServer : public QObject
+// The handler's answer as JSON, one request per connection (Connection: close), over MiniHttpServer;
+// HTTPS when tls has a certificate.
+class FakeServer
 {
 public:
     std::function<Response(const Request &)> handler;
     QList<Request> requests;
 
-    explicit FakeServer(const QSslConfiguration &tls = QSslConfiguration())
+    explicit FakeServer(const QSslConfiguration &tls = QSslConfiguration()) : m_server(tls)
     {
-        if (tls.localCertificate().isNull()) {
-            m_server = std::make_unique<QTcpServer>();
-        } else {
-            auto server = std::make_unique<QSslServer>();
-            server->setSslConfiguration(tls);
-            m_server = std::move(server);
-            m_scheme = QStringLiteral("https");
-        }
-        QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
-        connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *s = m_server->nextPendingConnection()) {
-                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-                connect(s, &QTcpSocket::readyRead, this, [this, s] { read(s); });
-                if (s->bytesAvailable() > 0) // arrived with the TLS handshake
-                    read(s);
-            }
+        QVERIFY(m_server.listen());
+        m_server.setHandler([this](const MiniRequest &received, QTcpSocket *s) {
+            const Request r{received, QUrl(base() + QString::fromLatin1(received.target)), received.body};
+            requests << r;
+            const Response resp = handler ? handler(r) : Response{};
+            auto headers = resp.headers;
+            headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+            MiniHttpServer::respond(
+                s, resp.status, "X",
+                resp.json.isEmpty() ? QByteArray() : QJsonDocument(resp.json).toJson(QJsonDocument::Compact),
+                headers);
         });
     }
-    QString base() const
-    {
-        return QStringLiteral("%1://127.0.0.1:%2").arg(m_scheme).arg(m_server->serverPort());
-    }
+    QString base() const { return m_server.url(QString()).toString(); }
     QStringList paths() const
     {
         QStringList out;
@@ -79,31 +67,7 @@ public:
     }
 
 private:
-    void read(QTcpSocket *s)
-    {
-        QByteArray &buf = m_buffers[s];
-        buf += s->readAll();
-        const std::optional<mcp::HttpRequestHead> head = mcp::parseRequestHead(buf);
-        if (!head || buf.size() < head->size + head->contentLength())
-            return;
-        Request r{*head, QUrl(base() + QString::fromLatin1(head->target)),
-                  buf.mid(head->size, head->contentLength())};
-        m_buffers.remove(s);
-        requests << r;
-        const Response resp = handler ? handler(r) : Response{};
-        const QByteArray body =
-            resp.json.isEmpty() ? QByteArray() : QJsonDocument(resp.json).toJson(QJsonDocument::Compact);
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(resp.status) +
-                         " X\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
-                         "\r\nContent-Type: application/json\r\n";
-        for (const auto &[n, v] : resp.headers)
-            out += n + ": " + v + "\r\n";
-        s->write(out + "\r\n" + body);
-        s->disconnectFromHost();
-    }
-    std::unique_ptr<QTcpServer> m_server;
-    QString m_scheme = QStringLiteral("http");
-    QHash<QTcpSocket *, QByteArray> m_buffers;
+    MiniHttpServer m_server;
 };
 
 inline Response json(const QJsonObject &o, int status = 200)
