@@ -13,6 +13,15 @@
 #include <memory>
 #include <vector>
 
+// A secret parameter of a form or a JSON body and its value, as --auth-steps prints them (no raw string:
+// moc loses the class after one with \" inside).
+const QRegularExpression &secretParameter()
+{
+    static const QRegularExpression re(QStringLiteral(
+        "\\b(code|code_verifier|client_secret|access_token|refresh_token)(=|\":\\s*\")([^&\"\\s]*)"));
+    return re;
+}
+
 // The built `mcpwb` CLI, driven with QProcess against real MCP servers from tests/peers (pinned
 // @modelcontextprotocol/server-everything, server-filesystem and server-memory 2026.8.31) and against its
 // own embedded demo server: verbs, output, exit codes (0 ok, 1 usage, 2 connection, 3 protocol/timeout,
@@ -283,6 +292,40 @@ private Q_SLOTS:
         QVERIFY2(unset.exitCode == 1, qPrintable(unset.describe()));
         QVERIFY2(unset.err.contains(QStringLiteral("${env:MCPWB_TEST_UNSET_SECRET} is not set")),
                  qPrintable(unset.describe()));
+    }
+
+    // --auth-steps prints each authorization exchange: against the MCP SDK's example OAuth server, the MCP
+    // request's own credentials (X-Api-Key, x-goog-api-key), the code, the PKCE verifier and the tokens
+    // are all masked by the one redaction predicate; the innocuous parts (grant_type, token_type) are shown.
+    void authStepsHideSecrets()
+    {
+        MCPWB_REQUIRE_PEERS();
+        quint16 port = 0;
+        quint16 authPort = 0;
+        testsupport::PeerProcess peer;
+        QVERIFY2(peer.startOAuthExample(&port, &authPort), qPrintable(peer.output()));
+        const Run r = mcpwb({QStringLiteral("--url"), QStringLiteral("http://localhost:%1/mcp").arg(port),
+                             QStringLiteral("--header"), QStringLiteral("X-Api-Key: sk-cli-api-key"),
+                             QStringLiteral("--header"), QStringLiteral("x-goog-api-key: sk-cli-goog-key"),
+                             QStringLiteral("--auth-follow-redirect"), QStringLiteral("--auth-steps"),
+                             QStringLiteral("tools"), QStringLiteral("list")},
+                            60000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QStringLiteral("> X-Api-Key: [redacted]")) &&
+                     r.err.contains(QStringLiteral("> x-goog-api-key: [redacted]")) &&
+                     !r.err.contains("sk-cli-"),
+                 qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QStringLiteral("grant_type=authorization_code")), qPrintable(r.describe()));
+        int seen = 0;
+        for (auto m = secretParameter().globalMatch(r.err); m.hasNext(); ++seen) {
+            const QRegularExpressionMatch match = m.next();
+            QVERIFY2(match.captured(3) == QStringLiteral("[redacted]") ||
+                         match.captured(3) == QStringLiteral("%5Bredacted%5D"),
+                     qPrintable(match.captured(0)));
+        }
+        QVERIFY2(seen >= 3,
+                 qPrintable(r.describe())); // the code and verifier sent, the access token received
+        QVERIFY2(r.err.contains(QStringLiteral("token_type")), qPrintable(r.describe()));
     }
 
     void environmentByName()

@@ -18,7 +18,7 @@ namespace {
 bool isLiteralSecret(const KeyValue &e)
 {
     const auto &[name, value] = e;
-    if (value.isEmpty() || !mcp::redaction::isSecretName(name.toUtf8()))
+    if (value.isEmpty() || !mcp::redaction::isSecretSetting(name.toUtf8(), value.toUtf8()))
         return false;
     return !QString(value).remove(environmentReference()).trimmed().isEmpty();
 }
