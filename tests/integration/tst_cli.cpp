@@ -102,6 +102,29 @@ class TestCli : public QObject
         return r;
     }
 
+    // The embedded demo server on HTTP (127.0.0.1, a free port), ended with the test; its MCP URL.
+    static QString startDemoHttp(QProcess &demo)
+    {
+        testsupport::endWithTest(demo);
+        const quint16 port = testsupport::freeLoopbackPort();
+        demo.start(testsupport::mcpwbBinary(),
+                   {QStringLiteral("demo-server"), QStringLiteral("--http"), QString::number(port)});
+        return demo.waitForStarted(5000) ? QStringLiteral("http://127.0.0.1:%1/mcp").arg(port) : QString();
+    }
+
+    // The first run that is not refused a connection (a server just started may not listen yet).
+    Run firstRun(const QStringList &args)
+    {
+        Run r;
+        for (int i = 0; i < 50; ++i) {
+            r = mcpwb(args, 20000);
+            if (r.exitCode != 2)
+                break;
+            QTest::qWait(100);
+        }
+        return r;
+    }
+
     // The frames mcpwb sent validate against the schema (skipped with a message without ../shared). The
     // validator runs beside the next mcpwb runs; cleanup() collects its verdict before the test function
     // ends.
@@ -259,23 +282,12 @@ private Q_SLOTS:
     void secretsFromTheEnvironment()
     {
         QProcess demo;
-        testsupport::endWithTest(demo);
-        const quint16 port = testsupport::freeLoopbackPort();
-        demo.start(testsupport::mcpwbBinary(),
-                   {QStringLiteral("demo-server"), QStringLiteral("--http"), QString::number(port)});
-        QVERIFY(demo.waitForStarted(5000));
+        const QString url = startDemoHttp(demo);
+        QVERIFY(!url.isEmpty());
         qputenv("MCPWB_TEST_HEADER", "value-from-the-environment");
-        const QString url = QStringLiteral("http://127.0.0.1:%1/mcp").arg(port);
-        Run r;
-        for (int i = 0; i < 50; ++i) { // the demo server may still be starting
-            r = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--header"),
-                       QStringLiteral("X-Test: ${env:MCPWB_TEST_HEADER}"), QStringLiteral("tools"),
-                       QStringLiteral("list")},
-                      20000);
-            if (r.exitCode != 2)
-                break;
-            QTest::qWait(100);
-        }
+        const Run r = firstRun({QStringLiteral("--url"), url, QStringLiteral("--header"),
+                                QStringLiteral("X-Test: ${env:MCPWB_TEST_HEADER}"), QStringLiteral("tools"),
+                                QStringLiteral("list")});
         const Run unset = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--client-secret"),
                                  QStringLiteral("${env:MCPWB_TEST_UNSET_SECRET}"), QStringLiteral("tools"),
                                  QStringLiteral("list")},
@@ -292,6 +304,52 @@ private Q_SLOTS:
         QVERIFY2(unset.exitCode == 1, qPrintable(unset.describe()));
         QVERIFY2(unset.err.contains(QStringLiteral("${env:MCPWB_TEST_UNSET_SECRET} is not set")),
                  qPrintable(unset.describe()));
+    }
+
+    // --header and --client-secret values may read ${file:PATH} (one line, the user's, not writable by
+    // others, at most 64 KiB); a file that cannot be used is a usage error naming it, never its contents.
+    void secretsFromAFile()
+    {
+        QProcess demo;
+        const QString url = startDemoHttp(demo);
+        QVERIFY(!url.isEmpty());
+        auto write = [this](const QString &name, const QByteArray &bytes, QFileDevice::Permissions extra) {
+            QFile file(m_tmp.filePath(name));
+            if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                file.write(bytes);
+            file.close();
+            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | extra);
+            return file.fileName();
+        };
+        const QString good = write(QStringLiteral("header-value"), "value-from-a-file\n", {});
+        const QString shared =
+            write(QStringLiteral("shared-secret"), "sk-shared-file", QFileDevice::WriteOther);
+        const Run r = firstRun({QStringLiteral("--url"), url, QStringLiteral("--header"),
+                                QStringLiteral("X-Test: ${file:%1}").arg(good), QStringLiteral("tools"),
+                                QStringLiteral("list")});
+        const QString missing = m_tmp.filePath(QStringLiteral("no-such-secret"));
+        const Run absent = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--client-secret"),
+                                  QStringLiteral("${file:%1}").arg(missing), QStringLiteral("tools"),
+                                  QStringLiteral("list")},
+                                 20000);
+        const Run writable = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--header"),
+                                    QStringLiteral("X-Key: ${file:%1}").arg(shared), QStringLiteral("tools"),
+                                    QStringLiteral("list")},
+                                   20000);
+        demo.terminate();
+        demo.waitForFinished(5000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QFile trace(r.trace);
+        QVERIFY(trace.open(QIODevice::ReadOnly));
+        QVERIFY2(trace.readAll().contains("\"X-Test\",\"value-from-a-file\""), "the header was not sent");
+        QVERIFY2(absent.exitCode == 1 &&
+                     absent.err.contains(
+                         QStringLiteral("--client-secret: ${file:%1}: %1 does not exist").arg(missing)),
+                 qPrintable(absent.describe()));
+        QVERIFY2(writable.exitCode == 1 &&
+                     writable.err.contains(QStringLiteral("is writable by other users")) &&
+                     !writable.err.contains(QStringLiteral("sk-shared-file")),
+                 qPrintable(writable.describe()));
     }
 
     // --auth-steps prints each authorization exchange: against the MCP SDK's example OAuth server, the MCP
