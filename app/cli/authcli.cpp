@@ -3,6 +3,7 @@
 #include "auth/oauthprovider.h"
 #include "auth/secrets.h"
 #include "auth/tokeninspector.h"
+#include "traffic/redaction.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -22,7 +23,7 @@ QString bodyLine(const QByteArray &body)
 
 void printExchange(Printer *printer, const mcp::HttpExchange &raw, bool showSecrets)
 {
-    const mcp::HttpExchange ex = showSecrets ? raw : mcp::auth::maskedExchange(raw);
+    const mcp::HttpExchange ex = showSecrets ? raw : mcp::redaction::redactExchange(raw);
     printer->diagnostic(QStringLiteral("    > %1 %2")
                             .arg(QString::fromLatin1(ex.method), ex.url.toString(QUrl::FullyEncoded)));
     for (const auto &[name, value] : ex.requestHeaders)

@@ -1,6 +1,6 @@
 #include "cliargs.h"
 
-#include "config/envreference.h"
+#include "config/secretreference.h"
 
 #include <QFile>
 #include <QProcessEnvironment>
@@ -37,7 +37,7 @@ verbs:
 
 authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope):
   --client-id ID         pre-registered client (else client ID metadata document or dynamic registration)
-  --client-secret S      its secret (write ${env:NAME} to keep it off the command line)
+  --client-secret S      its secret (write ${env:NAME} or ${file:PATH} to keep it off the command line)
   --client-metadata-url URL   our client ID metadata document, used where the server supports it
   --scope "A B"          request these scopes (token inspect: require them)
   --auth-browser         open the system browser for the user's approval (default)
@@ -53,7 +53,8 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
                          --client-id/--client-secret (HTTP Basic) where given
 
 options:
-  --header "K: V"        V may hold ${env:NAME}: read from mcpwb's environment, not written in argv
+  --header "K: V"        V may hold ${env:NAME} or ${file:PATH}: read from mcpwb's environment or a file
+                         (one line, at most 64 KiB, ~/ is home, not writable by others), not written in argv
   --env K=V | --env K    a variable for the stdio server (K alone: its value from mcpwb's environment); it
                          gets only HOME, LOGNAME, PATH, SHELL, TERM, USER and the locale besides
   --protocol-version V   pin a protocol version (default: negotiate)
@@ -74,15 +75,15 @@ exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (
 
 namespace {
 
-// A value that may be written as ${env:NAME} (secrets need not be on the command line, where other users
-// of the machine can read them); an unset NAME is an error.
+// A value that may hold ${env:NAME} or ${file:PATH} (secrets need not be on the command line, where other
+// users of the machine can read them); one that cannot be read is an error.
 bool expand(const QString &option, QString *value, QString *error)
 {
-    QStringList unset;
-    *value = mcp::expandEnvironmentReferences(*value, &unset);
-    if (!unset.isEmpty())
-        *error = QStringLiteral("%1: ${env:%2} is not set in this environment").arg(option, unset.first());
-    return unset.isEmpty();
+    QString failure;
+    *value = mcp::expandSecretReferences(*value, &failure);
+    if (!failure.isEmpty())
+        *error = QStringLiteral("%1: %2").arg(option, failure);
+    return failure.isEmpty();
 }
 
 } // namespace

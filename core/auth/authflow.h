@@ -58,7 +58,7 @@ struct AuthSettings
 struct AuthStep
 {
     QString name;
-    QList<HttpExchange> exchanges; // raw HTTP, secrets included: mask with maskedExchange() before showing
+    QList<HttpExchange> exchanges; // raw HTTP, secrets included: mask with redaction::redactExchange()
     QString decision;
     QString reason;
     bool tampered = false; // a reviewer changed a parameter this step used

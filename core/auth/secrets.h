@@ -1,14 +1,12 @@
 #pragma once
 
-#include "../transport/transport.h"
+#include <QByteArray>
+#include <QString>
 
 namespace mcp::auth {
 
-// Secrets are masked wherever they leave the process (printing, logs, exports) unless the user asks.
+// A secret the user asked to see in one place (the token inspector, the PKCE verifier), shown masked until
+// revealed. What is a secret in traffic is decided by core/traffic/redaction.
 QString maskSecret(const QByteArray &secret); // "eyJh…(812 chars)"
-
-// A copy of the exchange with Authorization/DPoP/Cookie headers, tokens, codes, verifiers, assertions and
-// client secrets in form or JSON bodies and in Location URLs replaced by their masked form.
-HttpExchange maskedExchange(const HttpExchange &exchange);
 
 } // namespace mcp::auth

@@ -39,8 +39,7 @@ QString quotedJson(const Json &value)
 
 QString headerValue(const QByteArray &name, const QByteArray &value, const ExportOptions &options)
 {
-    const bool mask = options.redactSecrets && redaction::isSecretName(name);
-    return QString::fromUtf8(mask ? QByteArray(redaction::kMask) : value);
+    return QString::fromUtf8(options.redactSecrets ? redaction::redactHeaderValue(name, value) : value);
 }
 
 // The verb and its words for a request, as `mcpwb --help` lists them.
@@ -105,7 +104,7 @@ QStringList environmentArguments(const QProcessEnvironment &env, const ExportOpt
         const QString value = env.value(key);
         if (inherited.contains(key) && inherited.value(key) == value)
             continue;
-        const bool mask = options.redactSecrets && redaction::isSecretName(key.toUtf8());
+        const bool mask = options.redactSecrets && redaction::isSecretSetting(key.toUtf8(), value.toUtf8());
         out << QStringLiteral("--env")
             << copyas::shellQuote(key + QLatin1Char('=') +
                                   (mask ? QString::fromLatin1(redaction::kMask) : value));

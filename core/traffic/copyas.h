@@ -37,8 +37,7 @@ QString mcpwbCommand(const QByteArray &request, const CopyTarget &target, const 
 // Whether curl can send a frame on this transport (streamable or legacy HTTP, not stdio or WebSocket).
 bool curlApplies(const TransportConfig &transport);
 // A curl command that POSTs the frame with the headers MCP needs; empty where curl does not apply.
-// Redaction masks secret headers and any header or variable named like a credential
-// (redaction::isSecretName).
+// Redaction masks secret headers and variables (redaction::redactHeaderValue, redaction::isSecretSetting).
 QString curlCommand(const QByteArray &frame, const CopyTarget &target, const ExportOptions &options = {});
 
 } // namespace copyas

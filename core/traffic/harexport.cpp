@@ -7,14 +7,11 @@ namespace mcp {
 
 namespace {
 
-Json harHeaders(const QList<QPair<QByteArray, QByteArray>> &headers, bool redact)
+Json harHeaders(const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     Json out = Json::array();
-    for (const auto &[name, value] : headers) {
-        const bool mask = redact && redaction::isSecretHeader(name);
-        out.push_back(
-            {{"name", name.toStdString()}, {"value", mask ? redaction::kMask : value.toStdString()}});
-    }
+    for (const auto &[name, value] : headers)
+        out.push_back({{"name", name.toStdString()}, {"value", value.toStdString()}});
     return out;
 }
 
@@ -47,11 +44,6 @@ std::string mimeType(const QList<QPair<QByteArray, QByteArray>> &headers)
     return type.isEmpty() ? "application/octet-stream" : type.toStdString();
 }
 
-std::string bodyText(const QByteArray &body, bool redact)
-{
-    return (redact ? redaction::redactBody(body) : body).toStdString();
-}
-
 } // namespace
 
 QByteArray exportHar(const Recorder &recorder, const ExportOptions &options)
@@ -70,37 +62,37 @@ QByteArray exportHar(const Recorder &recorder, const ExportOptions &options)
 
     Json entries = Json::array();
     for (const Recorder::HttpRecord &record : recorder.httpExchanges()) {
-        const HttpExchange &x = record.exchange;
-        const QUrl url = redact ? redaction::redactUrl(x.url) : x.url;
+        const HttpExchange &raw = record.exchange;
+        const HttpExchange x = redact ? redaction::redactExchange(raw) : raw;
+        const QUrl &url = x.url;
         Json query = Json::array();
         for (const auto &[name, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
             query.push_back({{"name", name.toStdString()}, {"value", value.toStdString()}});
         double timeMs = 0;
-        const int frame = sentFrames.value(record.connection).value(x.requestBody, -1);
+        const int frame = sentFrames.value(record.connection).value(raw.requestBody, -1);
         if (frame >= 0 && recorder.at(frame).latencyUs >= 0)
             timeMs = recorder.at(frame).latencyUs / 1000.0;
 
         Json request = {{"method", x.method.toStdString()},
                         {"url", url.toString(QUrl::FullyEncoded).toStdString()},
                         {"httpVersion", "HTTP/1.1"},
-                        {"headers", harHeaders(x.requestHeaders, redact)},
+                        {"headers", harHeaders(x.requestHeaders)},
                         {"queryString", query},
-                        {"cookies", harCookies(x.requestHeaders, "cookie", redact)},
+                        {"cookies", harCookies(raw.requestHeaders, "cookie", redact)},
                         {"headersSize", -1},
                         {"bodySize", x.requestBody.size()}};
         if (!x.requestBody.isEmpty())
             request["postData"] = {{"mimeType", mimeType(x.requestHeaders)},
-                                   {"text", bodyText(x.requestBody, redact)}};
-        const std::string responseText = bodyText(x.responseBody, redact);
+                                   {"text", x.requestBody.toStdString()}};
         Json response = {{"status", x.status},
                          {"statusText", x.reason.toStdString()},
                          {"httpVersion", "HTTP/1.1"},
-                         {"headers", harHeaders(x.responseHeaders, redact)},
-                         {"cookies", harCookies(x.responseHeaders, "set-cookie", redact)},
+                         {"headers", harHeaders(x.responseHeaders)},
+                         {"cookies", harCookies(raw.responseHeaders, "set-cookie", redact)},
                          {"content",
                           {{"size", x.responseBody.size()},
                            {"mimeType", mimeType(x.responseHeaders)},
-                           {"text", responseText}}},
+                           {"text", x.responseBody.toStdString()}}},
                          {"redirectURL", headerValue(x.responseHeaders, "location").toStdString()},
                          {"headersSize", -1},
                          {"bodySize", x.responseBody.size()}};

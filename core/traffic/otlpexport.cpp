@@ -92,7 +92,9 @@ QByteArray exportOtlp(const Recorder &recorder, const ExportOptions &options)
             attributes.push_back(attribute("gen_ai.prompt.name", target));
             name += ' ' + target;
         }
-        const std::string uri = toStd(stringOr(request.params, "uri"));
+        const QString resource = stringOr(request.params, "uri");
+        const std::string uri =
+            toStd(options.redactSecrets ? redaction::redactUrl(QUrl(resource)).toString() : resource);
         if (!uri.empty())
             attributes.push_back(attribute("mcp.resource.uri", uri));
 

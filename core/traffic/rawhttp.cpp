@@ -4,16 +4,16 @@
 
 namespace mcp {
 
-static void appendHeaders(QByteArray &out, const QList<QPair<QByteArray, QByteArray>> &headers, bool redact)
+static void appendHeaders(QByteArray &out, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     for (const auto &[name, value] : headers)
-        out += name + ": " +
-               (redact && redaction::isSecretHeader(name) ? QByteArray(redaction::kMask) : value) + '\n';
+        out += name + ": " + value + '\n';
 }
 
-QByteArray formatHttpExchange(const HttpExchange &x, bool redact)
+QByteArray formatHttpExchange(const HttpExchange &exchange, bool redact)
 {
-    const QUrl url = redact ? redaction::redactUrl(x.url) : x.url;
+    const HttpExchange x = redact ? redaction::redactExchange(exchange) : exchange;
+    const QUrl &url = x.url;
     QByteArray target = url.path(QUrl::FullyEncoded).toUtf8();
     if (target.isEmpty())
         target = "/";
@@ -22,18 +22,18 @@ QByteArray formatHttpExchange(const HttpExchange &x, bool redact)
     QByteArray out = x.method + ' ' + target + " HTTP/1.1\n";
     if (!hasHeader(x.requestHeaders, "host"))
         out += "Host: " + url.authority(QUrl::FullyEncoded).toUtf8() + '\n';
-    appendHeaders(out, x.requestHeaders, redact);
+    appendHeaders(out, x.requestHeaders);
     if (!x.requestBody.isEmpty())
-        out += '\n' + (redact ? redaction::redactBody(x.requestBody) : x.requestBody) + '\n';
+        out += '\n' + x.requestBody + '\n';
     out += '\n';
     if (x.status == 0) {
         out += "(no response" + (x.error.isEmpty() ? QByteArray() : ": " + x.error.toUtf8()) + ")\n";
         return out;
     }
     out += "HTTP/1.1 " + QByteArray::number(x.status) + ' ' + x.reason + '\n';
-    appendHeaders(out, x.responseHeaders, redact);
+    appendHeaders(out, x.responseHeaders);
     if (!x.responseBody.isEmpty())
-        out += '\n' + (redact ? redaction::redactBody(x.responseBody) : x.responseBody);
+        out += '\n' + x.responseBody;
     if (!x.error.isEmpty())
         out += "\n(" + x.error.toUtf8() + ")\n";
     return out;

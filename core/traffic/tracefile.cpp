@@ -64,13 +64,11 @@ QByteArray TraceWriter::line(const Recorder &recorder, const FrameRecord &frame,
     return out;
 }
 
-static Json headersJson(const QList<QPair<QByteArray, QByteArray>> &headers, bool redact)
+static Json headersJson(const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     Json out = Json::array();
-    for (const auto &[name, value] : headers) {
-        const bool mask = redact && redaction::isSecretHeader(name);
-        out.push_back({name.toStdString(), mask ? std::string(redaction::kMask) : value.toStdString()});
-    }
+    for (const auto &[name, value] : headers)
+        out.push_back({name.toStdString(), value.toStdString()});
     return out;
 }
 
@@ -87,20 +85,16 @@ static QList<QPair<QByteArray, QByteArray>> headersFrom(const Json &headers)
 QByteArray TraceWriter::httpLine(const Recorder &recorder, const Recorder::HttpRecord &record,
                                  const ExportOptions &options)
 {
-    const HttpExchange &x = record.exchange;
-    const bool redact = options.redactSecrets;
-    auto body = [redact](const QByteArray &b) {
-        return (redact ? redaction::redactBody(b) : b).toStdString();
-    };
-    Json http = {
-        {"method", x.method.toStdString()},
-        {"url", (redact ? redaction::redactUrl(x.url) : x.url).toString(QUrl::FullyEncoded).toStdString()},
-        {"requestHeaders", headersJson(x.requestHeaders, redact)},
-        {"requestBody", body(x.requestBody)},
-        {"status", x.status},
-        {"reason", x.reason.toStdString()},
-        {"responseHeaders", headersJson(x.responseHeaders, redact)},
-        {"responseBody", body(x.responseBody)}};
+    const HttpExchange x =
+        options.redactSecrets ? redaction::redactExchange(record.exchange) : record.exchange;
+    Json http = {{"method", x.method.toStdString()},
+                 {"url", x.url.toString(QUrl::FullyEncoded).toStdString()},
+                 {"requestHeaders", headersJson(x.requestHeaders)},
+                 {"requestBody", x.requestBody.toStdString()},
+                 {"status", x.status},
+                 {"reason", x.reason.toStdString()},
+                 {"responseHeaders", headersJson(x.responseHeaders)},
+                 {"responseBody", x.responseBody.toStdString()}};
     if (!x.error.isEmpty())
         http["error"] = toStd(x.error);
     const qint64 timeUs = x.started.toMSecsSinceEpoch() * 1000;

@@ -13,6 +13,15 @@
 #include <memory>
 #include <vector>
 
+// A secret parameter of a form or a JSON body and its value, as --auth-steps prints them (no raw string:
+// moc loses the class after one with \" inside).
+const QRegularExpression &secretParameter()
+{
+    static const QRegularExpression re(QStringLiteral(
+        "\\b(code|code_verifier|client_secret|access_token|refresh_token)(=|\":\\s*\")([^&\"\\s]*)"));
+    return re;
+}
+
 // The built `mcpwb` CLI, driven with QProcess against real MCP servers from tests/peers (pinned
 // @modelcontextprotocol/server-everything, server-filesystem and server-memory 2026.8.31) and against its
 // own embedded demo server: verbs, output, exit codes (0 ok, 1 usage, 2 connection, 3 protocol/timeout,
@@ -90,6 +99,29 @@ class TestCli : public QObject
             qInfo("slow run (%lld ms): mcpwb %s", r.elapsedMs, qPrintable(args.join(QLatin1Char(' '))));
         r.out = QString::fromUtf8(p.readAllStandardOutput());
         r.err = QString::fromUtf8(p.readAllStandardError());
+        return r;
+    }
+
+    // The embedded demo server on HTTP (127.0.0.1, a free port), ended with the test; its MCP URL.
+    static QString startDemoHttp(QProcess &demo)
+    {
+        testsupport::endWithTest(demo);
+        const quint16 port = testsupport::freeLoopbackPort();
+        demo.start(testsupport::mcpwbBinary(),
+                   {QStringLiteral("demo-server"), QStringLiteral("--http"), QString::number(port)});
+        return demo.waitForStarted(5000) ? QStringLiteral("http://127.0.0.1:%1/mcp").arg(port) : QString();
+    }
+
+    // The first run that is not refused a connection (a server just started may not listen yet).
+    Run firstRun(const QStringList &args)
+    {
+        Run r;
+        for (int i = 0; i < 50; ++i) {
+            r = mcpwb(args, 20000);
+            if (r.exitCode != 2)
+                break;
+            QTest::qWait(100);
+        }
         return r;
     }
 
@@ -250,23 +282,12 @@ private Q_SLOTS:
     void secretsFromTheEnvironment()
     {
         QProcess demo;
-        testsupport::endWithTest(demo);
-        const quint16 port = testsupport::freeLoopbackPort();
-        demo.start(testsupport::mcpwbBinary(),
-                   {QStringLiteral("demo-server"), QStringLiteral("--http"), QString::number(port)});
-        QVERIFY(demo.waitForStarted(5000));
+        const QString url = startDemoHttp(demo);
+        QVERIFY(!url.isEmpty());
         qputenv("MCPWB_TEST_HEADER", "value-from-the-environment");
-        const QString url = QStringLiteral("http://127.0.0.1:%1/mcp").arg(port);
-        Run r;
-        for (int i = 0; i < 50; ++i) { // the demo server may still be starting
-            r = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--header"),
-                       QStringLiteral("X-Test: ${env:MCPWB_TEST_HEADER}"), QStringLiteral("tools"),
-                       QStringLiteral("list")},
-                      20000);
-            if (r.exitCode != 2)
-                break;
-            QTest::qWait(100);
-        }
+        const Run r = firstRun({QStringLiteral("--url"), url, QStringLiteral("--header"),
+                                QStringLiteral("X-Test: ${env:MCPWB_TEST_HEADER}"), QStringLiteral("tools"),
+                                QStringLiteral("list")});
         const Run unset = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--client-secret"),
                                  QStringLiteral("${env:MCPWB_TEST_UNSET_SECRET}"), QStringLiteral("tools"),
                                  QStringLiteral("list")},
@@ -283,6 +304,86 @@ private Q_SLOTS:
         QVERIFY2(unset.exitCode == 1, qPrintable(unset.describe()));
         QVERIFY2(unset.err.contains(QStringLiteral("${env:MCPWB_TEST_UNSET_SECRET} is not set")),
                  qPrintable(unset.describe()));
+    }
+
+    // --header and --client-secret values may read ${file:PATH} (one line, the user's, not writable by
+    // others, at most 64 KiB); a file that cannot be used is a usage error naming it, never its contents.
+    void secretsFromAFile()
+    {
+        QProcess demo;
+        const QString url = startDemoHttp(demo);
+        QVERIFY(!url.isEmpty());
+        auto write = [this](const QString &name, const QByteArray &bytes, QFileDevice::Permissions extra) {
+            QFile file(m_tmp.filePath(name));
+            if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                file.write(bytes);
+            file.close();
+            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | extra);
+            return file.fileName();
+        };
+        const QString good = write(QStringLiteral("header-value"), "value-from-a-file\n", {});
+        const QString shared =
+            write(QStringLiteral("shared-secret"), "sk-shared-file", QFileDevice::WriteOther);
+        const Run r = firstRun({QStringLiteral("--url"), url, QStringLiteral("--header"),
+                                QStringLiteral("X-Test: ${file:%1}").arg(good), QStringLiteral("tools"),
+                                QStringLiteral("list")});
+        const QString missing = m_tmp.filePath(QStringLiteral("no-such-secret"));
+        const Run absent = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--client-secret"),
+                                  QStringLiteral("${file:%1}").arg(missing), QStringLiteral("tools"),
+                                  QStringLiteral("list")},
+                                 20000);
+        const Run writable = mcpwb({QStringLiteral("--url"), url, QStringLiteral("--header"),
+                                    QStringLiteral("X-Key: ${file:%1}").arg(shared), QStringLiteral("tools"),
+                                    QStringLiteral("list")},
+                                   20000);
+        demo.terminate();
+        demo.waitForFinished(5000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QFile trace(r.trace);
+        QVERIFY(trace.open(QIODevice::ReadOnly));
+        QVERIFY2(trace.readAll().contains("\"X-Test\",\"value-from-a-file\""), "the header was not sent");
+        QVERIFY2(absent.exitCode == 1 &&
+                     absent.err.contains(
+                         QStringLiteral("--client-secret: ${file:%1}: %1 does not exist").arg(missing)),
+                 qPrintable(absent.describe()));
+        QVERIFY2(writable.exitCode == 1 &&
+                     writable.err.contains(QStringLiteral("is writable by other users")) &&
+                     !writable.err.contains(QStringLiteral("sk-shared-file")),
+                 qPrintable(writable.describe()));
+    }
+
+    // --auth-steps prints each authorization exchange: against the MCP SDK's example OAuth server, the MCP
+    // request's own credentials (X-Api-Key, x-goog-api-key), the code, the PKCE verifier and the tokens
+    // are all masked by the one redaction predicate; the innocuous parts (grant_type, token_type) are shown.
+    void authStepsHideSecrets()
+    {
+        MCPWB_REQUIRE_PEERS();
+        quint16 port = 0;
+        quint16 authPort = 0;
+        testsupport::PeerProcess peer;
+        QVERIFY2(peer.startOAuthExample(&port, &authPort), qPrintable(peer.output()));
+        const Run r = mcpwb({QStringLiteral("--url"), QStringLiteral("http://localhost:%1/mcp").arg(port),
+                             QStringLiteral("--header"), QStringLiteral("X-Api-Key: sk-cli-api-key"),
+                             QStringLiteral("--header"), QStringLiteral("x-goog-api-key: sk-cli-goog-key"),
+                             QStringLiteral("--auth-follow-redirect"), QStringLiteral("--auth-steps"),
+                             QStringLiteral("tools"), QStringLiteral("list")},
+                            60000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QStringLiteral("> X-Api-Key: [redacted]")) &&
+                     r.err.contains(QStringLiteral("> x-goog-api-key: [redacted]")) &&
+                     !r.err.contains("sk-cli-"),
+                 qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QStringLiteral("grant_type=authorization_code")), qPrintable(r.describe()));
+        int seen = 0;
+        for (auto m = secretParameter().globalMatch(r.err); m.hasNext(); ++seen) {
+            const QRegularExpressionMatch match = m.next();
+            QVERIFY2(match.captured(3) == QStringLiteral("[redacted]") ||
+                         match.captured(3) == QStringLiteral("%5Bredacted%5D"),
+                     qPrintable(match.captured(0)));
+        }
+        QVERIFY2(seen >= 3,
+                 qPrintable(r.describe())); // the code and verifier sent, the access token received
+        QVERIFY2(r.err.contains(QStringLiteral("token_type")), qPrintable(r.describe()));
     }
 
     void environmentByName()

@@ -101,7 +101,7 @@ private Q_SLOTS:
         for (const Json &entry : log["entries"]) {
             for (const Json &h : entry["request"]["headers"]) {
                 if (h["name"] == "Authorization" || h["name"] == "authorization")
-                    QCOMPARE(h["value"], Json("[redacted]"));
+                    QCOMPARE(h["value"], Json("Bearer [redacted]"));
                 if (mcp::toQString(h["name"].get<std::string>()).toLower() ==
                     QStringLiteral("mcp-session-id"))
                     QCOMPARE(h["value"], Json("[redacted]"));

@@ -21,16 +21,10 @@ private Q_SLOTS:
     void fullFlowToolCallAndRefresh()
     {
         MCPWB_REQUIRE_PEERS();
-        const quint16 port = testsupport::freeLoopbackPort();
-        const quint16 authPort = testsupport::freeLoopbackPort();
+        quint16 port = 0;
+        quint16 authPort = 0;
         testsupport::PeerProcess peer;
-        QVERIFY2(peer.start(testsupport::peerPackageDir(QStringLiteral("@modelcontextprotocol/sdk")) +
-                                QStringLiteral("/dist/esm/examples/server/simpleStreamableHttp.js"),
-                            {QStringLiteral("--oauth")},
-                            {QStringLiteral("MCP_PORT=%1").arg(port),
-                             QStringLiteral("MCP_AUTH_PORT=%1").arg(authPort)},
-                            port),
-                 qPrintable(peer.output()));
+        QVERIFY2(peer.startOAuthExample(&port, &authPort), qPrintable(peer.output()));
         const QUrl url(QStringLiteral("http://localhost:%1/mcp").arg(port));
         auth::AuthSettings settings;
         settings.userAgent = auth::AuthSettings::UserAgent::FollowRedirect;

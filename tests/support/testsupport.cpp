@@ -131,6 +131,17 @@ bool PeerProcess::startEverything(const QString &mode, quint16 *port)
                  {mode}, {QStringLiteral("PORT=%1").arg(*port)}, *port);
 }
 
+bool PeerProcess::startOAuthExample(quint16 *port, quint16 *authPort)
+{
+    *port = freeLoopbackPort();
+    *authPort = freeLoopbackPort();
+    return start(
+        peerPackageDir(QStringLiteral("@modelcontextprotocol/sdk")) +
+            QStringLiteral("/dist/esm/examples/server/simpleStreamableHttp.js"),
+        {QStringLiteral("--oauth")},
+        {QStringLiteral("MCP_PORT=%1").arg(*port), QStringLiteral("MCP_AUTH_PORT=%1").arg(*authPort)}, *port);
+}
+
 CliRun runMcpwb(const QStringList &args, int timeoutMs)
 {
     QProcess p;

@@ -43,6 +43,9 @@ public:
                int timeoutMs = 15000);
     // server-everything in `mode` ("streamableHttp" or "sse") on a free loopback port.
     bool startEverything(const QString &mode, quint16 *port);
+    // The MCP SDK's example server with its demo OAuth authorization server (simpleStreamableHttp.js
+    // --oauth): MCP on *port, the authorization server on *authPort.
+    bool startOAuthExample(quint16 *port, quint16 *authPort);
     QString output() const;
     QProcess *process() { return m_process.get(); }
 

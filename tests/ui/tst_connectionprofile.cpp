@@ -69,6 +69,45 @@ private Q_SLOTS:
         QCOMPARE(header(loaded[0].transportConfig(), "X-Trace"), QByteArray("on"));
     }
 
+    // The one redaction predicate decides what is not saved: names by pattern (x-goog-api-key,
+    // X-Service-Key) and JWT values under any name; a ${file:…} reference is saved like ${env:…}.
+    void secretsByPatternAndJwtValuesAreNotSaved()
+    {
+        ConnectionProfile p = urlProfile();
+        p.headers = {
+            QStringLiteral("x-goog-api-key: goog-literal"), QStringLiteral("X-Service-Key: svc-literal"),
+            QStringLiteral("X-Custom: eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1In0.c2ln"),
+            QStringLiteral("X-Tenant: acme"), QStringLiteral("Authorization: Bearer ${file:~/token}")};
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("settings.ini"));
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            ConnectionProfile::save(settings, {p});
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray saved = file.readAll();
+        for (const char *secret : {"goog-literal", "svc-literal", "eyJhbGciOiJub25lIn0"})
+            QVERIFY2(!saved.contains(secret), saved.constData());
+        QVERIFY(saved.contains("X-Tenant: acme"));
+        QVERIFY(saved.contains("Authorization: Bearer ${file:~/token}"));
+    }
+
+    void fileReferencesExpandAtConnectTime()
+    {
+        QTemporaryDir dir;
+        QFile token(dir.filePath(QStringLiteral("token")));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write("from-a-file\n");
+        token.close();
+        ConnectionProfile p = urlProfile();
+        p.headers = {QStringLiteral("Authorization: Bearer ${file:%1}").arg(token.fileName()),
+                     QStringLiteral("X-Missing: ${file:%1}").arg(dir.filePath(QStringLiteral("missing")))};
+        const mcp::TransportConfig config = p.transportConfig();
+        QCOMPARE(header(config, "Authorization"), QByteArray("Bearer from-a-file"));
+        QVERIFY(header(config, "X-Missing").isEmpty()); // left out rather than sent empty
+    }
+
     void environmentReferencesExpandAtConnectTime()
     {
         qputenv("MCPWB_TEST_API_KEY", "from-the-environment");

@@ -102,17 +102,18 @@ private Q_SLOTS:
         QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("\"text\": \"Echo: héllo\"")));
 
         actions.copyMcpwbAction()->trigger();
-        QCOMPARE(QApplication::clipboard()->text(),
-                 QStringLiteral("mcpwb --url http://127.0.0.1:3001/mcp --transport http --header "
-                                "'Authorization: [redacted]' --protocol-version 2025-11-25 tools call echo "
-                                "'{\"message\":\"héllo\"}'"));
+        QCOMPARE(
+            QApplication::clipboard()->text(),
+            QStringLiteral("mcpwb --url http://127.0.0.1:3001/mcp --transport http --header "
+                           "'Authorization: Bearer [redacted]' --protocol-version 2025-11-25 tools call echo "
+                           "'{\"message\":\"héllo\"}'"));
 
         actions.copyCurlAction()->trigger();
         const QString curl = QApplication::clipboard()->text();
         QVERIFY2(curl.startsWith(QStringLiteral("curl -sS -N -X POST http://127.0.0.1:3001/mcp")),
                  qPrintable(curl));
         QVERIFY(curl.contains(QStringLiteral("-H 'Mcp-Session-Id: [redacted]'")));
-        QVERIFY(curl.contains(QStringLiteral("-H 'Authorization: [redacted]'")));
+        QVERIFY(curl.contains(QStringLiteral("-H 'Authorization: Bearer [redacted]'")));
         QVERIFY(!curl.contains(QStringLiteral("sk-ui-secret")));
 
         selection = {0, 1}; // a request and its response: one command
@@ -143,7 +144,7 @@ private Q_SLOTS:
         QCOMPARE(log["version"], Json("1.2"));
         QCOMPARE(log["entries"].size(), size_t(2));
         QCOMPARE(log["entries"][1]["request"]["headers"][1],
-                 (Json{{"name", "Authorization"}, {"value", "[redacted]"}}));
+                 (Json{{"name", "Authorization"}, {"value", "Bearer [redacted]"}}));
 
         mcpui::ExportDialog otlpDialog(r);
         otlpDialog.formatBox()->setCurrentIndex(2);
@@ -199,7 +200,8 @@ private Q_SLOTS:
                 QCOMPARE(file.index(row, column).data().toString(),
                          live.index(row, column).data().toString());
         QCOMPARE(int(reopened.httpExchanges().size()), 2);
-        QCOMPARE(reopened.httpExchanges()[1].exchange.requestHeaders[1].second, QByteArray("[redacted]"));
+        QCOMPARE(reopened.httpExchanges()[1].exchange.requestHeaders[1].second,
+                 QByteArray("Bearer [redacted]"));
     }
 
     void replayShowsTheDiff()

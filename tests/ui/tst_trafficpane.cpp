@@ -317,7 +317,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             http->toPlainText().startsWith(QStringLiteral("POST /mcp HTTP/1.1\nHost: 127.0.0.1:")), Timeout);
         const QString masked = http->toPlainText();
-        QVERIFY2(masked.contains(QStringLiteral("Authorization: [redacted]")), qPrintable(masked));
+        QVERIFY2(masked.contains(QStringLiteral("Authorization: Bearer [redacted]")), qPrintable(masked));
         QVERIFY(masked.contains(QStringLiteral("\"method\":\"ping\"")));
         QVERIFY(masked.contains(QStringLiteral("HTTP/1.1 200")));
         QVERIFY(!masked.contains(QStringLiteral("secret-123")));

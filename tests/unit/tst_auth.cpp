@@ -9,11 +9,11 @@
 #include "auth/loopbackredirectlistener.h"
 #include "auth/oauthprovider.h"
 #include "auth/pkce.h"
-#include "auth/secrets.h"
 #include "auth/tokeninspector.h"
 #include "fakeauthserver.h"
 #include "mapvault.h"
 #include "server/httprequesthead.h"
+#include "traffic/redaction.h"
 #include "transport/httptransport.h"
 #include "transport/urlpolicy.h"
 
@@ -210,7 +210,7 @@ private Q_SLOTS:
                                      "authorization server metadata", "client identity",
                                      "authorization request", "authorization response", "token request"}));
         // Secrets stay out of what is shown.
-        const mcp::HttpExchange token = maskedExchange(flow.steps().last().exchanges.last());
+        const mcp::HttpExchange token = mcp::redaction::redactExchange(flow.steps().last().exchanges.last());
         QVERIFY(!token.responseBody.contains("access-1"));
         QVERIFY(!token.requestBody.contains("code-1"));
 

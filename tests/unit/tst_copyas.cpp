@@ -156,7 +156,7 @@ private Q_SLOTS:
         QCOMPARE(valueAfter(words, QStringLiteral("--transport")), QStringLiteral("sse"));
         QCOMPARE(
             valuesAfter(words, QStringLiteral("--header")),
-            (QStringList{QStringLiteral("Authorization: [redacted]"), QStringLiteral("X-Tenant: o'brien")}));
+            (QStringList{QStringLiteral("Authorization: Bearer [redacted]"), QStringLiteral("X-Tenant: o'brien")}));
         QCOMPARE(
             words.mid(words.size() - 3),
             (QStringList{QStringLiteral("resources"), QStringLiteral("read"), QStringLiteral("demo://a b")}));
@@ -232,7 +232,7 @@ private Q_SLOTS:
                          QStringLiteral("Accept: application/json, text/event-stream"),
                          QStringLiteral("MCP-Protocol-Version: 2025-11-25"),
                          QStringLiteral("Mcp-Session-Id: [redacted]"),
-                         QStringLiteral("Authorization: [redacted]"), QStringLiteral("X-Tenant: o'brien")}));
+                         QStringLiteral("Authorization: Bearer [redacted]"), QStringLiteral("X-Tenant: o'brien")}));
         const QString body = valueAfter(words, QStringLiteral("--data-raw"));
         const Json sent = Json::parse(body.toStdString());
         QCOMPARE(toQString(sent["params"]["arguments"]["message"].get<std::string>()),

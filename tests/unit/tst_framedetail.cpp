@@ -117,7 +117,7 @@ private Q_SLOTS:
         QVERIFY(masked.startsWith("POST /mcp?access_token="));
         QVERIFY(masked.contains("redacted") &&
                 masked.contains(" HTTP/1.1\nHost: 127.0.0.1:1\nAuthorization"));
-        QVERIFY(masked.contains("Authorization: [redacted]\n"));
+        QVERIFY(masked.contains("Authorization: Bearer [redacted]\n"));
         QVERIFY(masked.contains("Content-Type: application/json\n"));
         QVERIFY(masked.contains(R"("password":"[redacted]")"));
         QVERIFY(masked.contains("HTTP/1.1 200 OK\nSet-Cookie: [redacted]\n"));

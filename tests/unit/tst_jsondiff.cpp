@@ -156,7 +156,7 @@ private Q_SLOTS:
             QCOMPARE(y.requestBody, frame);
             QCOMPARE(y.started, x.started);
             QCOMPARE(y.requestHeaders.value(0).second,
-                     redact ? QByteArray("[redacted]") : QByteArray("Bearer sk-1"));
+                     redact ? QByteArray("Bearer [redacted]") : QByteArray("Bearer sk-1"));
             // A HAR of the reopened file has the entry (kept secrets stay kept).
             const Json har = Json::parse(exportHar(reopened, ExportOptions{false}).toStdString());
             QCOMPARE(har["log"]["entries"].size(), size_t(1));

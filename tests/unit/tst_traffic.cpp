@@ -195,7 +195,7 @@ private Q_SLOTS:
             QVERIFY2(req.contains(key), key);
         QCOMPARE(req["method"], "POST");
         QCOMPARE(QString::fromStdString(req["url"]), "http://127.0.0.1:3001/mcp?access_token=[redacted]&x=1");
-        QCOMPARE(req["headers"][1], Json({{"name", "Authorization"}, {"value", "[redacted]"}}));
+        QCOMPARE(req["headers"][1], Json({{"name", "Authorization"}, {"value", "Bearer [redacted]"}}));
         QCOMPARE(req["cookies"][0], Json({{"name", "sid"}, {"value", "[redacted]"}}));
         QCOMPARE(req["cookies"].size(), 2u);
         QCOMPARE(req["postData"]["mimeType"], "application/json");
@@ -260,6 +260,19 @@ private Q_SLOTS:
         QVERIFY(!exportOtlp(r).contains("session-123"));
         QVERIFY(exportOtlp(r).contains("\"sha256:"));
         QVERIFY(exportOtlp(r, ExportOptions{false}).contains("session-123"));
+    }
+
+    // A resource URI in a span keeps its query's secrets out, like every URL in the exports.
+    void otlpResourceUriRedacted()
+    {
+        Recorder r;
+        const int c = r.addConnection(QStringLiteral("stdio"));
+        r.record(
+            c, Direction::Sent,
+            R"({"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"https://h/doc?access_token=sk-otlp&v=2"}})",
+            1);
+        QVERIFY(exportOtlp(r).contains("https://h/doc?access_token=[redacted]&v=2"));
+        QVERIFY(exportOtlp(r, ExportOptions{false}).contains("sk-otlp"));
     }
 };
 

@@ -1,8 +1,8 @@
 #include "exchangeview.h"
 
-#include "auth/secrets.h"
 #include "authcolors.h"
 #include "traffic/rawhttp.h"
+#include "traffic/redaction.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>
@@ -127,8 +127,9 @@ void ExchangeView::rebuild()
 
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     for (int i = 0; i < m_step.exchanges.size(); ++i) {
-        const HttpExchange ex = m_reveal->isChecked() ? m_step.exchanges.at(i)
-                                                      : mcp::auth::maskedExchange(m_step.exchanges.at(i));
+        const HttpExchange ex = m_reveal->isChecked()
+                                    ? m_step.exchanges.at(i)
+                                    : mcp::redaction::redactExchange(m_step.exchanges.at(i));
         auto *button = new QToolButton;
         button->setObjectName(QStringLiteral("exchangeHeader"));
         button->setCheckable(true);

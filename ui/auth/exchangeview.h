@@ -14,7 +14,8 @@ namespace mcpui {
 QString exchangeLabel(const mcp::HttpExchange &exchange);
 
 // One step in detail: its decision and reason, and each HTTP exchange as a section that expands to raw HTTP.
-// Secrets (Authorization, client_secret, code, tokens…) are masked by core/auth until Reveal is checked.
+// Secrets (Authorization, client_secret, code, tokens…) are masked (core/traffic/redaction) until Reveal is
+// checked.
 class ExchangeView : public QWidget
 {
     Q_OBJECT

@@ -75,7 +75,7 @@ void KeyValueModel::setRevealed(bool revealed)
 bool KeyValueModel::isMasked(int row) const
 {
     return !m_revealed && row >= 0 && row < m_rows.size() &&
-           mcp::redaction::isSecretName(m_rows[row].first.toUtf8());
+           mcp::redaction::isSecretSetting(m_rows[row].first.toUtf8(), m_rows[row].second.toUtf8());
 }
 
 int KeyValueModel::rowCount(const QModelIndex &parent) const

@@ -14,7 +14,7 @@ using KeyValue = std::pair<QString, QString>;
 KeyValue splitKeyValue(const QString &line, QChar separator);
 
 // Name/value pairs such as HTTP headers or environment variables. Values of secret names
-// (mcp::redaction::isSecretName) are displayed masked until revealed, so a token never shows on a shared
+// (mcp::redaction::isSecretSetting) are displayed masked until revealed, so a token never shows on a shared
 // screen by accident; the edit role always holds the real value. The last row is empty, for adding.
 class KeyValueModel : public QAbstractTableModel
 {

@@ -1,7 +1,7 @@
 #include "connectionprofile.h"
 
 #include "common/keyvalueeditor.h"
-#include "config/envreference.h"
+#include "config/secretreference.h"
 #include "traffic/redaction.h"
 
 #include <QSettings>
@@ -9,18 +9,21 @@
 
 namespace mcpui {
 
-using mcp::environmentReference;
-using mcp::expandEnvironmentReferences;
+using mcp::expandSecretReferences;
+using mcp::secretReference;
 
 namespace {
 
-// A literal credential: a secret name with a value that is not made only of ${env:…} references.
+// A literal credential: a secret name (or a JWT value) with a value that is not made only of ${env:…} and
+// ${file:…} references, after an authorization scheme ("Bearer ${env:TOKEN}" is saved).
 bool isLiteralSecret(const KeyValue &e)
 {
     const auto &[name, value] = e;
-    if (value.isEmpty() || !mcp::redaction::isSecretName(name.toUtf8()))
+    if (value.isEmpty() || !mcp::redaction::isSecretSetting(name.toUtf8(), value.toUtf8()))
         return false;
-    return !QString(value).remove(environmentReference()).trimmed().isEmpty();
+    static const QRegularExpression schemeOnly(QStringLiteral("^(Bearer|Basic|DPoP|Token)?$"),
+                                               QRegularExpression::CaseInsensitiveOption);
+    return !schemeOnly.match(QString(value).remove(secretReference()).trimmed()).hasMatch();
 }
 
 QStringList literalSecrets(const QStringList &lines, QChar separator)
@@ -62,7 +65,7 @@ mcp::TransportConfig ConnectionProfile::transportConfig() const
         config.stdio.workingDirectory = workingDirectory;
         for (const QString &line : environment) {
             const auto [name, value] = splitKeyValue(line, QLatin1Char('='));
-            const QString expanded = expandEnvironmentReferences(value);
+            const QString expanded = expandSecretReferences(value);
             if (!name.isEmpty() && !expanded.isEmpty()) // empty (an unsaved secret): not passed, re-entered
                 config.stdio.environment.insert(name, expanded);
         }
@@ -72,7 +75,7 @@ mcp::TransportConfig ConnectionProfile::transportConfig() const
     config.http.url = QUrl::fromUserInput(url);
     for (const QString &line : headers) {
         const auto [name, value] = splitKeyValue(line, QLatin1Char(':'));
-        const QString expanded = expandEnvironmentReferences(value);
+        const QString expanded = expandSecretReferences(value);
         if (!name.isEmpty() && !expanded.isEmpty()) // an unsaved secret is left out rather than sent empty
             config.http.headers.append({name.toUtf8(), expanded.toUtf8()});
     }
