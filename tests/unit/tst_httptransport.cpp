@@ -104,6 +104,7 @@ private Q_SLOTS:
     void sessionIdOutsideVisibleAsciiIsRefused_data();
     void sessionIdOutsideVisibleAsciiIsRefused();
     void answerOverTheFrameLimit();
+    void answerCutShort();
 };
 
 void TestHttpTransport::initTestCase()
@@ -724,6 +725,33 @@ void TestHttpTransport::answerOverTheFrameLimit()
     const Error error = failures.first().at(1).value<Error>();
     QVERIFY2(error.message.contains(QStringLiteral("frame limit of 1000 bytes")),
              qPrintable(error.toString()));
+    QCOMPARE(error.category, Error::Category::Protocol); // the server's doing, as over stdio
+    QCOMPARE(frames.size(), 0);
+}
+
+// A JSON answer cut short (the server closes before its Content-Length) fails its request as a closed
+// connection; before, the half body was parsed as it was and reported as "a body that is not JSON".
+void TestHttpTransport::answerCutShort()
+{
+    MiniHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const MiniRequest &, QTcpSocket *s) {
+        const QByteArray body = result(1, "{}");
+        s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body.left(body.size() / 2));
+        s->flush();
+        s->disconnectFromHost();
+    });
+    HttpTransport t(optionsFor(server));
+    QSignalSpy frames(&t, &Transport::frameReceived);
+    QSignalSpy failures(&t, &Transport::sendFailed);
+    t.open();
+    t.send(request(1, QStringLiteral("initialize")));
+    QVERIFY(failures.wait(5000));
+    const Error error = failures.first().at(1).value<Error>();
+    QVERIFY2(error.message.contains(QStringLiteral("closed the connection before the response was complete")),
+             qPrintable(error.toString()));
+    QCOMPARE(error.category, Error::Category::Connection);
     QCOMPARE(frames.size(), 0);
 }
 
