@@ -102,8 +102,13 @@ bool Runner::start()
 
     connect(m_session, &mcp::ClientSession::ready, this, &Runner::runNextStep);
     connect(m_session, &mcp::ClientSession::failed, this, &Runner::fail);
-    connect(m_session, &mcp::ClientSession::protocolError, this,
-            [this](const Error &error) { m_printer.diagnostic(error.toString()); });
+    connect(m_session, &mcp::ClientSession::protocolError, this, [this](const Error &error) {
+        m_printer.diagnostic(error.toString());
+        // Only once connected: during the version probe, legacy servers (the conformance suite's among
+        // them) answer server/discover with an error without an id, which the handshake allows for.
+        if (!m_protocolViolation && m_session->state() == mcp::ClientSession::State::Ready)
+            m_protocolViolation = error;
+    });
     connect(m_session, &mcp::ClientSession::diagnostic, this, [this](const mcp::Diagnostic &d) {
         if (d.kind == mcp::Diagnostic::Kind::Stderr)
             m_printer.diagnostic(QStringLiteral("server stderr: ") + d.text);
@@ -418,6 +423,10 @@ void Runner::shutdown()
     if (m_done)
         return;
     m_done = true;
+    if (m_exitCode == 0 && m_protocolViolation) { // the answers were printed; the server broke the rules
+        m_printer.error(m_protocolViolation);
+        m_exitCode = exitCodeFor(m_protocolViolation);
+    }
     if (!m_session) {
         Q_EMIT finished(m_exitCode);
         return;

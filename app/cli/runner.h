@@ -52,6 +52,7 @@ private:
     std::shared_ptr<mcp::auth::OAuthProvider> m_auth; // HTTP connections only
     QList<QStringList> m_steps;                       // verbs run one after another on the same connection
     int m_exitCode = 0;
+    mcp::Error m_protocolViolation; // the first frame that broke the rules: the run fails with it at the end
     bool m_stepRunning = false;
     bool m_done = false;
 };

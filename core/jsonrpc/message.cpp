@@ -260,4 +260,13 @@ QString idText(const Json &id)
     return QString::fromStdString(id.dump());
 }
 
+QString shortIdText(const Json &id)
+{
+    constexpr qsizetype shown = 40;
+    const QString text = idText(id);
+    if (text.size() <= shown)
+        return text;
+    return QStringLiteral("%1… (%2 characters)").arg(text.left(shown)).arg(text.size());
+}
+
 } // namespace mcp::jsonrpc

@@ -83,5 +83,7 @@ std::optional<Message> fromJson(const Json &value, ParseError *error);
 
 // A short text form of an id for display and map keys: 7, "abc".
 QString idText(const Json &id);
+// idText cut for a message: a server may send an id of megabytes.
+QString shortIdText(const Json &id);
 
 } // namespace mcp::jsonrpc

@@ -176,6 +176,7 @@ void HttpProxy::keepForTheRecord(Exchange *e, const QByteArray &chunk)
 {
     const qsizetype room = qMax<qsizetype>(0, maxRecordedBodyBytes - e->record.responseBody.size());
     e->record.responseBody += chunk.left(room);
+    e->arrived += chunk.size();
     e->recordCut = e->recordCut || chunk.size() > room;
 }
 
@@ -200,7 +201,7 @@ void HttpProxy::onReplyFinished(QNetworkReply *reply)
     if (e->json && !e->record.responseBody.trimmed().isEmpty())
         recordFrame(Direction::Received, e->record.responseBody); // cut: recorded as far as kept
     if (e->recordCut)
-        e->record.responseBody += recordedBodyCut;
+        e->record.responseBody += recordedBodyCut(e->arrived);
     m_recorder->recordHttp(m_connection, e->record);
     if (e->client)
         e->client->disconnectFromHost();

@@ -44,6 +44,7 @@ private:
         bool json = false;
         bool headersSent = false;
         bool recordCut = false;
+        qint64 arrived = 0; // answer body bytes, kept or not
     };
 
     void onNewConnection();

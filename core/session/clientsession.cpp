@@ -544,6 +544,7 @@ void ClientSession::onTimeout(qint64 id)
     const Error error = makeError(Error::Category::Timeout, p.method, why);
     if (!p.handshake) // tell the server to stop working on it
         notify(QStringLiteral("notifications/cancelled"), {{"requestId", id}, {"reason", toStd(why)}});
+    abandon(id);
     finish(id, Reply{nullptr, error});
 }
 
@@ -560,8 +561,16 @@ void ClientSession::cancel(qint64 requestId, const QString &reason)
     if (!reason.isEmpty())
         params["reason"] = toStd(reason);
     notify(QStringLiteral("notifications/cancelled"), std::move(params));
+    abandon(requestId);
     finish(requestId, Reply{nullptr, makeError(Error::Category::Cancelled, m_pending[requestId]->method,
                                                reason.isEmpty() ? QStringLiteral("cancelled") : reason)});
+}
+
+void ClientSession::abandon(qint64 id)
+{
+    if (m_abandoned.size() >= maxAbandoned) // a server that never answers: forget the oldest ones too
+        m_abandoned.clear();
+    m_abandoned.insert(id);
 }
 
 std::unique_ptr<ClientSession::Pending> ClientSession::take(qint64 id)
@@ -696,9 +705,19 @@ void ClientSession::onReply(Message &m)
                     return;
                 }
         }
-        Q_EMIT protocolError(makeError(Error::Category::Protocol, QStringLiteral("receive"),
-                                       QStringLiteral("response to unknown or already answered request id %1")
-                                           .arg(jsonrpc::idText(m.id))));
+        if (m_abandoned.remove(id)) { // allowed: the server may have answered before it saw the cancellation
+            Q_EMIT diagnostic({Diagnostic::Kind::Info,
+                               QStringLiteral("a late response to request %1, which had timed out or was "
+                                              "cancelled; ignored")
+                                   .arg(id)});
+            return;
+        }
+        const QString idText = jsonrpc::shortIdText(m.id);
+        Q_EMIT protocolError(makeError(
+            Error::Category::Protocol, QStringLiteral("receive"),
+            id > 0 && id < m_nextId
+                ? QStringLiteral("a second response to request %1, which was already answered").arg(idText)
+                : QStringLiteral("a response to request %1, which was never sent").arg(idText)));
         return;
     }
     Pending &p = *it->second;

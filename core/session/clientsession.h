@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -135,6 +136,7 @@ private:
     void transmit(const jsonrpc::Message &message, const QString &method, const QString &name,
                   bool expectsReply, const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     Json withModernMeta(Json params) const;
+    void abandon(qint64 id); // timed out or cancelled: its late response is no violation
     std::unique_ptr<Pending> take(qint64 id);
     void deliver(const Pending &p, const Reply &reply);
     void finish(qint64 id, const Reply &reply);
@@ -165,6 +167,8 @@ private:
     Error m_lastError;
     qint64 m_nextId = 1;
     std::unordered_map<qint64, std::unique_ptr<Pending>> m_pending;
+    static constexpr qsizetype maxAbandoned = 4096;
+    QSet<qint64> m_abandoned; // requests given up on, whose late response the server may still send
     // One timer for every request's timeout, due at the earliest deadline (ms on m_clock): a QTimer per
     // request cost an object, a registration and a removal on every call.
     QElapsedTimer m_clock;

@@ -53,7 +53,11 @@ QByteArray TraceWriter::line(const Recorder &recorder, const FrameRecord &frame,
                  {"bytes", bytes.size()}};
     const bool verbatim = !frame.parseFailed() && !bytes.contains('\n') && !bytes.contains('\r');
     if (!verbatim) {
-        head["raw"] = bytes.toStdString();
+        // JSON strings hold text only: bytes that are not UTF-8 go as base64, so none is lost or replaced.
+        if (QUtf8StringView(bytes).isValidUtf8())
+            head["raw"] = bytes.toStdString();
+        else
+            head["rawBase64"] = bytes.toBase64().toStdString();
         return dumpCompact(head) + '\n';
     }
     QByteArray out = dumpCompact(head);
@@ -138,6 +142,10 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
                            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
         return false;
     }
+    // A line holds one frame, which may be a little over the frame limit (what arrived before a transport
+    // gave up on it), escaped: up to six bytes a byte (\u00XX). Lines we wrote must read back.
+    jsonrpc::Limits lineLimits;
+    lineLimits.maxFrameBytes = 6 * (lineLimits.maxFrameBytes + 1024 * 1024);
     QHash<QString, int> connections;
     int lineNumber = 0;
     while (!f.atEnd()) {
@@ -153,7 +161,7 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
             return false;
         };
         jsonrpc::ParseError invalid;
-        const Json j = jsonrpc::parseJson(line, &invalid);
+        const Json j = jsonrpc::parseJson(line, &invalid, lineLimits);
         if (j.is_discarded())
             return refuse(QStringLiteral("is not JSON: ") + invalid.toString());
         if (!j.is_object())
@@ -185,6 +193,14 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
             if (!j["raw"].is_string())
                 return refuse(QStringLiteral("has a \"raw\" that is not a string"));
             bytes = QByteArray::fromStdString(j["raw"].get<std::string>());
+        } else if (j.contains("rawBase64")) {
+            const Json &encoded = j["rawBase64"];
+            const auto decoded = QByteArray::fromBase64Encoding(
+                encoded.is_string() ? QByteArray::fromStdString(encoded.get<std::string>()) : "-",
+                QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded)
+                return refuse(QStringLiteral("has a \"rawBase64\" that is not a base64 string"));
+            bytes = *decoded;
         } else {
             const qsizetype at = line.indexOf(",\"message\":");
             if (at < 0 || !line.endsWith('}'))

@@ -11,7 +11,8 @@ namespace mcp {
 // A session file: JSONL, one frame a line:
 //   {"time":"2026-11-25T17:00:00.123456Z","connection":"name","direction":"send","bytes":57,"message":{...}}
 // "message" holds the frame's exact bytes when they are one line of valid JSON, and stands last so a reader
-// can take those bytes back verbatim; otherwise the line has "raw": the bytes as a string.
+// can take those bytes back verbatim; otherwise the line has "raw": the bytes as a string, or "rawBase64"
+// where they are not UTF-8 (a JSON string cannot hold them).
 // HTTP exchanges (for HAR and OTLP exports of the file) are lines of their own:
 //   {"time":"...","connection":"name","http":{"method":"POST","url":...,"requestHeaders":[["K","V"]],...}}
 // Secrets are redacted unless the options keep them: secret headers and query items of exchanges, and secret

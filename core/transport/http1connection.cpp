@@ -214,6 +214,10 @@ void Http1Connection::start(Http1Reply *reply)
         m_socket = new QTcpSocket(this);
     }
     m_socket->setProxy(m_forwardProxy ? QNetworkProxy(QNetworkProxy::NoProxy) : m_proxy);
+    // At most this much per wake-up, as the stdio transport reads: a server that sends tens of megabytes
+    // of events at once is handled a slice at a time between the other events of the loop (the window
+    // stalled for 11 s over 200,000 notifications), and what we have not read waits in the kernel.
+    m_socket->setReadBufferSize(64 * 1024);
     connect(m_socket, &QTcpSocket::connected, this, [this, tls] {
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (!tls) {

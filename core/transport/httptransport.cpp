@@ -178,6 +178,7 @@ void HttpTransportBase::handleData(Call *call, const QByteArray &chunk)
     if (call->done)
         return;
     QByteArray &rec = call->exchange.responseBody;
+    call->arrived += chunk.size();
     if (rec.size() < m_options.maxRecordedBodyBytes)
         rec.append(chunk.left(m_options.maxRecordedBodyBytes - rec.size()));
     if (rec.size() >= m_options.maxRecordedBodyBytes && chunk.size() > 0)
@@ -198,7 +199,7 @@ void HttpTransportBase::handleFinished(Call *call)
     ex.reason = reply->reason();
     ex.responseHeaders = reply->headers();
     if (call->recordCut)
-        ex.responseBody += recordedBodyCut;
+        ex.responseBody += recordedBodyCut(call->arrived);
     if (call->aborted)
         ex.error = QStringLiteral("closed by the client");
     else if (!call->failure.isEmpty())
@@ -328,7 +329,9 @@ Error HttpTransportBase::networkError(const Call *call, const QString &step) con
                            call->reply->errorString());
         }
     }
-    return makeError(Error::Category::Connection, step, msg);
+    // What we stopped reading broke a limit: the server's doing, as the same flood over stdio is.
+    return makeError(call->failure.isEmpty() ? Error::Category::Connection : Error::Category::Protocol, step,
+                     msg);
 }
 
 Error HttpTransportBase::httpStatusError(const Call *call, const QString &step, const QByteArray &body) const
@@ -681,7 +684,10 @@ void HttpTransport::finishPostOrResume(Call *call)
     const QString step =
         call->role == Resume ? QStringLiteral("http: resume stream") : QStringLiteral("http: POST");
     const int status = statusOf(call);
-    if (status == 0 || !call->failure.isEmpty()) { // no answer, or one we stopped reading
+    // No answer, one we stopped reading, or a JSON body the server cut short (by closing before its
+    // Content-Length): that last one used to be parsed as it was and reported as "not JSON".
+    if (status == 0 || !call->failure.isEmpty() ||
+        (!call->isSse && call->reply->error() != Http1Reply::Error::None)) {
         const Error err = networkError(call, step);
         if (call->role == Resume && call->attempt < m_options.maxReconnectAttempts) {
             Q_EMIT diagnostic({Diagnostic::Kind::Warning, err.toString()});

@@ -45,6 +45,7 @@ protected:
         bool timedOut = false;
         bool done = false;
         bool recordCut = false;
+        qint64 arrived = 0; // response body bytes, kept or not
         // Streamable HTTP: waiting for the response to a request, across resumed streams.
         bool awaiting = false;
         bool answered = false;

@@ -4,6 +4,11 @@
 
 namespace mcp {
 
+QByteArray recordedBodyCut(qint64 arrivedBytes)
+{
+    return "\n[recorded body cut at the size limit; " + QByteArray::number(arrivedBytes) + " bytes arrived]";
+}
+
 Transport::~Transport() = default;
 
 QString Transport::stateName(State s)

@@ -47,8 +47,9 @@ struct HttpExchange
     QString error;
 };
 
-// Appended to HttpExchange::responseBody where the recording kept only the start of the body.
-constexpr QByteArrayView recordedBodyCut = "\n[recorded body cut at the size limit]";
+// Appended to HttpExchange::responseBody where the recording kept only the start of the body: says so, and
+// how much arrived in all.
+QByteArray recordedBodyCut(qint64 arrivedBytes);
 
 // Moves JSON-RPC frames between the client and one server. Knows nothing of MCP methods.
 class Transport : public QObject

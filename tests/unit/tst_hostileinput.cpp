@@ -161,6 +161,11 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("raw a number")
             << QByteArray(R"({"connection":"c","direction":"recv","raw":5})") << "\"raw\"";
+        QTest::newRow("rawBase64 not base64")
+            << QByteArray(R"({"connection":"c","direction":"recv","rawBase64":"*not base64*"})")
+            << "\"rawBase64\"";
+        QTest::newRow("rawBase64 a number")
+            << QByteArray(R"({"connection":"c","direction":"recv","rawBase64":5})") << "\"rawBase64\"";
         QTest::newRow("http status a string")
             << QByteArray(R"({"connection":"c","http":{"method":"POST","status":"200","requestHeaders":7}})")
             << "\"status\"";

@@ -44,7 +44,7 @@ private Q_SLOTS:
 
         QTRY_COMPARE_WITH_TIMEOUT(recorder.httpExchanges().size(), size_t(1), 5000);
         const QByteArray kept = recorder.httpExchanges().front().exchange.responseBody;
-        QCOMPARE(kept, big.left(1000) + recordedBodyCut.toByteArray());
+        QCOMPARE(kept, big.left(1000) + recordedBodyCut(big.size()));
     }
 };
 

@@ -100,6 +100,39 @@ private Q_SLOTS:
         }
     }
 
+    // Bytes a server sent that are not UTF-8 cannot go in a JSON string: the session file keeps them as
+    // base64 and gives them back exactly (before, the line held U+FFFD in their place).
+    void traceKeepsBytesThatAreNotUtf8()
+    {
+        QTemporaryDir dir;
+        Recorder recorder;
+        const int c = recorder.addConnection(QStringLiteral("c"));
+        const QByteArray broken =
+            "{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"t\":\"\xff\xfe\xc3\x28\"}}";
+        const QByteArray notJson = "half a frame, text";
+        recorder.record(c, Direction::Received, broken);
+        recorder.record(c, Direction::Received, notJson);
+        const QString path = dir.filePath(QStringLiteral("t.jsonl"));
+        {
+            TraceWriter trace(&recorder);
+            Error error;
+            QVERIFY2(trace.open(path, &error), qPrintable(error.toString()));
+            trace.close();
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QVERIFY2(lines.value(0).contains("\"rawBase64\":\"" + broken.toBase64() + '"'),
+                 lines.value(0).constData());
+        QVERIFY2(lines.value(1).contains("\"raw\":\"half a frame, text\""), lines.value(1).constData());
+        Recorder reopened;
+        Error error;
+        QVERIFY2(readTrace(path, reopened, &error), qPrintable(error.toString()));
+        QCOMPARE(reopened.size(), 2);
+        QCOMPARE(reopened.at(0).bytes, broken);
+        QCOMPARE(reopened.at(1).bytes, notJson);
+    }
+
     void filter_data()
     {
         QTest::addColumn<QString>("query");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QStringList>
+#include <QTimer>
 #include <QWidget>
 
 class QLabel;
@@ -42,6 +44,7 @@ private:
     void updateStatus();
     void onReady();
     void followSessions();
+    void queueLogLine(const QString &line);
 
     Connection *m_connection;
     DialogHandler *m_handler;
@@ -54,6 +57,8 @@ private:
     PromptsPane *m_prompts;
     TrafficPane *m_traffic;
     QPlainTextEdit *m_log;
+    QStringList m_pendingLog; // appended together at the next pass of the event loop
+    QTimer m_logFlush;
     AuthPane *m_auth;
     QList<int> m_sessions; // recorder connection ids, one per session
 };
