@@ -1,0 +1,12 @@
+#pragma once
+
+#include "definitions.h"
+#include "findings.h"
+
+namespace mcp::review {
+
+// The whole review of one or more servers: each server's definitions and connection, then what is wrong
+// across them (shadowing, toxic flows). Findings come most severe first, then by server and place.
+QList<Finding> reviewServers(const QList<ServerSnapshot> &servers);
+
+} // namespace mcp::review
