@@ -40,10 +40,9 @@ ToolRoles classifyTool(const Json &tool)
         QStringLiteral("contacts"),    QStringLiteral("messages"), QStringLiteral("history"),
         QStringLiteral("repo"),        QStringLiteral("private")};
     static const QSet<QString> readVerbs = {
-        QStringLiteral("read"),   QStringLiteral("get"),      QStringLiteral("list"),
-        QStringLiteral("search"), QStringLiteral("query"),    QStringLiteral("open"),
-        QStringLiteral("find"),   QStringLiteral("show"),     QStringLiteral("dump"),
-        QStringLiteral("export"), QStringLiteral("directory")};
+        QStringLiteral("read"),  QStringLiteral("get"),    QStringLiteral("list"), QStringLiteral("search"),
+        QStringLiteral("query"), QStringLiteral("open"),   QStringLiteral("find"), QStringLiteral("show"),
+        QStringLiteral("dump"),  QStringLiteral("export"), QStringLiteral("tree")};
     static const QSet<QString> sendWords = {
         QStringLiteral("send"),    QStringLiteral("post"),   QStringLiteral("email"),
         QStringLiteral("mail"),    QStringLiteral("upload"), QStringLiteral("publish"),
