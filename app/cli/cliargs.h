@@ -32,7 +32,9 @@ struct CliArgs
     QString reviewFormat = QStringLiteral("markdown"); // review: markdown, html or sarif
     QString reviewOutput;                              // review: write the report here instead of stdout
     QString acceptedFile;                              // review: the reviewer's accepted findings
-    QStringList verb;                                  // e.g. {"tools", "call", "echo", "{...}"}
+    QString pinsFile; // approved definitions: review --approve writes them, review and tools call check them
+    bool approve = false; // review: pin what the server defines now
+    QStringList verb;     // e.g. {"tools", "call", "echo", "{...}"}
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.

@@ -20,5 +20,10 @@ void runReview(mcp::ClientSession *session, const CliArgs &args,
                const std::shared_ptr<mcp::auth::OAuthProvider> &auth, QObject *context,
                std::function<void(int exitCode, const mcp::Error &error)> done);
 
+// `mcpwb --pins FILE ... tools call NAME`: whether the call must wait because the tool's definition changed
+// or appeared since approval. done gets the change described (empty: the call may go), or an error.
+void guardToolCall(mcp::ClientSession *session, const CliArgs &args, const QString &tool, QObject *context,
+                   std::function<void(const QString &heldBecause, const mcp::Error &error)> done);
+
 // 0 for none or info, 7 low, 8 medium, 9 high, 10 critical.
 int reviewExitCode(std::optional<mcp::review::Severity> highestOpen);

@@ -215,6 +215,23 @@ void Runner::runVerb(const QStringList &v)
 
 void Runner::callTool(const QString &name, const Json &arguments)
 {
+    if (m_args.pinsFile.isEmpty())
+        return sendToolCall(name, arguments);
+    // The approved definitions decide first.
+    guardToolCall(m_session, m_args, name, this,
+                  [this, name, arguments](const QString &held, const Error &e) {
+                      if (e)
+                          return fail(e);
+                      if (!held.isEmpty()) {
+                          m_printer.diagnostic(QStringLiteral("call held, not sent: ") + held);
+                          return stepDone(kExitCallHeld);
+                      }
+                      sendToolCall(name, arguments);
+                  });
+}
+
+void Runner::sendToolCall(const QString &name, const Json &arguments)
+{
     const Json params = {{"name", mcp::toStd(name)}, {"arguments", arguments}};
     if (!m_session->mirrorsToolHeaders() || m_session->knowsTool(name)) {
         request(QStringLiteral("tools call"), QStringLiteral("tools/call"), params);

@@ -11,6 +11,16 @@
 
 namespace mcp::review {
 
+void sortFindings(QList<Finding> *findings)
+{
+    std::stable_sort(findings->begin(), findings->end(), [](const Finding &a, const Finding &b) {
+        if (a.severity != b.severity)
+            return a.severity > b.severity;
+        return std::tie(a.location.server, a.location.pointer, a.ruleId) <
+               std::tie(b.location.server, b.location.pointer, b.ruleId);
+    });
+}
+
 QList<Finding> reviewServers(const QList<ServerSnapshot> &servers)
 {
     QList<Finding> findings;
@@ -22,12 +32,7 @@ QList<Finding> reviewServers(const QList<ServerSnapshot> &servers)
     }
     checkAcrossServers(servers, &findings);
     checkToxicFlows(servers, &findings);
-    std::stable_sort(findings.begin(), findings.end(), [](const Finding &a, const Finding &b) {
-        if (a.severity != b.severity)
-            return a.severity > b.severity;
-        return std::tie(a.location.server, a.location.pointer, a.ruleId) <
-               std::tie(b.location.server, b.location.pointer, b.ruleId);
-    });
+    sortFindings(&findings);
     return findings;
 }
 

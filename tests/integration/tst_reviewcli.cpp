@@ -2,6 +2,7 @@
 // HTML and SARIF reports, --output, --accepted, and the exit code by the highest open severity. Every SARIF
 // file is validated against the SARIF 2.1.0 schema (tests/peers/validate-sarif.cjs, the schema and Ajv that
 // @microsoft/jest-sarif ships).
+#include "review/pinning.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -129,6 +130,67 @@ private Q_SLOTS:
         QVERIFY(page.startsWith("<!DOCTYPE html>"));
         QVERIFY(page.contains("Toxic flow: mcp-servers/everything/gzip-file-as-resource"));
         QVERIFY(page.contains("Content-Security-Policy"));
+    }
+
+    // Approval on one connection, then two later connections: one where the client's capabilities make the
+    // server list tools that were not there (trigger-sampling-request), one after echo's definition moved
+    // away from the approved one (the pins are edited to hold an older echo, as if the server was updated in
+    // between). Calls to those tools are held with the difference shown; an unchanged tool's call goes.
+    void pinnedDefinitionsHoldChangedTools()
+    {
+        const QString pins = m_dir.filePath(QStringLiteral("pins.json"));
+        const QStringList everything = peer("@modelcontextprotocol/server-everything");
+        auto run =
+            testsupport::runMcpwb(everything + QStringList{QStringLiteral("review"), QStringLiteral("--pins"),
+                                                           pins, QStringLiteral("--approve")});
+        QCOMPARE(run.exitCode, 9);
+        mcp::review::PinStore store;
+        QString error;
+        QVERIFY2(mcp::review::PinStore::load(pins, &store, &error), qPrintable(error));
+        QVERIFY(store.hasServer(QStringLiteral("mcp-servers/everything")));
+
+        const QString rules = m_dir.filePath(QStringLiteral("rules.json"));
+        QFile r(rules);
+        QVERIFY(r.open(QIODevice::WriteOnly));
+        r.write(R"({"sampling": {"text": "sampled", "model": "m"}})");
+        r.close();
+        const QStringList second =
+            everything + QStringList{QStringLiteral("--rules"), rules, QStringLiteral("--pins"), pins};
+        run = testsupport::runMcpwb(second + QStringList{QStringLiteral("tools"), QStringLiteral("call"),
+                                                         QStringLiteral("trigger-sampling-request"),
+                                                         QStringLiteral(R"({"prompt": "hi"})")});
+        QCOMPARE(run.exitCode, 11);
+        QVERIFY2(
+            run.err.contains("call held, not sent: tool trigger-sampling-request appeared since approval"),
+            run.err.constData());
+        run = testsupport::runMcpwb(second + QStringList{QStringLiteral("tools"), QStringLiteral("call"),
+                                                         QStringLiteral("echo"),
+                                                         QStringLiteral(R"({"message": "hi"})")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("Echo: hi"));
+
+        // The approved echo was an older one.
+        mcp::Json doc = mcp::Json::parse(readAll(pins).toStdString());
+        mcp::Json &echo = doc["servers"]["mcp-servers/everything"]["tool/echo"];
+        echo["definition"]["description"] = "Echoes back the input";
+        echo["sha256"] = mcp::toStd(mcp::review::PinStore::definitionHash(echo["definition"]));
+        QFile w(pins);
+        QVERIFY(w.open(QIODevice::WriteOnly));
+        w.write(QByteArray::fromStdString(doc.dump(2)));
+        w.close();
+        run = testsupport::runMcpwb(second + QStringList{QStringLiteral("tools"), QStringLiteral("call"),
+                                                         QStringLiteral("echo"),
+                                                         QStringLiteral(R"({"message": "hi"})")});
+        QCOMPARE(run.exitCode, 11);
+        QVERIFY2(run.err.contains("tool echo changed since approval"), run.err.constData());
+        QVERIFY(run.err.contains("\"Echoes back the input\""));
+        QVERIFY(run.err.contains("\"Echoes back the input string\""));
+        QVERIFY(!run.out.contains("Echo: hi"));
+        // The review names the same changes as findings.
+        run = testsupport::runMcpwb(second + QStringList{QStringLiteral("review"), QStringLiteral("--format"),
+                                                         QStringLiteral("sarif")});
+        QVERIFY(run.out.contains("\"pinning.changed\""));
+        QVERIFY(run.out.contains("\"pinning.added\""));
     }
 
     void badArguments()
