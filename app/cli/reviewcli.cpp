@@ -2,6 +2,7 @@
 
 #include "auth/oauthprovider.h"
 #include "review/collect.h"
+#include "review/jsonfile.h"
 #include "review/pinning.h"
 #include "review/report.h"
 #include "review/review.h"
@@ -10,7 +11,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 using mcp::Error;
 using mcp::Json;
@@ -59,12 +59,7 @@ bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
         }
         return true;
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return review::writeFileAtomically(path, bytes, error);
 }
 
 } // namespace

@@ -1,8 +1,8 @@
 #include "findings.h"
 
+#include "jsonfile.h"
+
 #include <QCryptographicHash>
-#include <QFile>
-#include <QSaveFile>
 
 namespace mcp::review {
 
@@ -237,39 +237,19 @@ bool Acceptances::fromJson(const Json &json, Acceptances *out, QString *error)
 
 bool Acceptances::save(const QString &path, QString *error) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QByteArray::fromStdString(toJson().dump(2)) + '\n') < 0 || !file.commit()) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return writeFileAtomically(path, QByteArray::fromStdString(toJson().dump(2)) + '\n', error);
 }
 
 bool Acceptances::load(const QString &path, Acceptances *out, QString *error)
 {
-    static constexpr qint64 maxBytes = 16 * 1024 * 1024; // a reviewer's file, but a file is hostile too
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+    const std::optional<Json> json = readJsonFile(path, 16 * 1024 * 1024, error);
+    if (!json)
         return false;
-    }
-    if (file.size() > maxBytes) {
-        *error = QStringLiteral("%1: larger than %2 bytes").arg(path).arg(maxBytes);
-        return false;
-    }
-    const QByteArray bytes = file.readAll();
-    const Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    if (json.is_discarded()) {
-        *error = QStringLiteral("%1: not JSON").arg(path);
-        return false;
-    }
     QString problem;
-    if (!fromJson(json, out, &problem)) {
-        *error = QStringLiteral("%1: %2").arg(path, problem);
-        return false;
-    }
-    return true;
+    if (fromJson(*json, out, &problem))
+        return true;
+    *error = QStringLiteral("%1: %2").arg(path, problem);
+    return false;
 }
 
 std::optional<Severity> highestOpenSeverity(const QList<Finding> &findings, const Acceptances &accepted)

@@ -1,10 +1,9 @@
 #include "pinning.h"
 
 #include "definitions.h"
+#include "jsonfile.h"
 
 #include <QCryptographicHash>
-#include <QFile>
-#include <QSaveFile>
 #include <nlohmann/json.hpp>
 
 namespace mcp::review {
@@ -148,31 +147,16 @@ bool PinStore::fromJson(const Json &json, PinStore *out, QString *error)
 
 bool PinStore::save(const QString &path, QString *error) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QByteArray::fromStdString(toJson().dump(2)) + '\n') < 0 || !file.commit()) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return writeFileAtomically(path, QByteArray::fromStdString(toJson().dump(2)) + '\n', error);
 }
 
 bool PinStore::load(const QString &path, PinStore *out, QString *error)
 {
-    static constexpr qint64 maxBytes = 64 * 1024 * 1024;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+    const std::optional<Json> json = readJsonFile(path, 64 * 1024 * 1024, error);
+    if (!json)
         return false;
-    }
-    if (file.size() > maxBytes) {
-        *error = QStringLiteral("%1: larger than %2 bytes").arg(path).arg(maxBytes);
-        return false;
-    }
-    const QByteArray bytes = file.readAll();
-    const Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    QString problem = json.is_discarded() ? QStringLiteral("not JSON") : QString();
-    if (problem.isEmpty() && fromJson(json, out, &problem))
+    QString problem;
+    if (fromJson(*json, out, &problem))
         return true;
     *error = QStringLiteral("%1: %2").arg(path, problem);
     return false;
