@@ -237,19 +237,12 @@ bool Acceptances::fromJson(const Json &json, Acceptances *out, QString *error)
 
 bool Acceptances::save(const QString &path, QString *error) const
 {
-    return writeFileAtomically(path, QByteArray::fromStdString(toJson().dump(2)) + '\n', error);
+    return saveDocument(path, *this, error);
 }
 
 bool Acceptances::load(const QString &path, Acceptances *out, QString *error)
 {
-    const std::optional<Json> json = readJsonFile(path, 16 * 1024 * 1024, error);
-    if (!json)
-        return false;
-    QString problem;
-    if (fromJson(*json, out, &problem))
-        return true;
-    *error = QStringLiteral("%1: %2").arg(path, problem);
-    return false;
+    return loadDocument(path, 16 * 1024 * 1024, out, error);
 }
 
 std::optional<Severity> highestOpenSeverity(const QList<Finding> &findings, const Acceptances &accepted)

@@ -147,19 +147,12 @@ bool PinStore::fromJson(const Json &json, PinStore *out, QString *error)
 
 bool PinStore::save(const QString &path, QString *error) const
 {
-    return writeFileAtomically(path, QByteArray::fromStdString(toJson().dump(2)) + '\n', error);
+    return saveDocument(path, *this, error);
 }
 
 bool PinStore::load(const QString &path, PinStore *out, QString *error)
 {
-    const std::optional<Json> json = readJsonFile(path, 64 * 1024 * 1024, error);
-    if (!json)
-        return false;
-    QString problem;
-    if (fromJson(*json, out, &problem))
-        return true;
-    *error = QStringLiteral("%1: %2").arg(path, problem);
-    return false;
+    return loadDocument(path, 64 * 1024 * 1024, out, error);
 }
 
 QList<Finding> pinFindings(const QString &server, const QList<DefinitionChange> &changes)
