@@ -1,6 +1,7 @@
 // core/review on the real definitions of the reference servers pinned in tests/peers (server-everything,
 // server-filesystem, server-memory 2026.8.31), each started over stdio with the pinned Node: every finding is
-// listed here with the reason a reviewer accepts it, and any other finding (or a missing one) fails.
+// listed here with the reason a reviewer accepts it, and any other finding (or a missing one) fails. The
+// client offers no sampling or elicitation, so server-everything lists its tools without the trigger-* ones.
 #include "review/collect.h"
 #include "review/review.h"
 #include "session/clientsession.h"
