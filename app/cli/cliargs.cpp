@@ -1,6 +1,8 @@
 #include "cliargs.h"
 
 #include "config/secretreference.h"
+#include "review/report.h"
+#include "traffic/redaction.h"
 
 #include <QFile>
 #include <QProcessEnvironment>
@@ -32,6 +34,12 @@ verbs:
   trace export --har|--otlp|--jsonl OUT [--keep-secrets] TRACE.jsonl   export it, secrets redacted
   trace replay TRACE.jsonl N ['PARAMS_JSON'] [--ignore PATH]...   re-send request N (as trace show
                                      numbers it) on this connection, edited or not; print what differs
+  review [--format markdown|html|sarif] [--output FILE] [--accepted FILE] [--pins FILE [--approve]]
+                                     security review of this server against the OWASP MCP Top 10:
+                                     definitions, connection, toxic flows; findings accepted in FILE
+                                     (a JSON file of fingerprints and reasons) do not count for the exit code;
+                                     with --pins, definitions changed or new since approval are findings, and
+                                     --approve pins what the server defines now
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
                                      its iss), times, audience, issuer, scopes; --introspect asks the AS
 
@@ -69,7 +77,10 @@ options:
 --  ends the options: every word after it is part of the verb (a tool named "--x", a file "--y.jsonl")
 
 exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (JSON-RPC), 5 tool error (isError),
-            6 trace replay answered differently from the recording
+            6 trace replay answered differently from the recording, 11 tools call held: with --pins, the
+            tool's definition changed or appeared since approval (the difference is printed)
+            review, by the highest severity of a finding not accepted: 0 none or info only, 7 low, 8 medium,
+            9 high, 10 critical
 )");
 }
 
@@ -87,6 +98,13 @@ bool expand(const QString &option, QString *value, QString *error)
 }
 
 } // namespace
+
+QString connectionLabel(const CliArgs &args)
+{
+    return args.transport.kind == mcp::TransportConfig::Kind::Stdio
+               ? args.transport.stdio.program
+               : mcp::redaction::redactUrl(args.transport.http.url).toString();
+}
 
 QString parseArgs(const QStringList &args, CliArgs *out)
 {
@@ -120,6 +138,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.auth.userAgent = mcp::auth::AuthSettings::UserAgent::SystemBrowser;
         } else if (arg == QStringLiteral("--auth-follow-redirect")) {
             a.auth.userAgent = mcp::auth::AuthSettings::UserAgent::FollowRedirect;
+        } else if (arg == QStringLiteral("--approve")) {
+            a.approve = true;
         } else if (arg == QStringLiteral("--auth-steps")) {
             a.authSteps = true;
         } else if (arg == QStringLiteral("--show-secrets")) {
@@ -206,6 +226,16 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.auth.expectedIssuer = v;
         } else if (arg == QStringLiteral("--introspect")) {
             a.introspectUrl = v;
+        } else if (arg == QStringLiteral("--format")) {
+            if (!mcp::review::reportFormatFromString(v))
+                return QStringLiteral("--format takes markdown, html or sarif, got \"%1\"").arg(v);
+            a.reviewFormat = v;
+        } else if (arg == QStringLiteral("--output")) {
+            a.reviewOutput = v;
+        } else if (arg == QStringLiteral("--accepted")) {
+            a.acceptedFile = v;
+        } else if (arg == QStringLiteral("--pins")) {
+            a.pinsFile = v;
         } else if (arg == QStringLiteral("--ignore")) {
             a.replayIgnore << v;
         } else if (arg == QStringLiteral("--http")) {

@@ -28,9 +28,16 @@ struct CliArgs
     QString inspectResource;
     QString introspectUrl;    // token inspect: ask this RFC 7662 endpoint (as --client-id/--client-secret)
     QStringList replayIgnore; // trace replay: JSON paths left out of the comparison
-    QStringList verb;         // e.g. {"tools", "call", "echo", "{...}"}
+    QString reviewFormat = QStringLiteral("markdown"); // review: markdown, html or sarif
+    QString reviewOutput;                              // review: write the report here instead of stdout
+    QString acceptedFile;                              // review: the reviewer's accepted findings
+    QString pinsFile; // approved definitions: review --approve writes them, review and tools call check them
+    bool approve = false; // review: pin what the server defines now
+    QStringList verb;     // e.g. {"tools", "call", "echo", "{...}"}
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.
 QString parseArgs(const QStringList &args, CliArgs *out);
 QString usageText();
+// What the connection is called in output: the stdio program, or the URL (secret query items masked).
+QString connectionLabel(const CliArgs &args);

@@ -2,6 +2,7 @@
 
 #include "authcli.h"
 #include "conformance.h"
+#include "reviewcli.h"
 #include "session/skills.h"
 #include "traffic/replay.h"
 #include "traffic/tracefile.h"
@@ -91,9 +92,7 @@ bool Runner::start()
     }
     mcp::SessionOptions options;
     options.clientName = QStringLiteral("mcpwb");
-    options.connectionName = m_args.transport.kind == mcp::TransportConfig::Kind::Stdio
-                                 ? m_args.transport.stdio.program
-                                 : m_args.transport.http.url.toString();
+    options.connectionName = connectionLabel(m_args);
     options.protocolVersion = m_args.protocolVersion;
     options.requestTimeoutMs = m_args.timeoutMs;
     options.logLevel = m_args.logLevel;
@@ -204,6 +203,12 @@ void Runner::runVerb(const QStringList &v)
     } else if (noun == QStringLiteral("trace") && action == QStringLiteral("replay") &&
                (v.size() == 4 || v.size() == 5)) {
         replayRecorded(v[2], v[3], v.value(4));
+    } else if (noun == QStringLiteral("review") && v.size() == 1) {
+        runReview(m_session, m_args, m_auth, this, [this](int exitCode, const Error &error) {
+            if (error)
+                return fail(error);
+            stepDone(exitCode);
+        });
     } else if (noun == QStringLiteral("watch")) {
         watch();
     } else {
@@ -214,6 +219,23 @@ void Runner::runVerb(const QStringList &v)
 }
 
 void Runner::callTool(const QString &name, const Json &arguments)
+{
+    if (m_args.pinsFile.isEmpty())
+        return sendToolCall(name, arguments);
+    // The approved definitions decide first.
+    guardToolCall(m_session, m_args, name, this,
+                  [this, name, arguments](const QString &held, const Error &e) {
+                      if (e)
+                          return fail(e);
+                      if (!held.isEmpty()) {
+                          m_printer.diagnostic(QStringLiteral("call held, not sent: ") + held);
+                          return stepDone(kExitCallHeld);
+                      }
+                      sendToolCall(name, arguments);
+                  });
+}
+
+void Runner::sendToolCall(const QString &name, const Json &arguments)
 {
     const Json params = {{"name", mcp::toStd(name)}, {"arguments", arguments}};
     if (!m_session->mirrorsToolHeaders() || m_session->knowsTool(name)) {

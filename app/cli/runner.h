@@ -31,7 +31,8 @@ private:
     void runNextStep();
     void runVerb(const QStringList &verb);
     void request(const QString &verb, const QString &method, mcp::Json params);
-    void callTool(const QString &name, const mcp::Json &arguments);
+    void callTool(const QString &name, const mcp::Json &arguments); // held first where --pins says so
+    void sendToolCall(const QString &name, const mcp::Json &arguments);
     void list(const QString &verb, const QString &method, const char *key);
     void loadSkill(const QString &name);
     void echoToolSchema(const QString &schemaTool, const QString &echoTool);
@@ -42,6 +43,7 @@ private:
     void fail(const mcp::Error &error);
     static int exitCodeFor(const mcp::Error &error);
     static constexpr int kExitReplayDiffers = 6;
+    static constexpr int kExitCallHeld = 11; // --pins: the tool changed or appeared since approval
 
     CliArgs m_args;
     Printer m_printer;
