@@ -80,7 +80,7 @@ void runReview(mcp::ClientSession *session, const CliArgs &args,
     review::ServerSnapshot snapshot;
     snapshot.transport = args.transport;
     for (const auto &header : args.transport.http.headers)
-        snapshot.authenticated |= mcp::redaction::isSecretHeader(header.first);
+        snapshot.authenticated |= mcp::redaction::isSecretName(header.first, mcp::redaction::Place::Header);
     if (auth && auth->currentTokens().isValid()) {
         snapshot.authenticated = true;
         snapshot.accessToken = auth->currentTokens().accessToken;
