@@ -19,9 +19,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -49,6 +52,16 @@ int rowNamed(const AuthStepModel *model, const QString &name)
 }
 
 } // namespace
+
+// Takes the place of the system browser: records what QDesktopServices was asked to open.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> urls;
+public Q_SLOTS:
+    void open(const QUrl &url) { urls << url; }
+};
 
 class TestAuthPane : public QObject
 {
@@ -397,6 +410,36 @@ private Q_SLOTS:
         QTest::qWait(50); // let the dialog lay out before the grab
         testsupport::saveScreenshot(dialog, QStringLiteral("token-inspector"));
         dialog->close();
+    }
+
+    // With the system browser as user agent, the flow's authorization URL is shown with its host and opens
+    // only when the user clicks (a server chose it); then a "browser" (here QNetworkAccessManager following
+    // the redirects) approving brings the flow to its end.
+    void approvalOpensOnlyOnClick()
+    {
+        UrlCatcher browser;
+        QDesktopServices::setUrlHandler(QStringLiteral("http"), &browser, "open");
+        QDesktopServices::setUrlHandler(QStringLiteral("https"), &browser, "open");
+        m_pane->stepThroughToggle()->setChecked(false);
+        m_pane->userAgentChoice()->setCurrentIndex(0); // system browser
+        m_pane->restartButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(m_pane->approvalBar()->isVisible(), Timeout);
+        QTest::qWait(200); // time for anything that would open by itself
+        QVERIFY2(browser.urls.isEmpty(), "a URL opened without a click");
+        const QUrl shown = m_pane->model()->authorizationUrl();
+        QVERIFY(m_pane->approvalText()->text().contains(shown.authority()));
+        QVERIFY(m_pane->approvalText()->text().contains(shown.toString(QUrl::FullyEncoded)));
+        testsupport::saveScreenshot(m_pane, QStringLiteral("auth-approval"));
+
+        m_pane->openBrowserButton()->click();
+        QCOMPARE(browser.urls, QList<QUrl>{shown});
+        QNetworkAccessManager nam;
+        std::unique_ptr<QNetworkReply> approval(nam.get(QNetworkRequest(browser.urls.first())));
+        QVERIFY(QTest::qWaitFor([this] { return !model()->outcome().isEmpty(); }, Timeout));
+        QVERIFY2(model()->succeeded(), qPrintable(model()->outcome()));
+        QVERIFY(!m_pane->approvalBar()->isVisible());
+        QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
+        QDesktopServices::unsetUrlHandler(QStringLiteral("https"));
     }
 
     void cleanupTestCase() { m_workbench.close(); }

@@ -127,6 +127,22 @@ AuthPane::AuthPane(Connection *connection, QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_approval = new QWidget(this);
+    m_approval->setObjectName(QStringLiteral("approvalBar"));
+    m_approvalText = new QLabel(m_approval);
+    m_approvalText->setObjectName(QStringLiteral("approvalText"));
+    m_approvalText->setTextFormat(Qt::PlainText); // the server chose the URL
+    m_approvalText->setWordWrap(true);
+    m_approvalText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_openBrowser = new QPushButton(tr("Open in &browser"), m_approval);
+    m_openBrowser->setObjectName(QStringLiteral("openBrowserButton"));
+    connect(m_openBrowser, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(m_approvalUrl); });
+    auto *approvalLayout = new QHBoxLayout(m_approval);
+    approvalLayout->setContentsMargins(0, 0, 0, 0);
+    approvalLayout->addWidget(m_approvalText, 1);
+    approvalLayout->addWidget(m_openBrowser);
+    m_approval->hide();
+
     m_steps = new QTreeView(this);
     m_steps->setObjectName(QStringLiteral("authSteps"));
     m_steps->setModel(m_model);
@@ -190,6 +206,7 @@ AuthPane::AuthPane(Connection *connection, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(m_status);
+    layout->addWidget(m_approval);
     layout->addWidget(split, 1);
 
     connect(connection, &Connection::authFlowStarted, this, &AuthPane::follow);
@@ -224,16 +241,30 @@ void AuthPane::follow(AuthFlow *flow)
         fillParameters();
         Q_EMIT pausedForReview();
     });
+    m_approval->hide();
     connect(flow, &AuthFlow::authorizationUrlReady, this, [this](const QUrl &url) {
         if (m_connection->authSettings().userAgent == AuthSettings::UserAgent::External)
-            QDesktopServices::openUrl(url);
+            offerApproval(url);
     });
+    connect(flow, &AuthFlow::finished, m_approval, &QWidget::hide);
+    connect(flow, &AuthFlow::failed, m_approval, &QWidget::hide);
     connect(flow, &AuthFlow::finished, this, [this](const mcp::auth::TokenSet &tokens) {
         m_inspector->inspect(tokens.accessToken, m_flow->inspectOptions());
         m_inspector->setTokenSet(tokens);
     });
     updateControls();
     fillParameters();
+}
+
+void AuthPane::offerApproval(const QUrl &url)
+{
+    // AuthFlow has checked the scheme (https, or http to this machine); the user sees where it leads before
+    // anything is opened.
+    m_approvalUrl = url;
+    m_approvalText->setText(tr("The authorization server at %1 asks for your approval in a browser. Nothing "
+                               "opens until you click:\n%2")
+                                .arg(url.authority(QUrl::FullyEncoded), url.toString(QUrl::FullyEncoded)));
+    m_approval->show();
 }
 
 void AuthPane::restart()

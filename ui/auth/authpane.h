@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QPointer>
+#include <QUrl>
 #include <QWidget>
 
 class QCheckBox;
@@ -45,6 +46,11 @@ public:
     QPushButton *runButton() const { return m_run; }
     QPushButton *restartButton() const { return m_restart; }
     QLabel *statusLabel() const { return m_status; }
+    // Shown when a flow waits for the user's approval in a browser: the full URL with its host, and the one
+    // button that opens it (nothing opens by itself).
+    QWidget *approvalBar() const { return m_approval; }
+    QLabel *approvalText() const { return m_approvalText; }
+    QPushButton *openBrowserButton() const { return m_openBrowser; }
 
     // Steps that use parameters a reviewer may edit: Continue stops before them.
     static bool isEditableStep(const QString &name);
@@ -60,6 +66,7 @@ private:
     void showSelectedStep();
     void fillParameters();
     void updateControls();
+    void offerApproval(const QUrl &url);
 
     Connection *m_connection;
     QPointer<mcp::auth::AuthFlow> m_flow;
@@ -72,6 +79,10 @@ private:
     QPushButton *m_run;
     QPushButton *m_restart;
     QLabel *m_status;
+    QWidget *m_approval;
+    QLabel *m_approvalText;
+    QPushButton *m_openBrowser;
+    QUrl m_approvalUrl;
     QTreeView *m_steps;
     QLabel *m_parametersTitle;
     QTableWidget *m_parameters;
