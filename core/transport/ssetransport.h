@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httptransport.h"
+#include "httptransportbase.h"
 
 namespace mcp {
 
