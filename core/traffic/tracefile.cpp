@@ -144,6 +144,11 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
                            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
         return false;
     }
+    return readTrace(f, path, recorder, error);
+}
+
+bool readTrace(QIODevice &f, const QString &path, Recorder &recorder, Error *error)
+{
     QHash<QString, int> connections;
     int lineNumber = 0;
     while (!f.atEnd()) {
