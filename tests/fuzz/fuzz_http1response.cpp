@@ -1,10 +1,8 @@
 // HTTP/1.1 responses from a server (core/transport/http1response, the parser Http1Connection feeds): any
 // bytes, in reads of any size, give the same head, body and end as all of them in one read, or the same
 // refusal, within the line and head limits.
+#include "inpieces.h"
 #include "transport/http1response.h"
-
-#include <cstdint>
-#include <cstdlib>
 
 using mcp::Http1ResponseParser;
 
@@ -19,6 +17,7 @@ struct Outcome
     bool complete = false;
     bool malformed = false;
     bool endsWithConnection = false;
+    bool operator==(const Outcome &) const = default;
 };
 
 Outcome run(QByteArrayView stream, qsizetype chunk, bool headRequest)
@@ -47,17 +46,6 @@ Outcome run(QByteArrayView stream, qsizetype chunk, bool headRequest)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size == 0)
-        return 0;
-    // The first byte chooses the read size of the second reading and whether the request was HEAD.
-    const qsizetype chunk = data[0] % 64 + 1;
-    const bool headRequest = data[0] >= 0xf0;
-    const QByteArrayView stream(reinterpret_cast<const char *>(data) + 1, qsizetype(size) - 1);
-    const Outcome whole = run(stream, qMax<qsizetype>(stream.size(), 1), headRequest);
-    const Outcome pieces = run(stream, chunk, headRequest);
-    if (whole.headers != pieces.headers || whole.status != pieces.status || whole.head != pieces.head ||
-        whole.body != pieces.body || whole.complete != pieces.complete ||
-        whole.malformed != pieces.malformed || whole.endsWithConnection != pieces.endsWithConnection)
-        std::abort(); // how the bytes arrive must not change what the response says
+    requireSameInPieces(data, size, 64, run); // the flag: the request was HEAD
     return 0;
 }

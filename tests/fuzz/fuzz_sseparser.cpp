@@ -1,9 +1,7 @@
 // Server-Sent Events from a server (core/transport/sseparser): any bytes, in chunks of any size, give the
 // same events, last event id and retry as the whole stream at once, within the event size limit.
+#include "inpieces.h"
 #include "transport/sseparser.h"
-
-#include <cstdint>
-#include <cstdlib>
 
 using mcp::SseEvent;
 using mcp::SseParser;
@@ -19,6 +17,7 @@ struct Outcome
     int retryMs = -1;
     bool error = false;
     QString end;
+    bool operator==(const Outcome &) const = default;
 };
 
 Outcome run(QByteArrayView stream, qsizetype chunk)
@@ -39,15 +38,7 @@ Outcome run(QByteArrayView stream, qsizetype chunk)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size == 0)
-        return 0;
-    // The first byte chooses the chunk size of the second reading.
-    const qsizetype chunk = data[0] % 16 + 1;
-    const QByteArrayView stream(reinterpret_cast<const char *>(data) + 1, qsizetype(size) - 1);
-    const Outcome whole = run(stream, qMax<qsizetype>(stream.size(), 1));
-    const Outcome pieces = run(stream, chunk);
-    if (!(whole.events == pieces.events) || whole.lastEventId != pieces.lastEventId ||
-        whole.retryMs != pieces.retryMs || whole.error != pieces.error || whole.end != pieces.end)
-        std::abort(); // the chunking of a stream must not change what it says
+    requireSameInPieces(data, size, 16,
+                        [](QByteArrayView stream, qsizetype piece, bool) { return run(stream, piece); });
     return 0;
 }
