@@ -2,13 +2,14 @@
 # Developer and CI entry point for MCP Workbench.
 #   scripts/dev.sh deps    install missing Debian packages and the npm test peers
 #   scripts/dev.sh build   configure and build into build/
-#   scripts/dev.sh test    deps + build + ctest (offscreen Qt)
+#   scripts/dev.sh test    deps + build + ctest (offscreen Qt), then the unit and integration tests again
+#                          under ASan+UBSan (build-asan) and each fuzz target briefly (clang, build-fuzz)
 #   scripts/dev.sh run     deps + build + start the GUI on the demo server
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 APT_PACKAGES=(build-essential cmake qt6-base-dev qt6-websockets-dev nlohmann-json3-dev curl
-              libssl-dev libgl-dev xvfb xauth imagemagick)
+              libssl-dev libgl-dev xvfb xauth imagemagick clang-14 libclang-rt-14-dev)
 # Optional: installed only where the distribution has them (KSyntaxHighlighting for Qt 6 is not in Debian 12).
 # qtkeychain keeps OAuth tokens in the system keychain; without it they stay in memory.
 OPTIONAL_PACKAGES=(libkf6syntaxhighlighting-dev qtkeychain-qt6-dev)
@@ -59,6 +60,21 @@ build() {
   cmake --build build -j2
 }
 
+# The core, the CLI and the unit and integration tests with AddressSanitizer and UndefinedBehaviorSanitizer
+# (no GUI: the ui tests stay in the normal build, which keeps the whole run within CI's time).
+build_asan() {
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCPWB_WARNINGS_AS_ERRORS=ON \
+    -DMCPWB_SANITIZE=ON -DMCPWB_BUILD_GUI=OFF
+  cmake --build build-asan -j2
+}
+
+# The libFuzzer targets of tests/fuzz with clang; nothing else.
+build_fuzz() {
+  cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCPWB_WARNINGS_AS_ERRORS=ON \
+    -DCMAKE_CXX_COMPILER=clang++-14 -DMCPWB_FUZZ=ON -DMCPWB_BUILD_TESTS=OFF -DMCPWB_BUILD_GUI=OFF
+  cmake --build build-fuzz -j2 --target fuzzers
+}
+
 run_tests() {
   deps
   build
@@ -66,6 +82,12 @@ run_tests() {
   sh tests/support/check-node.sh tests/peers || [ $? -eq 77 ]
   export QT_QPA_PLATFORM=offscreen
   ctest --test-dir build --output-on-failure -j2
+  log "unit and integration tests under ASan+UBSan (build-asan)"
+  build_asan
+  ctest --test-dir build-asan --output-on-failure -j2 -L 'unit|integration|peers'
+  log "fuzz targets, briefly each (build-fuzz)"
+  build_fuzz
+  ctest --test-dir build-fuzz --output-on-failure -j2 -L fuzz
 }
 
 run_gui() {

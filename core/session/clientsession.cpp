@@ -612,7 +612,7 @@ void ClientSession::listAll(const QString &method, const QString &key, ReplyHand
             params["cursor"] = toStd(cursor);
         request(
             method, params,
-            [=, this](const Reply &r) {
+            [=](const Reply &r) {
                 if (!r.ok()) {
                     handler(r);
                     *step = nullptr; // break the self-reference
@@ -839,7 +839,8 @@ void ClientSession::answerInputRequired(qint64 id, const Json &result)
     }
     for (const auto &[key, inputRequest] : requests.items()) {
         const QString method = stringOr(inputRequest, "method");
-        auto answer = [round, key, retry](const Json &answerResult, const Error &error) {
+        // key copied by name: clang 14 cannot capture a structured binding
+        auto answer = [round, key = key, retry](const Json &answerResult, const Error &error) {
             if (error && !round->error)
                 round->error = error;
             else

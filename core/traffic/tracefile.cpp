@@ -142,6 +142,11 @@ bool readTrace(const QString &path, Recorder &recorder, Error *error)
                            QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
         return false;
     }
+    return readTrace(f, path, recorder, error);
+}
+
+bool readTrace(QIODevice &f, const QString &path, Recorder &recorder, Error *error)
+{
     // A line holds one frame, which may be a little over the frame limit (what arrived before a transport
     // gave up on it), escaped: up to six bytes a byte (\u00XX). Lines we wrote must read back.
     jsonrpc::Limits lineLimits;

@@ -44,5 +44,7 @@ QByteArray exportTrace(const Recorder &recorder, const ExportOptions &options = 
 
 // Loads a session file into a recorder, frames byte-identical to what was written.
 bool readTrace(const QString &path, Recorder &recorder, Error *error);
+// The same from an open device; path names it in messages.
+bool readTrace(QIODevice &f, const QString &path, Recorder &recorder, Error *error);
 
 } // namespace mcp

@@ -43,22 +43,26 @@ bool tokenize(const QString &text, std::vector<Token> *out, QString *error)
     return true;
 }
 
+// A number of units as a whole count: only where it is one and fits in qint64 (converting 1e300 or inf is
+// undefined behaviour).
+bool toCount(const QString &number, double scale, qint64 *count)
+{
+    bool ok = false;
+    const double scaled = number.toDouble(&ok) * scale;
+    if (!ok || !(scaled >= 0 && scaled < 9.2e18))
+        return false;
+    *count = qint64(scaled);
+    return true;
+}
+
 // "500ms", "2s", "1.5s", "300us", "250" (milliseconds) -> microseconds.
 bool parseDuration(const QString &text, qint64 *us)
 {
     static const std::pair<const char *, double> units[] = {{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"m", 60e6}};
-    for (const auto &[suffix, scale] : units) {
-        if (text.endsWith(QLatin1String(suffix))) {
-            bool ok = false;
-            const double v = text.chopped(int(qstrlen(suffix))).toDouble(&ok);
-            *us = qint64(v * scale);
-            return ok && v >= 0;
-        }
-    }
-    bool ok = false;
-    const double v = text.toDouble(&ok);
-    *us = qint64(v * 1e3);
-    return ok && v >= 0;
+    for (const auto &[suffix, scale] : units)
+        if (text.endsWith(QLatin1String(suffix)))
+            return toCount(text.chopped(int(qstrlen(suffix))), scale, us);
+    return toCount(text, 1e3, us);
 }
 
 // "10kb", "2mb", "512", "512b" -> bytes.
@@ -66,14 +70,9 @@ bool parseSize(const QString &text, qint64 *bytes)
 {
     static const std::pair<const char *, double> units[] = {{"kb", 1024}, {"mb", 1024 * 1024}, {"b", 1}};
     const QString lower = text.toLower();
-    for (const auto &[suffix, scale] : units) {
-        if (lower.endsWith(QLatin1String(suffix))) {
-            bool ok = false;
-            const double v = lower.chopped(int(qstrlen(suffix))).toDouble(&ok);
-            *bytes = qint64(v * scale);
-            return ok && v >= 0;
-        }
-    }
+    for (const auto &[suffix, scale] : units)
+        if (lower.endsWith(QLatin1String(suffix)))
+            return toCount(lower.chopped(int(qstrlen(suffix))), scale, bytes);
     bool ok = false;
     *bytes = lower.toLongLong(&ok);
     return ok && *bytes >= 0;

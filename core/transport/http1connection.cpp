@@ -11,33 +11,12 @@ namespace mcp {
 
 namespace {
 
-constexpr qsizetype MaxLineBytes = 64 * 1024;
-constexpr qsizetype MaxHeaderBytes = 256 * 1024;
 constexpr int MaxRedirects = 5;
 constexpr int MaxIdlePerClient = 4;
 
 bool isHttps(const QUrl &url)
 {
     return url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
-}
-
-// Whether a comma-separated header value lists the token (Connection: keep-alive, Transfer-Encoding:
-// chunked).
-bool listsToken(const QByteArray &value, QByteArrayView token)
-{
-    for (const QByteArray &part : value.split(','))
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-    return false;
-}
-
-QString printable(const QByteArray &bytes)
-{
-    QString s = QString::fromLatin1(bytes.left(80));
-    for (QChar &c : s)
-        if (c.unicode() < 0x20 || c.unicode() > 0x7e)
-            c = QLatin1Char('?');
-    return bytes.size() > 80 ? s + QStringLiteral("…") : s;
 }
 
 } // namespace
@@ -58,15 +37,7 @@ Http1Reply::~Http1Reply()
 
 QByteArray Http1Reply::header(QByteArrayView name) const
 {
-    QByteArray joined;
-    for (const auto &[n, v] : m_headers) {
-        if (n.compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        if (!joined.isEmpty())
-            joined += ", ";
-        joined += v;
-    }
-    return joined;
+    return joinedHeaderValue(m_headers, name);
 }
 
 void Http1Reply::abort()
@@ -175,7 +146,8 @@ QString Http1Connection::keyOf(const QUrl &url, const QNetworkProxy &proxy)
 bool Http1Connection::isUsable() const
 {
     return m_socket && m_connected && !m_reply && m_socket->state() == QAbstractSocket::ConnectedState &&
-           m_socket->bytesAvailable() == 0 && (m_keepAliveMs < 0 || m_idleSince.elapsed() < m_keepAliveMs);
+           m_socket->bytesAvailable() == 0 &&
+           (m_parser.keepAliveMs() < 0 || m_idleSince.elapsed() < m_parser.keepAliveMs());
 }
 
 QString Http1Connection::where() const
@@ -188,9 +160,7 @@ void Http1Connection::start(Http1Reply *reply)
     m_reply = reply;
     reply->m_connection = this;
     m_anyResponseByte = false;
-    m_phase = Phase::StatusLine;
-    m_headerBytes = 0;
-    m_remaining = -1;
+    m_parser.start(reply->m_verb == "HEAD");
     m_redirect.clear();
     if (m_socket) {
         m_reused = true;
@@ -285,10 +255,18 @@ void Http1Connection::onReadyRead()
         discard(); // bytes nobody asked for on an idle connection: it cannot be trusted with a request
         return;
     }
-    m_buffer += m_socket->readAll();
-    m_anyResponseByte = m_anyResponseByte || !m_buffer.isEmpty();
+    const QByteArray bytes = m_socket->readAll();
+    m_anyResponseByte = m_anyResponseByte || !bytes.isEmpty();
+    Http1ResponseParser::Progress parsed;
+    m_parser.feed(bytes, parsed);
     Progress p;
-    parse(p);
+    if (parsed.headers)
+        onHead(p);
+    if (m_redirect.isEmpty()) // the body of a redirect that is followed is nobody's
+        p.body = std::move(parsed.body);
+    p.complete = parsed.complete;
+    if (!parsed.malformed.isEmpty())
+        malformed(p, parsed.malformed);
     deliver(m_reply, p);
 }
 
@@ -305,9 +283,8 @@ void Http1Connection::onClosed()
     }
     Http1Reply *reply = m_reply;
     Progress p;
-    if (m_phase == Phase::Body && m_remaining < 0) {
+    if (m_parser.endsWithConnection()) {
         p.complete = true; // the body ends with the connection
-        m_keepAlive = false;
     } else if (m_reused && !m_anyResponseByte && !reply->m_retried && m_client) {
         // The server closed a kept-alive connection instead of answering: it never took the request up.
         reply->m_retried = true;
@@ -398,7 +375,7 @@ void Http1Connection::deliver(Http1Reply *reply, Progress &p)
 
 void Http1Connection::finishExchange()
 {
-    if (m_keepAlive && m_buffer.isEmpty() && m_client &&
+    if (m_parser.keepAlive() && !m_parser.hasUnreadBytes() && m_client &&
         m_socket->state() == QAbstractSocket::ConnectedState) {
         m_idleSince.start();
         m_client->release(this);
@@ -434,200 +411,20 @@ void Http1Connection::malformed(Progress &p, const QString &what)
     p.errorText = QStringLiteral("%1 sent a malformed HTTP response: %2").arg(where(), what);
 }
 
-bool Http1Connection::takeLine(QByteArray *line, Progress &p)
-{
-    const qsizetype end = m_buffer.indexOf('\n');
-    if (end < 0) {
-        if (m_buffer.size() > MaxLineBytes)
-            malformed(p, QStringLiteral("a line longer than %1 bytes").arg(MaxLineBytes));
-        return false;
-    }
-    const qsizetype length = end > 0 && m_buffer.at(end - 1) == '\r' ? end - 1 : end;
-    *line = m_buffer.left(length);
-    m_buffer.remove(0, end + 1);
-    return true;
-}
-
-void Http1Connection::parse(Progress &p)
-{
-    QByteArray line;
-    while (p.error == Http1Reply::Error::None && !p.complete) {
-        switch (m_phase) {
-        case Phase::StatusLine:
-        case Phase::Headers:
-        case Phase::Trailers:
-            if (!takeLine(&line, p))
-                return;
-            m_headerBytes += line.size() + 2;
-            if (m_headerBytes > MaxHeaderBytes)
-                malformed(p, QStringLiteral("more than %1 bytes of headers").arg(MaxHeaderBytes));
-            else if (m_phase == Phase::StatusLine)
-                onStatusLine(line, p);
-            else if (m_phase == Phase::Trailers)
-                p.complete = line.isEmpty();
-            else if (line.isEmpty())
-                onHeadersDone(p);
-            else
-                onHeaderLine(line, p);
-            break;
-        case Phase::Body:
-        case Phase::ChunkData:
-            if (m_buffer.isEmpty())
-                return;
-            takeBody(p);
-            break;
-        case Phase::ChunkSize: {
-            if (!takeLine(&line, p))
-                return;
-            const qsizetype semicolon = line.indexOf(';');
-            const QByteArray hex = (semicolon < 0 ? line : line.left(semicolon)).trimmed();
-            bool ok = false;
-            const qint64 size = hex.size() <= 15 ? hex.toLongLong(&ok, 16) : -1;
-            if (!ok || size < 0) {
-                malformed(p, QStringLiteral("bad chunk size \"%1\"").arg(printable(line)));
-            } else if (size == 0) {
-                m_phase = Phase::Trailers;
-            } else {
-                m_remaining = size;
-                m_phase = Phase::ChunkData;
-            }
-            break;
-        }
-        case Phase::ChunkEnd:
-            if (!takeLine(&line, p))
-                return;
-            if (!line.isEmpty())
-                malformed(p, QStringLiteral("chunk data longer than its size"));
-            m_phase = Phase::ChunkSize;
-            break;
-        }
-    }
-}
-
-void Http1Connection::takeBody(Progress &p)
-{
-    const qsizetype n =
-        m_remaining < 0 ? m_buffer.size() : qsizetype(qMin<qint64>(m_remaining, m_buffer.size()));
-    if (m_redirect.isEmpty())
-        p.body += n == m_buffer.size() ? std::exchange(m_buffer, {}) : m_buffer.left(n);
-    else if (n == m_buffer.size())
-        m_buffer.clear();
-    if (!m_buffer.isEmpty())
-        m_buffer.remove(0, n);
-    if (m_remaining < 0)
-        return;
-    m_remaining -= n;
-    if (m_remaining > 0)
-        return;
-    if (m_phase == Phase::ChunkData)
-        m_phase = Phase::ChunkEnd;
-    else
-        p.complete = true;
-}
-
-void Http1Connection::onStatusLine(const QByteArray &line, Progress &p)
-{
-    // HTTP-version SP status-code SP [reason-phrase]
-    const bool shaped = line.size() >= 12 && line.startsWith("HTTP/1.") && line.at(8) == ' ' &&
-                        (line.at(7) == '0' || line.at(7) == '1') && (line.size() == 12 || line.at(12) == ' ');
-    bool ok = false;
-    const int status = shaped ? line.mid(9, 3).toInt(&ok) : 0;
-    if (!ok || status < 100 || status > 599) {
-        malformed(p, QStringLiteral("status line \"%1\"").arg(printable(line)));
-        return;
-    }
-    m_minorVersion = line.at(7) - '0';
-    m_reply->m_status = status;
-    m_reply->m_reason = line.mid(13);
-    m_reply->m_headers.clear();
-    m_phase = Phase::Headers;
-}
-
-void Http1Connection::onHeaderLine(const QByteArray &line, Progress &p)
-{
-    HeaderList &headers = m_reply->m_headers;
-    if (line.front() == ' ' || line.front() == '\t') { // obsolete line folding
-        if (headers.isEmpty())
-            malformed(p, QStringLiteral("a continuation line before any header"));
-        else
-            headers.last().second += ' ' + line.trimmed();
-        return;
-    }
-    const qsizetype colon = line.indexOf(':');
-    const QByteArray name = colon > 0 ? line.left(colon) : QByteArray();
-    if (name.isEmpty() || name.contains(' ') || name.contains('\t')) {
-        malformed(p, QStringLiteral("header line \"%1\"").arg(printable(line)));
-        return;
-    }
-    headers.append({name, line.mid(colon + 1).trimmed()});
-}
-
-void Http1Connection::onHeadersDone(Progress &p)
+void Http1Connection::onHead(Progress &p)
 {
     Http1Reply *r = m_reply;
-    const int status = r->m_status;
-    if (status == 101) {
-        malformed(p, QStringLiteral("101 Switching Protocols to a request that asked for no upgrade"));
-        return;
-    }
-    if (status < 200) { // an interim response (100 Continue, 103 Early Hints): the real one follows
-        r->m_status = 0;
-        r->m_reason.clear();
-        r->m_headers.clear();
-        m_phase = Phase::StatusLine;
-        return;
-    }
-    const QByteArray connection = r->header("Connection");
-    m_keepAlive =
-        m_minorVersion == 1 ? !listsToken(connection, "close") : listsToken(connection, "keep-alive");
-    m_keepAliveMs = -1;
-    for (const QByteArray &part : r->header("Keep-Alive").split(',')) {
-        const QByteArray param = part.trimmed();
-        bool ok = false;
-        const qint64 seconds = param.startsWith("timeout=") ? param.mid(8).toLongLong(&ok) : 0;
-        if (ok) // an hour at most, and a second less for the close to be under way
-            m_keepAliveMs = int(std::clamp<qint64>(seconds, 1, 3601) - 1) * 1000;
-    }
+    r->m_status = m_parser.status();
+    r->m_reason = m_parser.reason();
+    r->m_headers = m_parser.headers();
     const QByteArray location = r->header("Location");
+    const int status = r->m_status;
     if ((status == 307 || status == 308) && !location.isEmpty() && r->m_redirects < MaxRedirects) {
         const QUrl to = r->m_url.resolved(QUrl::fromEncoded(location));
         if (to.isValid() && sameOrigin(r->m_url, to)) // so never from https to http either
             m_redirect = to;
     }
     p.headers = m_redirect.isEmpty();
-    m_phase = Phase::Body;
-    m_remaining = -1;
-    if (r->m_verb == "HEAD" || status == 204 || status == 304) {
-        p.complete = true;
-        return;
-    }
-    const QByteArray te = r->header("Transfer-Encoding");
-    if (!te.isEmpty()) {
-        if (te.split(',').last().trimmed().compare("chunked", Qt::CaseInsensitive) == 0)
-            m_phase = Phase::ChunkSize;
-        else
-            m_keepAlive = false;
-        return;
-    }
-    const QByteArray length = r->header("Content-Length");
-    if (length.isEmpty()) {
-        m_keepAlive = false; // the body ends with the connection
-        return;
-    }
-    const QList<QByteArray> values = length.split(','); // repeated headers must agree
-    bool ok = true;
-    for (const QByteArray &v : values) {
-        const QByteArray t = v.trimmed();
-        ok = ok && !t.isEmpty() && t.size() <= 15 &&
-             std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-             t == values.first().trimmed();
-    }
-    if (!ok) {
-        malformed(p, QStringLiteral("Content-Length \"%1\"").arg(printable(length)));
-        return;
-    }
-    m_remaining = values.first().trimmed().toLongLong();
-    p.complete = m_remaining == 0;
 }
 
 } // namespace mcp

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http1response.h"
 #include "httpheaders.h"
 
 #include <QByteArray>
@@ -141,7 +142,6 @@ public:
     void ignoreSslErrors();
 
 private:
-    enum class Phase { StatusLine, Headers, Body, ChunkSize, ChunkData, ChunkEnd, Trailers };
     // What one read brought for the reply; signalled after parsing, so the connection is already free for
     // the next request when the reply's receivers run.
     struct Progress
@@ -156,12 +156,7 @@ private:
     void writeRequest();
     void onReadyRead();
     void onClosed();
-    void parse(Progress &p);
-    bool takeLine(QByteArray *line, Progress &p);
-    void onStatusLine(const QByteArray &line, Progress &p);
-    void onHeaderLine(const QByteArray &line, Progress &p);
-    void onHeadersDone(Progress &p);
-    void takeBody(Progress &p);
+    void onHead(Progress &p); // the final response's head: onto the reply, or a redirect to follow
     void deliver(Http1Reply *reply, Progress &p);
     void malformed(Progress &p, const QString &what);
     void finishExchange(); // the response is complete: keep the connection for the next one or close it
@@ -180,15 +175,9 @@ private:
     bool m_reused = false;
     bool m_reportSent = false;
     bool m_anyResponseByte = false;
-    bool m_keepAlive = true;
-    int m_minorVersion = 1;
     QUrl m_redirect; // set while a 307/308 response is being skipped
-    QByteArray m_buffer;
-    Phase m_phase = Phase::StatusLine;
-    qint64 m_remaining = -1; // body or chunk bytes still to come; -1: until the connection closes
-    qsizetype m_headerBytes = 0;
+    Http1ResponseParser m_parser;
     QElapsedTimer m_idleSince;
-    qint64 m_keepAliveMs = -1; // from the server's Keep-Alive: timeout=N, with a margin
 };
 
 } // namespace mcp

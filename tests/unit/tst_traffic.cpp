@@ -178,6 +178,13 @@ private Q_SLOTS:
                                << "column 1: unterminated quote";
         QTest::newRow("duration") << "latency>fast"
                                   << "column 1: \"fast\" is not a duration";
+        // Found by tests/fuzz/fuzz_trafficfilter: numbers beyond qint64 were converted anyway (undefined).
+        QTest::newRow("size beyond qint64") << "size<=1e300kb"
+                                            << "column 1: \"1e300kb\" is not a size";
+        QTest::newRow("duration beyond qint64") << "latency>1e20s"
+                                                << "column 1: \"1e20s\" is not a duration";
+        QTest::newRow("infinite duration") << "latency<inf"
+                                           << "column 1: \"inf\" is not a duration";
         QTest::newRow("dir") << "dir:up"
                              << "column 1: dir: takes in or out";
         QTest::newRow("empty value") << "  id:"
