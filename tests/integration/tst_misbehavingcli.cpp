@@ -20,6 +20,13 @@ namespace {
 // mcpwb's resident memory stays under this whatever the server sends: the frame limit is 64 MiB, and the
 // server of these tests sends up to 1 GiB.
 constexpr long peakRssBoundKb = 400 * 1024;
+// Under AddressSanitizer (build-asan) the resident set also holds its shadow memory and the quarantine of
+// freed blocks (256 MiB by default): the bound is checked in the normal build, and only reported here.
+#ifdef __SANITIZE_ADDRESS__
+constexpr bool rssIsMeaningful = false;
+#else
+constexpr bool rssIsMeaningful = true;
+#endif
 constexpr int runBoundMs = 60000; // a run that takes this long has hung: killed and failed
 constexpr int requestTimeoutMs = 30000;
 constexpr int hangTimeoutMs = 3000; // for the server that never answers: the timeout is the outcome
@@ -199,7 +206,8 @@ private Q_SLOTS:
         const long peakKb = childrenPeakRssKb();
         qInfo("%s over %s: exit %d after %lld ms; children's peak RSS so far %ld KiB", qPrintable(mode),
               http ? "http" : "stdio", run.exitCode, run.elapsedMs, peakKb);
-        QVERIFY2(peakKb < peakRssBoundKb, qPrintable(QStringLiteral("peak RSS %1 KiB").arg(peakKb)));
+        if (rssIsMeaningful)
+            QVERIFY2(peakKb < peakRssBoundKb, qPrintable(QStringLiteral("peak RSS %1 KiB").arg(peakKb)));
 
         mcp::Recorder recorded;
         recordedFromTrace(run.trace, &recorded);
