@@ -36,6 +36,7 @@ void TestWebSocketTransport::echoWithSubprotocol()
     QByteArray customHeader;
     connect(&server, &QWebSocketServer::newConnection, this, [&] {
         peer = server.nextPendingConnection();
+        peer->setParent(&server); // the caller owns it: gone with the server (LeakSanitizer)
         customHeader = peer->request().rawHeader("X-Custom");
         connect(peer, &QWebSocket::textMessageReceived, peer,
                 [&](const QString &m) { peer->sendTextMessage(QStringLiteral("echo:") + m); });
@@ -101,6 +102,7 @@ void TestWebSocketTransport::messageOverTheFrameLimit()
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     connect(&server, &QWebSocketServer::newConnection, this, [&] {
         QWebSocket *peer = server.nextPendingConnection();
+        peer->setParent(&server); // the caller owns it: gone with the server (LeakSanitizer)
         peer->sendTextMessage(QString(5000, QLatin1Char('x')));
     });
     HttpOptions o;
