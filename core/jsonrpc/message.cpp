@@ -204,6 +204,9 @@ Json parseJson(QByteArrayView text, ParseError *error, const Limits &limits)
         const int colon = what.indexOf(QStringLiteral(": "), what.indexOf(QStringLiteral("parse error")));
         return fail(QStringLiteral("malformed JSON: ") + (colon >= 0 ? what.mid(colon + 2) : what),
                     qsizetype(e.byte) - 1);
+    } catch (const Json::out_of_range &e) {
+        // A number beyond double's range ("1e999999"): found by fuzz_jsonrpc; it used to end the process.
+        return fail(QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(e.what())), 0);
     }
 }
 

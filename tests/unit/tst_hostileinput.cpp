@@ -42,6 +42,17 @@ class TstHostileInput : public QObject
 
 private Q_SLOTS:
     // offset: of the first bracket past the limit; the message object itself is one level
+    // Found by fuzz_jsonrpc in the clean-clone CI: a number beyond double's range made nlohmann throw
+    // out_of_range, which nothing caught, and the process ended.
+    void numberOutOfRangeIsMalformed()
+    {
+        const mcp::jsonrpc::ParseResult r =
+            mcp::jsonrpc::parse(R"({"jsonrpc":"2.0","id":1,"result":{"n":9999999999999999e999999999}})");
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error->toString().contains(QLatin1String("number overflow")),
+                 qPrintable(r.error->toString()));
+    }
+
     void parserRefusesDeepNesting_data()
     {
         QTest::addColumn<QByteArray>("frame");
