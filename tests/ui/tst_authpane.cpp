@@ -139,13 +139,9 @@ private Q_SLOTS:
                                QStringLiteral("/dist/esm/examples/server/simpleStreamableHttp.js");
         if (!QFileInfo::exists(server))
             QSKIP("the TypeScript SDK's example OAuth server is not installed (npm ci --prefix tests/peers)");
-        const quint16 port = testsupport::freeLoopbackPort();
-        const quint16 authPort = testsupport::freeLoopbackPort();
-        QVERIFY2(m_peer.start(server, {QStringLiteral("--oauth")},
-                              {QStringLiteral("MCP_PORT=%1").arg(port),
-                               QStringLiteral("MCP_AUTH_PORT=%1").arg(authPort)},
-                              port),
-                 qPrintable(m_peer.output()));
+        quint16 port = 0;
+        quint16 authPort = 0;
+        QVERIFY2(m_peer.startOAuthExample(&port, &authPort), qPrintable(m_peer.output()));
 
         QVERIFY((m_window = m_workbench.show()));
         m_window->resize(1600, 1000); // the stepper's screenshot wants the room
