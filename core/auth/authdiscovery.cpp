@@ -3,6 +3,7 @@
 #include "authanswers.h"
 #include "authflow.h"
 #include "discovery.h"
+#include "grants.h"
 #include "transport/urlpolicy.h"
 
 namespace mcp::auth {
@@ -167,37 +168,50 @@ void AuthFlow::finishDiscovery(const QString &decision, const QString &reason)
     m_store->load(scope(), this, [this, generation, decision, reason] {
         if (generation != m_generation)
             return;
-        chooseGrantStages();
-        if (!m_refreshOnly && m_pending.contains(Stage::Refresh))
+        if (chooseGrant() && !m_refreshOnly)
             m_stepNotes << QStringLiteral("a refresh token for %1 is kept in %2, so it is refreshed")
                                .arg(m_issuer, m_store->storeName());
         finishStep(decision, reason);
     });
 }
 
-void AuthFlow::chooseGrantStages()
+bool AuthFlow::chooseGrant()
 {
-    // Queues the stages after discovery, before the step finishes (the flow may pause then).
-    const TokenSet stored = m_store->tokens(scope());
-    if (m_refreshOnly) {
-        m_pending = {Stage::Refresh};
-    } else if (m_settings.grant == AuthSettings::Grant::ClientCredentials) {
-        m_pending = {Stage::ClientCredentials};
-    } else if (m_settings.grant == AuthSettings::Grant::EnterpriseManaged) {
-        m_pending = {Stage::TokenExchange, Stage::JwtBearer};
-    } else if (m_settings.grant == AuthSettings::Grant::WorkloadIdentity) {
-        m_idJag = m_settings.workloadAssertion;
-        m_pending = {Stage::JwtBearer};
-    } else if (!m_stepUp && !stored.refreshToken.isEmpty()) {
-        m_pending = {Stage::Refresh};
-    } else {
-        m_pending = {Stage::ClientIdentity, Stage::AuthorizationRequest, Stage::AuthorizationResponse,
-                     Stage::TokenRequest};
-    }
-    if (!m_pending.contains(Stage::Refresh))
+    // Queues the steps after discovery, before the step finishes (the flow may pause then).
+    const bool refresh = m_refreshOnly || (m_settings.grant == AuthSettings::Grant::AuthorizationCode &&
+                                           !m_stepUp && !m_store->tokens(scope()).refreshToken.isEmpty());
+    if (refresh)
+        useGrant(std::make_unique<RefreshGrant>());
+    else if (m_settings.grant == AuthSettings::Grant::ClientCredentials)
+        useGrant(std::make_unique<ClientCredentialsGrant>());
+    else if (m_settings.grant == AuthSettings::Grant::EnterpriseManaged)
+        useGrant(std::make_unique<JwtBearerGrant>(JwtBearerGrant::Assertion::EnterpriseExchange));
+    else if (m_settings.grant == AuthSettings::Grant::WorkloadIdentity)
+        useGrant(std::make_unique<JwtBearerGrant>(JwtBearerGrant::Assertion::Workload));
+    else
+        useGrant(std::make_unique<AuthorizationCodeGrant>());
+    if (!refresh)
         m_params.insert(QStringLiteral("scope"), selectScope());
     if (m_asMetadata.contains(QLatin1String("dpop_signing_alg_values_supported")))
-        m_pending.prepend(Stage::Dpop);
+        m_pending.prepend({Stage::Dpop});
+    return refresh;
+}
+
+void AuthFlow::useGrant(std::unique_ptr<Grant> grant)
+{
+    m_pending.clear();
+    for (int i = 0; i < grant->stepNames().size(); ++i)
+        m_pending.append({Stage::Grant, i});
+    m_grants.push_back(std::move(grant));
+}
+
+void AuthFlow::refreshRefused(const QString &why)
+{
+    if (m_refreshOnly)
+        return failStep(QStringLiteral("refresh refused: %1").arg(why));
+    useGrant(std::make_unique<AuthorizationCodeGrant>());
+    m_params.insert(QStringLiteral("scope"), selectScope());
+    finishStep(QStringLiteral("authorize again"), QStringLiteral("refresh refused: %1").arg(why));
 }
 
 QString AuthFlow::selectScope() const

@@ -3,7 +3,7 @@
 #include "authanswers.h"
 #include "clientauth.h"
 #include "discovery.h"
-#include "loopbackredirectlistener.h"
+#include "grants.h"
 #include "recordedhttp.h"
 #include "transport/urlpolicy.h"
 
@@ -22,33 +22,19 @@ void AuthFlow::setTlsPolicy(const TlsPolicy &policy)
     m_http->setTlsPolicy(policy);
 }
 
-QString AuthFlow::stageName(Stage stage)
+QString AuthFlow::stepName(const Step &step) const
 {
-    switch (stage) {
+    switch (step.stage) {
     case Stage::Refusal:
         return QStringLiteral("server refusal");
     case Stage::ResourceMetadata:
         return QStringLiteral("protected resource metadata");
     case Stage::ServerMetadata:
         return QStringLiteral("authorization server metadata");
-    case Stage::Refresh:
-        return QStringLiteral("refresh");
-    case Stage::ClientIdentity:
-        return QStringLiteral("client identity");
-    case Stage::AuthorizationRequest:
-        return QStringLiteral("authorization request");
-    case Stage::AuthorizationResponse:
-        return QStringLiteral("authorization response");
-    case Stage::TokenRequest:
-        return QStringLiteral("token request");
-    case Stage::ClientCredentials:
-        return QStringLiteral("client credentials token request");
-    case Stage::TokenExchange:
-        return QStringLiteral("token exchange");
-    case Stage::JwtBearer:
-        return QStringLiteral("JWT bearer grant");
     case Stage::Dpop:
         return QStringLiteral("DPoP key");
+    case Stage::Grant:
+        return m_grants.back()->stepNames().value(step.grantStep);
     }
     return {};
 }
@@ -57,7 +43,7 @@ void AuthFlow::start(const HttpExchange &refusal)
 {
     m_refusal = refusal;
     m_running = true;
-    m_pending = {Stage::Refusal, Stage::ResourceMetadata, Stage::ServerMetadata};
+    m_pending = {{Stage::Refusal}, {Stage::ResourceMetadata}, {Stage::ServerMetadata}};
     advance();
 }
 
@@ -65,7 +51,7 @@ void AuthFlow::startRefresh()
 {
     m_refreshOnly = true;
     m_running = true;
-    m_pending = {Stage::ResourceMetadata, Stage::ServerMetadata};
+    m_pending = {{Stage::ResourceMetadata}, {Stage::ServerMetadata}};
     advance();
 }
 
@@ -74,8 +60,8 @@ InspectOptions AuthFlow::inspectOptions() const
     InspectOptions o;
     o.resource = m_params.value(QStringLiteral("resource"));
     o.issuer = m_issuer;
-    o.jwksUrl = endpointOf("jwks_uri");
-    o.introspectionEndpoint = endpointOf("introspection_endpoint");
+    o.jwksUrl = endpointOf(*this, "jwks_uri");
+    o.introspectionEndpoint = endpointOf(*this, "introspection_endpoint");
     o.introspectionClient = m_client;
     o.tls = m_http->tlsPolicy();
     return o;
@@ -88,7 +74,7 @@ CredentialScope AuthFlow::scope() const
 
 QString AuthFlow::nextStepName() const
 {
-    return m_pending.isEmpty() ? QString() : stageName(m_pending.first());
+    return m_pending.isEmpty() ? QString() : stepName(m_pending.first());
 }
 
 void AuthFlow::continueFlow()
@@ -96,7 +82,7 @@ void AuthFlow::continueFlow()
     if (!m_paused)
         return;
     m_paused = false;
-    runStage(m_pending.takeFirst());
+    runStep(m_pending.takeFirst());
 }
 
 void AuthFlow::runToEnd()
@@ -112,8 +98,7 @@ void AuthFlow::cancel()
     ++m_generation;
     m_paused = false;
     m_running = false;
-    if (m_listener)
-        m_listener->close();
+    stopGrants();
     Q_EMIT failed(makeError(Error::Category::Cancelled, QStringLiteral("authorization"),
                             QStringLiteral("cancelled by the user")));
 }
@@ -122,6 +107,12 @@ void AuthFlow::setParameter(const QString &name, const QString &value)
 {
     m_params.insert(name, value);
     m_tampered.insert(name);
+}
+
+void AuthFlow::propose(const QString &name, const QString &value)
+{
+    if (!m_tampered.contains(name))
+        m_params.insert(name, value);
 }
 
 void AuthFlow::markTampered(const QStringList &parameters)
@@ -137,8 +128,7 @@ void AuthFlow::advance()
         return;
     if (m_pending.isEmpty()) {
         m_running = false;
-        if (m_listener)
-            m_listener->close();
+        stopGrants();
         Q_EMIT finished(m_tokens);
         return;
     }
@@ -147,14 +137,14 @@ void AuthFlow::advance()
         Q_EMIT paused(nextStepName());
         return;
     }
-    runStage(m_pending.takeFirst());
+    runStep(m_pending.takeFirst());
 }
 
-void AuthFlow::runStage(Stage stage)
+void AuthFlow::runStep(const Step &step)
 {
-    m_steps.append(AuthStep{stageName(stage), {}, {}, {}, false, false});
+    m_steps.append(AuthStep{stepName(step), {}, {}, {}, false, false});
     Q_EMIT stepStarted(int(m_steps.size()) - 1, m_steps.last().name);
-    switch (stage) {
+    switch (step.stage) {
     case Stage::Refusal:
         readRefusal();
         break;
@@ -164,34 +154,19 @@ void AuthFlow::runStage(Stage stage)
     case Stage::ServerMetadata:
         fetchServerMetadata(0);
         break;
-    case Stage::Refresh:
-        refreshToken();
-        break;
-    case Stage::ClientIdentity:
-        identifyClient();
-        break;
-    case Stage::AuthorizationRequest:
-        requestAuthorization();
-        break;
-    case Stage::AuthorizationResponse:
-        checkAuthorizationResponse();
-        break;
-    case Stage::TokenRequest:
-        requestToken();
-        break;
-    case Stage::ClientCredentials:
-        requestClientCredentials();
-        break;
-    case Stage::TokenExchange:
-        exchangeIdToken();
-        break;
-    case Stage::JwtBearer:
-        requestJwtBearer();
-        break;
     case Stage::Dpop:
         chooseDpop();
         break;
+    case Stage::Grant:
+        m_grants.back()->runStep(step.grantStep, *this);
+        break;
     }
+}
+
+void AuthFlow::stopGrants()
+{
+    for (const auto &grant : m_grants)
+        grant->stop();
 }
 
 void AuthFlow::finishStep(const QString &decision, const QString &reason)
@@ -214,8 +189,7 @@ void AuthFlow::failStep(const QString &reason)
     step.reason = (QStringList(std::exchange(m_stepNotes, {})) << reason).join(QStringLiteral("; "));
     m_running = false;
     m_pending.clear();
-    if (m_listener)
-        m_listener->close();
+    stopGrants();
     Q_EMIT stepFinished(int(m_steps.size()) - 1, step);
     Q_EMIT failed(makeError(Error::Category::Auth, QStringLiteral("authorization: ") + step.name, reason));
 }
@@ -247,13 +221,19 @@ void AuthFlow::http(const QByteArray &verb, const QUrl &url,
         record);
 }
 
-void AuthFlow::postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then,
-                        bool nonceRetried)
+void AuthFlow::postForm(const QUrl &url, const Form &form, const ClientRegistration &client, Then then)
 {
+    postFormOnce(url, form, client, std::move(then), false);
+}
+
+void AuthFlow::postFormOnce(const QUrl &url, const Form &fields, const ClientRegistration &client, Then then,
+                            bool nonceRetried)
+{
+    Form form = fields;
     QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "application/x-www-form-urlencoded"},
                                                  {"Accept", "application/json"}};
     QString error;
-    if (m_useDpop && url == endpointOf("token_endpoint")) {
+    if (m_useDpop && url == endpointOf(*this, "token_endpoint")) {
         const QByteArray proof = m_dpop->proof("POST", url, {}, &error);
         if (proof.isEmpty()) {
             failStep(QStringLiteral("cannot sign the DPoP proof: %1").arg(error));
@@ -267,7 +247,7 @@ void AuthFlow::postForm(const QUrl &url, Form form, const ClientRegistration &cl
                 m_stepNotes << QStringLiteral(
                     "the authorization server demanded a DPoP nonce (use_dpop_nonce), "
                     "so the request was sent once more with it");
-                postForm(url, form, client, then, true);
+                postFormOnce(url, form, client, then, true);
                 return;
             }
             if (!headerValue(ex.responseHeaders, "DPoP-Nonce").isEmpty()) // RFC 9449 §8.2: the next one
@@ -322,20 +302,25 @@ bool AuthFlow::readTokens(const HttpExchange &ex, TokenSet *tokens, QString *why
     return true;
 }
 
-bool AuthFlow::keepTokens(const HttpExchange &ex)
+void AuthFlow::keepTokens(const TokenSet &tokens)
 {
-    QString why;
-    if (!readTokens(ex, &m_tokens, &why)) {
-        failStep(why);
-        return false;
-    }
+    m_tokens = tokens;
     m_store->setTokens(scope(), m_tokens);
-    return true;
 }
 
-QUrl AuthFlow::endpointOf(const char *field) const
+void AuthFlow::recordExchange(const HttpExchange &ex)
 {
-    return QUrl(m_asMetadata.value(QLatin1String(field)).toString());
+    m_steps.last().exchanges.append(ex);
+}
+
+void AuthFlow::noteDecision(const QString &decision)
+{
+    m_steps.last().decision = decision;
+}
+
+void AuthFlow::showAuthorizationUrl(const QUrl &url)
+{
+    Q_EMIT authorizationUrlReady(url);
 }
 
 void AuthFlow::appendStep(const AuthStep &step)

@@ -3,6 +3,7 @@
 #include "../error.h"
 #include "../transport/transport.h"
 #include "dpop.h"
+#include "grant.h"
 #include "tokeninspector.h"
 #include "tokenstore.h"
 
@@ -11,48 +12,12 @@
 #include <QObject>
 #include <QSet>
 #include <QUrlQuery>
-#include <functional>
+#include <memory>
+#include <vector>
 
 namespace mcp::auth {
 
-class LoopbackRedirectListener;
 class RecordedHttp;
-
-struct AuthSettings
-{
-    enum class Grant {
-        AuthorizationCode, // a user approves in a browser (the default)
-        ClientCredentials, // machine to machine: pre-registered client with a secret or a private key
-        EnterpriseManaged, // token exchange at the enterprise IdP, then the JWT bearer grant (ID-JAG)
-        WorkloadIdentity,  // the JWT bearer grant with a workload's own JWT (RFC 7523, SEP-1933)
-    };
-    enum class UserAgent {
-        SystemBrowser,  // open the authorization URL with xdg-open / open
-        FollowRedirect, // GET it and follow the redirect ourselves (automation, conformance tests)
-        External,       // the owner shows authorizationUrlReady() somewhere and the redirect comes back
-    };
-    Grant grant = Grant::AuthorizationCode;
-    UserAgent userAgent = UserAgent::SystemBrowser;
-    QString clientId;          // pre-registered client; empty: CIMD or dynamic registration
-    QByteArray clientSecret;   // for a pre-registered confidential client
-    QString clientMetadataUrl; // our Client ID Metadata Document, used as client_id where the AS supports it
-    QString scope;             // overrides the scope selection strategy when set
-    QByteArray privateKeyPem;  // private_key_jwt for the client credentials grant
-    QString signingAlgorithm = QStringLiteral("ES256");
-    QUrl idpTokenEndpoint; // enterprise-managed: the IdP's token endpoint,
-    QByteArray idpIdToken; // the user's ID token from that IdP,
-    QString idpClientId;   // and our client there
-    QByteArray idpClientSecret;
-    QByteArray workloadAssertion; // workload identity: the JWT the platform issued to this workload
-    // The only authorization server this flow may use: the client secret, private key and assertions above
-    // go to no other. Empty: whichever the server names.
-    QString expectedIssuer;
-    QString clientName = QStringLiteral("MCP Workbench");
-    bool requestOfflineAccess = true; // ask for offline_access (refresh tokens) where the AS lists it
-    bool dpop = true;                 // bind tokens to a key with DPoP (RFC 9449) where the AS offers it
-    QString dpopAlgorithm = QStringLiteral("ES256"); // preferred; another the AS lists is used otherwise
-    int redirectTimeoutMs = 300000;
-};
 
 // One step of a flow: what was sent, what came back, what was decided and why.
 struct AuthStep
@@ -66,12 +31,14 @@ struct AuthStep
 };
 
 // The authorization of one connection as explicit steps:
-//   refusal → protected resource metadata → authorization server metadata → then one of
-//   [refresh] | [client identity → authorization request → authorization response → token request]
-//   | [client credentials token] | [token exchange → JWT bearer grant],
+//   refusal → protected resource metadata → authorization server metadata → then the steps of one grant
+//   (grants.h): [refresh] | [client identity → authorization request → authorization response → token
+//   request] | [client credentials token] | [token exchange → JWT bearer grant],
 // with a "DPoP key" step before those when the authorization server offers DPoP-bound tokens.
 // Every step can be paused after; at a pause parameters() may be edited (the change is marked tampered).
-class AuthFlow : public QObject
+// The flow sequences the steps, checks every address before it is contacted and keeps the credentials;
+// each grant's own rules live in its class.
+class AuthFlow : public QObject, private GrantSteps
 {
     Q_OBJECT
 public:
@@ -101,10 +68,10 @@ public:
     QSet<QString> tamperedParameters() const { return m_tampered; }
 
     const QList<AuthStep> &steps() const { return m_steps; }
-    QString issuer() const { return m_issuer; }
+    QString issuer() const override { return m_issuer; }
     // Where this flow's tokens and client registration are kept: the connection, the canonical resource of
     // the endpoint the user gave (not the one a server claims), the issuer found.
-    CredentialScope scope() const;
+    CredentialScope scope() const override;
     QJsonObject protectedResourceMetadata() const { return m_prm; }
     QJsonObject authorizationServerMetadata() const { return m_asMetadata; }
     TokenSet tokens() const { return m_tokens; }
@@ -135,64 +102,65 @@ private:
         Refusal,
         ResourceMetadata,
         ServerMetadata,
-        Refresh,
-        ClientIdentity,
-        AuthorizationRequest,
-        AuthorizationResponse,
-        TokenRequest,
-        ClientCredentials,
-        TokenExchange,
-        JwtBearer,
         Dpop,
+        Grant, // a step of the current grant
     };
-    using Form = QList<QPair<QString, QString>>;
-    using Then = std::function<void(const HttpExchange &)>;
+    struct Step
+    {
+        Stage stage;
+        int grantStep = 0;
+    };
 
-    static QString stageName(Stage stage);
+    QString stepName(const Step &step) const;
     void advance();
-    void runStage(Stage stage);
-    void finishStep(const QString &decision, const QString &reason = {});
-    void failStep(const QString &reason);
-    void markTampered(const QStringList &parameters);
+    void runStep(const Step &step);
+    void stopGrants();
 
     void readRefusal();
     void fetchResourceMetadata(int candidate);
     void fetchServerMetadata(int candidate);
     void finishDiscovery(const QString &decision, const QString &reason);
-    void chooseGrantStages();
-    void identifyClient();
-    void prepareAuthorization();
-    void requestAuthorization();
-    void followRedirect(const QUrl &url, int hops);
-    void checkAuthorizationResponse();
-    void requestToken();
-    void refreshToken();
-    void requestClientCredentials();
-    void exchangeIdToken();
-    void requestJwtBearer();
+    // Queues the steps after discovery; true when they refresh a stored token.
+    bool chooseGrant();
+    void useGrant(std::unique_ptr<Grant> grant);
     void chooseDpop();
     void noteDpopTokenResponse(const HttpExchange &ex);
-
-    void http(const QByteArray &verb, const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers,
-              const QByteArray &body, Then then);
-    // To the token endpoint with a DPoP proof when the flow uses DPoP, retried once on use_dpop_nonce.
-    void postForm(const QUrl &url, Form form, const ClientRegistration &client, Then then,
-                  bool nonceRetried = false);
-    bool readTokens(const HttpExchange &ex, TokenSet *tokens, QString *why) const;
-    // A grant's token answer: read into m_tokens and kept in the store, or the step failed with the reason.
-    bool keepTokens(const HttpExchange &ex);
+    void postFormOnce(const QUrl &url, const Form &form, const ClientRegistration &client, Then then,
+                      bool nonceRetried);
     QString selectScope() const;
-    QUrl endpointOf(const char *field) const;
+
+    // GrantSteps
+    const AuthSettings &settings() const override { return m_settings; }
+    QJsonObject serverMetadata() const override { return m_asMetadata; }
+    bool usesDefaultEndpoints() const override { return m_defaultEndpoints; }
+    QString parameter(const QString &name) const override { return m_params.value(name); }
+    void propose(const QString &name, const QString &value) override;
+    void markTampered(const QStringList &parameters) override;
+    TokenStore &store() override { return *m_store; }
+    void setClient(const ClientRegistration &client) override { m_client = client; }
+    ClientRegistration client() const override { return m_client; }
+    void http(const QByteArray &verb, const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers,
+              const QByteArray &body, Then then) override;
+    // To the token endpoint with a DPoP proof when the flow uses DPoP, retried once on use_dpop_nonce.
+    void postForm(const QUrl &url, const Form &form, const ClientRegistration &client, Then then) override;
+    bool readTokens(const HttpExchange &ex, TokenSet *tokens, QString *why) const override;
+    void keepTokens(const TokenSet &tokens) override;
+    void recordExchange(const HttpExchange &ex) override;
+    void noteDecision(const QString &decision) override;
+    void showAuthorizationUrl(const QUrl &url) override;
+    void finishStep(const QString &decision, const QString &reason = {}) override;
+    void failStep(const QString &reason) override;
+    void refreshRefused(const QString &why) override;
 
     AuthSettings m_settings;
     QUrl m_endpoint;
     TokenStore *m_store;
     QString m_connection;
     RecordedHttp *m_http;
-    LoopbackRedirectListener *m_listener = nullptr;
 
     QList<AuthStep> m_steps;
-    QList<Stage> m_pending;
+    QList<Step> m_pending;
+    std::vector<std::unique_ptr<Grant>> m_grants; // the last one runs; an earlier one may still be unwinding
     bool m_pauseEach = false;
     bool m_paused = false;
     bool m_running = false;
@@ -211,10 +179,6 @@ private:
     ClientRegistration m_client;
     QMap<QString, QString> m_params;
     QSet<QString> m_tampered;
-    QString m_expectedState;
-    QUrlQuery m_callback;
-    QByteArray m_code;
-    QByteArray m_idJag;
     TokenSet m_tokens;
     DpopKey m_ownDpop;
     DpopKey *m_dpop = &m_ownDpop;

@@ -1,94 +1,136 @@
-// The grants of AuthFlow without a person: client credentials, and enterprise-managed authorization
-// (token exchange at the IdP, then the JWT bearer grant, which workload identity uses alone).
+// The grants without a person: client credentials, and the JWT bearer grant with an enterprise IdP's
+// identity assertion (token exchange first) or a workload's own JWT.
 #include "authanswers.h"
 #include "authflow.h"
+#include "grants.h"
 
 namespace mcp::auth {
 
-void AuthFlow::requestClientCredentials()
+namespace {
+
+void addScope(GrantSteps &flow, GrantSteps::Form *form)
 {
-    if (m_settings.clientId.isEmpty()) {
-        failStep(QStringLiteral("the client credentials grant needs a pre-registered client ID"));
-        return;
-    }
-    QString method;
-    if (!m_settings.privateKeyPem.isEmpty())
+    if (const QString scope = flow.parameter(QStringLiteral("scope")); !scope.isEmpty())
+        form->append({QStringLiteral("scope"), scope});
+}
+
+// The token endpoint's answer kept as the flow's result, or the step failed with the reason.
+void finishWithTokens(GrantSteps &flow, const HttpExchange &ex, const QString &reason)
+{
+    TokenSet tokens;
+    QString why;
+    if (!flow.readTokens(ex, &tokens, &why))
+        return flow.failStep(why);
+    flow.keepTokens(tokens);
+    flow.finishStep(QStringLiteral("use the access token"), reason);
+}
+
+} // namespace
+
+QStringList ClientCredentialsGrant::stepNames() const
+{
+    return {QStringLiteral("client credentials token request")};
+}
+
+void ClientCredentialsGrant::runStep(int, GrantSteps &flow)
+{
+    const AuthSettings &settings = flow.settings();
+    if (settings.clientId.isEmpty())
+        return flow.failStep(QStringLiteral("the client credentials grant needs a pre-registered client ID"));
+    const QStringList methods =
+        stringList(flow.serverMetadata().value(QLatin1String("token_endpoint_auth_methods_supported")));
+    QString method = QStringLiteral("client_secret_basic");
+    if (!settings.privateKeyPem.isEmpty())
         method = QStringLiteral("private_key_jwt");
-    else if (stringList(m_asMetadata.value(QLatin1String("token_endpoint_auth_methods_supported")))
-                 .contains(QLatin1String("client_secret_post")) &&
-             !stringList(m_asMetadata.value(QLatin1String("token_endpoint_auth_methods_supported")))
-                  .contains(QLatin1String("client_secret_basic")))
+    else if (methods.contains(QLatin1String("client_secret_post")) &&
+             !methods.contains(QLatin1String("client_secret_basic")))
         method = QStringLiteral("client_secret_post");
-    else
-        method = QStringLiteral("client_secret_basic");
-    m_client = {
-        m_issuer, m_settings.clientId, m_settings.clientSecret, method, QStringLiteral("pre-registered"), {}};
-    Form form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
-              {QStringLiteral("resource"), m_params.value(QStringLiteral("resource"))}};
-    if (!m_params.value(QStringLiteral("scope")).isEmpty())
-        form.append({QStringLiteral("scope"), m_params.value(QStringLiteral("scope"))});
-    postForm(endpointOf("token_endpoint"), form, m_client, [this, method](const HttpExchange &ex) {
-        if (!keepTokens(ex))
-            return;
-        finishStep(QStringLiteral("use the access token"),
-                   QStringLiteral("client %1 authenticated with %2").arg(m_client.clientId, method));
+    const ClientRegistration client{flow.issuer(),
+                                    settings.clientId,
+                                    settings.clientSecret,
+                                    method,
+                                    QStringLiteral("pre-registered"),
+                                    {}};
+    flow.setClient(client);
+    GrantSteps::Form form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+                          {QStringLiteral("resource"), flow.parameter(QStringLiteral("resource"))}};
+    addScope(flow, &form);
+    flow.postForm(endpointOf(flow, "token_endpoint"), form, client, [&flow, client](const HttpExchange &ex) {
+        finishWithTokens(
+            flow, ex,
+            QStringLiteral("client %1 authenticated with %2").arg(client.clientId, client.authMethod));
     });
 }
 
-void AuthFlow::exchangeIdToken()
+QStringList JwtBearerGrant::stepNames() const
 {
-    if (m_settings.idpTokenEndpoint.isEmpty() || m_settings.idpIdToken.isEmpty()) {
-        failStep(QStringLiteral(
-            "enterprise-managed authorization needs the IdP's token endpoint and an ID token"));
-        return;
+    if (m_assertion == Assertion::Workload)
+        return {QStringLiteral("JWT bearer grant")};
+    return {QStringLiteral("token exchange"), QStringLiteral("JWT bearer grant")};
+}
+
+void JwtBearerGrant::runStep(int index, GrantSteps &flow)
+{
+    if (m_assertion == Assertion::Workload) {
+        m_jwt = flow.settings().workloadAssertion;
+        return requestToken(flow);
     }
-    Form form{
+    if (index == 0)
+        return exchangeIdToken(flow);
+    requestToken(flow);
+}
+
+void JwtBearerGrant::exchangeIdToken(GrantSteps &flow)
+{
+    const AuthSettings &settings = flow.settings();
+    if (settings.idpTokenEndpoint.isEmpty() || settings.idpIdToken.isEmpty())
+        return flow.failStep(QStringLiteral(
+            "enterprise-managed authorization needs the IdP's token endpoint and an ID token"));
+    GrantSteps::Form form{
         {QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:token-exchange")},
         {QStringLiteral("requested_token_type"), QStringLiteral("urn:ietf:params:oauth:token-type:id-jag")},
-        {QStringLiteral("subject_token"), QString::fromUtf8(m_settings.idpIdToken)},
+        {QStringLiteral("subject_token"), QString::fromUtf8(settings.idpIdToken)},
         {QStringLiteral("subject_token_type"), QStringLiteral("urn:ietf:params:oauth:token-type:id_token")},
-        {QStringLiteral("audience"), m_issuer},
-        {QStringLiteral("resource"), m_params.value(QStringLiteral("resource"))}};
-    if (!m_params.value(QStringLiteral("scope")).isEmpty())
-        form.append({QStringLiteral("scope"), m_params.value(QStringLiteral("scope"))});
+        {QStringLiteral("audience"), flow.issuer()},
+        {QStringLiteral("resource"), flow.parameter(QStringLiteral("resource"))}};
+    addScope(flow, &form);
     const ClientRegistration idpClient{
         {},
-        m_settings.idpClientId,
-        m_settings.idpClientSecret,
-        m_settings.idpClientSecret.isEmpty() ? QStringLiteral("none") : QStringLiteral("client_secret_post"),
+        settings.idpClientId,
+        settings.idpClientSecret,
+        settings.idpClientSecret.isEmpty() ? QStringLiteral("none") : QStringLiteral("client_secret_post"),
         QStringLiteral("pre-registered"),
         {}};
-    postForm(m_settings.idpTokenEndpoint, form, idpClient, [this](const HttpExchange &ex) {
+    flow.postForm(settings.idpTokenEndpoint, form, idpClient, [this, &flow](const HttpExchange &ex) {
         const QJsonObject o = jsonObjectOf(ex);
-        m_idJag = o.value(QLatin1String("access_token")).toString().toUtf8();
-        if (ex.status != 200 || m_idJag.isEmpty()) {
-            failStep(QStringLiteral("the IdP refused the token exchange: %1").arg(describeFailure(ex)));
-            return;
-        }
-        finishStep(QStringLiteral("present the identity assertion grant (ID-JAG) to %1").arg(m_issuer),
-                   QStringLiteral("issued_token_type %1")
-                       .arg(o.value(QLatin1String("issued_token_type")).toString()));
+        m_jwt = o.value(QLatin1String("access_token")).toString().toUtf8();
+        if (ex.status != 200 || m_jwt.isEmpty())
+            return flow.failStep(
+                QStringLiteral("the IdP refused the token exchange: %1").arg(describeFailure(ex)));
+        flow.finishStep(
+            QStringLiteral("present the identity assertion grant (ID-JAG) to %1").arg(flow.issuer()),
+            QStringLiteral("issued_token_type %1")
+                .arg(o.value(QLatin1String("issued_token_type")).toString()));
     });
 }
 
-void AuthFlow::requestJwtBearer()
+void JwtBearerGrant::requestToken(GrantSteps &flow)
 {
-    m_client = {m_issuer,
-                m_settings.clientId,
-                m_settings.clientSecret,
-                m_settings.clientSecret.isEmpty() ? QStringLiteral("none")
-                                                  : QStringLiteral("client_secret_basic"),
-                QStringLiteral("pre-registered"),
-                {}};
-    Form form{{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:jwt-bearer")},
-              {QStringLiteral("assertion"), QString::fromUtf8(m_idJag)}};
-    if (!m_params.value(QStringLiteral("scope")).isEmpty())
-        form.append({QStringLiteral("scope"), m_params.value(QStringLiteral("scope"))});
-    postForm(endpointOf("token_endpoint"), form, m_client, [this](const HttpExchange &ex) {
-        if (!keepTokens(ex))
-            return;
-        finishStep(QStringLiteral("use the access token"),
-                   QStringLiteral("the authorization server accepted the assertion"));
+    const AuthSettings &settings = flow.settings();
+    const ClientRegistration client{flow.issuer(),
+                                    settings.clientId,
+                                    settings.clientSecret,
+                                    settings.clientSecret.isEmpty() ? QStringLiteral("none")
+                                                                    : QStringLiteral("client_secret_basic"),
+                                    QStringLiteral("pre-registered"),
+                                    {}};
+    flow.setClient(client);
+    GrantSteps::Form form{
+        {QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:jwt-bearer")},
+        {QStringLiteral("assertion"), QString::fromUtf8(m_jwt)}};
+    addScope(flow, &form);
+    flow.postForm(endpointOf(flow, "token_endpoint"), form, client, [&flow](const HttpExchange &ex) {
+        finishWithTokens(flow, ex, QStringLiteral("the authorization server accepted the assertion"));
     });
 }
 
