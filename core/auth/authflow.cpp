@@ -13,7 +13,9 @@ AuthFlow::AuthFlow(AuthSettings settings, QUrl endpoint, TokenStore *store, QStr
                    QObject *parent)
     : QObject(parent), m_settings(std::move(settings)), m_endpoint(std::move(endpoint)), m_store(store),
       m_connection(std::move(connection)), m_http(new RecordedHttp(this))
-{}
+{
+    m_http->holdPeersTo(m_endpoint); // every address here comes from the server or its metadata
+}
 
 AuthFlow::~AuthFlow() = default;
 
@@ -64,6 +66,7 @@ InspectOptions AuthFlow::inspectOptions() const
     o.introspectionEndpoint = endpointOf(*this, "introspection_endpoint");
     o.introspectionClient = m_client;
     o.tls = m_http->tlsPolicy();
+    o.addressesFromServer = true;
     return o;
 }
 

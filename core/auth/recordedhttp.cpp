@@ -1,7 +1,9 @@
 #include "recordedhttp.h"
 
 #include "../transport/http1connection.h"
+#include "../transport/urlpolicy.h"
 
+#include <QHostInfo>
 #include <QTimer>
 #include <memory>
 
@@ -29,8 +31,37 @@ void RecordedHttp::setTlsPolicy(const TlsPolicy &policy)
     m_client->setSslConfiguration(policy.configuration);
 }
 
+void RecordedHttp::holdPeersTo(const QUrl &mcpServer)
+{
+    if (mcpServer == m_server)
+        return;
+    m_server = mcpServer;
+    m_serverAddresses.clear();
+    m_lookup = mcpServer.isEmpty() ? Lookup::NotNeeded : Lookup::Pending;
+    if (mcpServer.isEmpty())
+        return m_client->setPeerCheck({});
+    m_client->setPeerCheck([this](const QHostAddress &peer, const QString &host) {
+        return refusalToReach(peer, host, m_server, m_serverAddresses);
+    });
+}
+
 void RecordedHttp::send(const QByteArray &verb, const QUrl &url, const HeaderList &headers,
                         const QByteArray &body, Done done, Done hop)
+{
+    if (m_lookup != Lookup::Pending)
+        return sendNow(verb, url, headers, body, std::move(done), std::move(hop));
+    if (m_waitingForLookup.isEmpty())
+        QHostInfo::lookupHost(m_server.host(), this, [this](const QHostInfo &info) {
+            m_serverAddresses = info.addresses();
+            m_lookup = Lookup::Done;
+            for (const auto &send : std::exchange(m_waitingForLookup, {}))
+                send();
+        });
+    m_waitingForLookup.append([=, this] { sendNow(verb, url, headers, body, done, hop); });
+}
+
+void RecordedHttp::sendNow(const QByteArray &verb, const QUrl &url, const HeaderList &headers,
+                           const QByteArray &body, Done done, Done hop)
 {
     auto ex = std::make_shared<HttpExchange>();
     ex->started = QDateTime::currentDateTimeUtc();

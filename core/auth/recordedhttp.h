@@ -3,6 +3,7 @@
 #include "../transport/tlspolicy.h"
 #include "../transport/transport.h"
 
+#include <QHostAddress>
 #include <QObject>
 #include <functional>
 
@@ -33,6 +34,9 @@ public:
     void setTlsPolicy(const TlsPolicy &policy);
     const TlsPolicy &tlsPolicy() const { return m_tls; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; } // for the whole exchange, from send() to the last byte
+    // Every address reached is then held to refusalToReach against this MCP server, whose name is resolved
+    // once, before the first request. An empty URL lifts the rule.
+    void holdPeersTo(const QUrl &mcpServer);
 
     // done runs once, later: with status 0 and the error when no complete answer arrived, and with a
     // non-empty error beside the answer when certificate errors were ignored (the insecure option). hop,
@@ -41,7 +45,14 @@ public:
               Done done, Done hop = {});
 
 private:
+    void sendNow(const QByteArray &verb, const QUrl &url, const HeaderList &headers, const QByteArray &body,
+                 Done done, Done hop);
+
     Http1Client *m_client;
+    QUrl m_server;
+    enum class Lookup { NotNeeded, Pending, Done } m_lookup = Lookup::NotNeeded;
+    QList<QHostAddress> m_serverAddresses;
+    QList<std::function<void()>> m_waitingForLookup;
     TlsPolicy m_tls;
     int m_timeoutMs = defaultTimeoutMs;
 };

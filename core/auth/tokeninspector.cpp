@@ -132,7 +132,8 @@ QString TokenReport::firstFailure() const
     return {};
 }
 
-TokenInspector::TokenInspector(QObject *parent) : QObject(parent), m_http(new RecordedHttp(this))
+TokenInspector::TokenInspector(QObject *parent)
+    : QObject(parent), m_http(new RecordedHttp(this)), m_serverChosenHttp(new RecordedHttp(this))
 {}
 
 QString TokenInspector::readableTime(const QJsonValue &epochSeconds)
@@ -151,16 +152,26 @@ QString TokenInspector::readableTime(const QJsonValue &epochSeconds)
 void TokenInspector::inspect(const QByteArray &token, const InspectOptions &options)
 {
     m_http->setTlsPolicy(options.tls);
+    m_serverChosenHttp->setTlsPolicy(options.tls);
+    m_serverChosenHttp->holdPeersTo(QUrl(options.resource));
     resolveJwks(std::make_shared<Run>(Run{token, options, {}, {}, {}}));
 }
 
-void TokenInspector::http(const QByteArray &verb, const QUrl &url,
+QString TokenInspector::refusalFor(const QUrl &url, const InspectOptions &options)
+{
+    const QString refusal =
+        options.addressesFromServer ? refusalToContact(url, QUrl(options.resource)) : QString();
+    return refusal.isEmpty() ? refusal
+                             : QStringLiteral("%1 is not contacted: %2").arg(url.toString(), refusal);
+}
+
+void TokenInspector::http(bool serverChosen, const QByteArray &verb, const QUrl &url,
                           const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body,
                           Then then)
 {
     QList<QPair<QByteArray, QByteArray>> h = headers;
     h.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
-    m_http->send(verb, url, h, body, std::move(then));
+    (serverChosen ? m_serverChosenHttp : m_http)->send(verb, url, h, body, std::move(then));
 }
 
 void TokenInspector::resolveJwks(const std::shared_ptr<Run> &run)
@@ -171,7 +182,11 @@ void TokenInspector::resolveJwks(const std::shared_ptr<Run> &run)
         return;
     }
     if (!o.jwksUrl.isEmpty()) {
-        fetchJwks(run);
+        run->jwksProblem = refusalFor(o.jwksUrl, o);
+        if (run->jwksProblem.isEmpty())
+            fetchJwks(run);
+        else
+            introspect(run);
         return;
     }
     Jwt jwt;
@@ -208,7 +223,7 @@ void TokenInspector::discoverJwks(const std::shared_ptr<Run> &run, const QList<Q
         return;
     }
     http(
-        "GET", candidates[index], {}, {},
+        true, "GET", candidates[index], {}, {},
         [this, run, candidates, index, iss, server](const HttpExchange &ex) {
             bool json = false;
             const QJsonObject metadata = jsonObjectOf(ex.responseBody, &json);
@@ -245,7 +260,8 @@ void TokenInspector::discoverJwks(const std::shared_ptr<Run> &run, const QList<Q
 void TokenInspector::fetchJwks(const std::shared_ptr<Run> &run)
 {
     const QUrl url = run->options.jwksUrl;
-    http("GET", url, {}, {}, [this, run, url](const HttpExchange &ex) {
+    const bool serverChosen = run->options.addressesFromServer || !run->jwksSource.isEmpty();
+    http(serverChosen, "GET", url, {}, {}, [this, run, url](const HttpExchange &ex) {
         bool json = false;
         const QJsonObject jwks = jsonObjectOf(ex.responseBody, &json);
         if (ex.status == 0)
@@ -268,6 +284,12 @@ void TokenInspector::introspect(const std::shared_ptr<Run> &run)
         finish(run);
         return;
     }
+    if (const QString refusal = refusalFor(o.introspectionEndpoint, o); !refusal.isEmpty()) {
+        run->introspection.url = o.introspectionEndpoint;
+        run->introspection.error = refusal;
+        finish(run);
+        return;
+    }
     HttpHeaders headers{{"Content-Type", "application/x-www-form-urlencoded"}};
     FormFields form{{QStringLiteral("token"), QString::fromUtf8(run->token)},
                     {QStringLiteral("token_type_hint"), QStringLiteral("access_token")}};
@@ -279,10 +301,11 @@ void TokenInspector::introspect(const std::shared_ptr<Run> &run)
         finish(run);
         return;
     }
-    http("POST", o.introspectionEndpoint, headers, formEncode(form), [this, run](const HttpExchange &ex) {
-        run->introspection = ex;
-        finish(run);
-    });
+    http(o.addressesFromServer, "POST", o.introspectionEndpoint, headers, formEncode(form),
+         [this, run](const HttpExchange &ex) {
+             run->introspection = ex;
+             finish(run);
+         });
 }
 
 void TokenInspector::finish(const std::shared_ptr<Run> &run)

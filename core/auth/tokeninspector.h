@@ -54,6 +54,9 @@ struct InspectOptions
     QUrl introspectionEndpoint;             // RFC 7662: also ask the authorization server about the token,
     ClientRegistration introspectionClient; // authenticating as this client registered (none: client_id only)
     TlsPolicy tls;                          // for the key set, discovery and introspection requests
+    // jwksUrl and introspectionEndpoint came from server metadata, not from the user: held, like addresses
+    // discovered from the token's iss, to refusalToContact and refusalToReach against resource.
+    bool addressesFromServer = false;
 };
 
 // Decodes a token and checks what can be checked: JWT header and claims with readable times, the signature
@@ -88,10 +91,15 @@ private:
     void fetchJwks(const std::shared_ptr<Run> &run);
     void introspect(const std::shared_ptr<Run> &run);
     void finish(const std::shared_ptr<Run> &run);
-    void http(const QByteArray &verb, const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers,
-              const QByteArray &body, Then then);
+    // Why a server-chosen address in the options is not contacted, or empty.
+    static QString refusalFor(const QUrl &url, const InspectOptions &options);
+    // serverChosen: the address came from a server (metadata, the token's iss), not from the user, and is
+    // held to refusalToReach against the resource.
+    void http(bool serverChosen, const QByteArray &verb, const QUrl &url,
+              const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body, Then then);
 
     RecordedHttp *m_http;
+    RecordedHttp *m_serverChosenHttp;
 };
 
 } // namespace mcp::auth

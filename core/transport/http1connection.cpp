@@ -219,6 +219,22 @@ void Http1Connection::writeRequest()
     Http1Reply *r = m_reply;
     if (!r)
         return;
+    if (m_client && m_client->m_peerCheck && m_proxy.type() == QNetworkProxy::NoProxy) {
+        if (QString refusal = m_client->m_peerCheck(m_socket->peerAddress(), m_host); !refusal.isEmpty()) {
+            // Queued: on a reused connection this runs inside send(), and a reply never finishes there.
+            QMetaObject::invokeMethod(
+                this,
+                [this, refusal = std::move(refusal)] {
+                    Progress p;
+                    p.error = Http1Reply::Error::Refused;
+                    p.errorText = refusal;
+                    if (m_reply)
+                        deliver(m_reply, p);
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+    }
     const QUrl &url = r->m_url;
     QByteArray target =
         m_forwardProxy ? url.toEncoded(QUrl::RemoveUserInfo | QUrl::RemoveFragment)

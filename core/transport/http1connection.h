@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QList>
 #include <QNetworkProxy>
 #include <QObject>
@@ -13,6 +14,7 @@
 #include <QSslConfiguration>
 #include <QSslError>
 #include <QUrl>
+#include <functional>
 
 class QTcpSocket;
 
@@ -38,7 +40,8 @@ public:
         Network,
         RemoteClosed,
         Malformed,
-        Aborted
+        Aborted,
+        Refused, // the address the name led to is not one we may talk to (Http1Client::setPeerCheck)
     };
 
     ~Http1Reply() override;
@@ -109,6 +112,11 @@ public:
 
     void setSslConfiguration(const QSslConfiguration &config) { m_ssl = config; }
 
+    // Why nothing may be written to this peer (the address host resolved to), or empty. Asked before every
+    // request, on new and reused connections; not through a proxy, which resolves names itself.
+    using PeerCheck = std::function<QString(const QHostAddress &peer, const QString &host)>;
+    void setPeerCheck(PeerCheck check) { m_peerCheck = std::move(check); }
+
     // Starts the request; Host, Content-Length and User-Agent are added unless given. The reply belongs to
     // the caller.
     Http1Reply *send(const QByteArray &verb, const QUrl &url, const HeaderList &headers,
@@ -121,6 +129,7 @@ private:
     void drop(Http1Connection *connection);
 
     QSslConfiguration m_ssl;
+    PeerCheck m_peerCheck;
     QList<Http1Connection *> m_idle;
 };
 

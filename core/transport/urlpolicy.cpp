@@ -48,7 +48,46 @@ bool isPrivateOrLinkLocal(const QString &host)
                        [&address](const auto &range) { return address.isInSubnet(range); });
 }
 
+// Where an address is, from far to near: a server may send us as near as itself, never nearer.
+enum class Reach { Internet, LocalNetwork, ThisMachine };
+
+Reach reachOf(QString host)
+{
+    bool mapped = false;
+    if (const quint32 v4 = QHostAddress(host).toIPv4Address(&mapped); mapped) // ::ffff:a.b.c.d
+        host = QHostAddress(v4).toString();
+    if (isLoopbackHost(host))
+        return Reach::ThisMachine;
+    return isPrivateOrLinkLocal(host) ? Reach::LocalNetwork : Reach::Internet;
+}
+
+QString nearerThanServer(const QString &target, Reach reach, const QUrl &mcpServer, Reach serverReach)
+{
+    // Without a server to measure against (a token pasted into the inspector), this machine stays reachable.
+    if (reach <= serverReach || (mcpServer.host().isEmpty() && reach == Reach::ThisMachine))
+        return {};
+    return reach == Reach::ThisMachine
+               ? QStringLiteral("%1 is this machine, but the MCP server is at %2: a remote server may not "
+                                "point us at local services")
+                     .arg(target, mcpServer.host())
+               : QStringLiteral(
+                     "%1 is a private or link-local address, but the MCP server is at %2: a server "
+                     "may not point us into the local network")
+                     .arg(target, mcpServer.host());
+}
+
 } // namespace
+
+QString refusalToReach(const QHostAddress &peer, const QString &hostName, const QUrl &mcpServer,
+                       const QList<QHostAddress> &serverAddresses)
+{
+    Reach serverReach = reachOf(mcpServer.host());
+    for (const QHostAddress &a : serverAddresses)
+        serverReach = std::max(serverReach, reachOf(a.toString()));
+    const QString address = peer.toString();
+    return nearerThanServer(QStringLiteral("%1 (the address %2 led to)").arg(address, hostName),
+                            reachOf(address), mcpServer, serverReach);
+}
 
 QString refusalToContact(const QUrl &url, const QUrl &mcpServer)
 {
@@ -60,12 +99,7 @@ QString refusalToContact(const QUrl &url, const QUrl &mcpServer)
         return QStringLiteral("plain http to %1 (not this machine): authorization endpoints are contacted "
                               "over https only")
             .arg(url.host());
-    const QString server = mcpServer.host();
-    if (isPrivateOrLinkLocal(url.host()) && !isPrivateOrLinkLocal(server) && !isLoopbackHost(server))
-        return QStringLiteral("%1 is a private or link-local address, but the MCP server is at %2: a server "
-                              "may not point us into the local network")
-            .arg(url.host(), server);
-    return {};
+    return nearerThanServer(url.host(), reachOf(url.host()), mcpServer, reachOf(mcpServer.host()));
 }
 
 QString refusalToOpen(const QUrl &url)

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 #include <QUrl>
+
+class QHostAddress;
 
 namespace mcp {
 
@@ -18,8 +21,15 @@ QString refusalToOpen(const QUrl &url);
 
 // Why an endpoint that a server named for authorization (protected-resource and authorization-server
 // metadata, token, registration, JWKS) must not be contacted, or an empty string when it may: https, or http
-// to this machine; and no private or link-local address unless the MCP server itself is on one, so that a
-// remote server cannot point us into the user's network. Host names are not resolved here.
+// to this machine; and never nearer than the MCP server itself: no private or link-local address unless the
+// server is on one, no loopback address unless it is on this machine, so that a remote server cannot point
+// us into the user's network. Host names are not resolved here: see refusalToReach.
 QString refusalToContact(const QUrl &url, const QUrl &mcpServer);
+
+// The same rule for the address a host name led to, once connected, measured against where the MCP server's
+// name resolved to: a name that resolves (or rebinds) to 169.254.169.254 or 10.0.0.1 is caught, while an
+// internal server may still use an internal authorization server.
+QString refusalToReach(const QHostAddress &peer, const QString &hostName, const QUrl &mcpServer,
+                       const QList<QHostAddress> &serverAddresses);
 
 } // namespace mcp

@@ -107,7 +107,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("refusal"); // empty: contacted
         const QString remote = QStringLiteral("https://mcp.example.com/mcp");
         QTest::newRow("https") << "https://as.example.com/token" << remote << "";
-        QTest::newRow("http on this machine") << "http://127.0.0.1:9000/token" << remote << "";
+        QTest::newRow("this machine, server remote")
+            << "http://127.0.0.1:9000/token" << remote << "is this machine";
+        QTest::newRow("localhost, server remote") << "https://localhost/token" << remote << "is this machine";
+        QTest::newRow("this machine, server too") << "http://127.0.0.1:9000/token"
+                                                  << "http://localhost:3000/mcp"
+                                                  << "";
         QTest::newRow("plain http") << "http://as.example.com/token" << remote << "plain http";
         QTest::newRow("ftp") << "ftp://as.example.com/token" << remote << "not an http(s) address";
         QTest::newRow("cloud metadata") << "https://169.254.169.254/latest" << remote << "link-local";
@@ -135,6 +140,47 @@ private Q_SLOTS:
             QVERIFY2(got.isEmpty(), qPrintable(url + QStringLiteral(": ") + got));
         else
             QVERIFY2(got.contains(refusal), qPrintable(url + QStringLiteral(": ") + got));
+    }
+
+    // The same rule for the address a name led to (a name may resolve, or rebind, to anything), measured
+    // against where the server's own name resolved.
+    void addressesReached_data()
+    {
+        QTest::addColumn<QString>("peer");
+        QTest::addColumn<QString>("server");
+        QTest::addColumn<QStringList>("serverAddresses");
+        QTest::addColumn<QString>("refusal"); // empty: reached
+        const QString remote = QStringLiteral("https://mcp.example.com/mcp");
+        const QStringList publicAddress{QStringLiteral("93.184.216.34")};
+        QTest::newRow("public") << "93.184.216.34" << remote << publicAddress << "";
+        QTest::newRow("cloud metadata") << "169.254.169.254" << remote << publicAddress << "link-local";
+        QTest::newRow("private") << "10.0.0.7" << remote << publicAddress << "private";
+        QTest::newRow("loopback") << "127.0.0.1" << remote << publicAddress << "is this machine";
+        QTest::newRow("IPv4-mapped loopback")
+            << "::ffff:127.0.0.1" << remote << publicAddress << "this machine";
+        QTest::newRow("internal server, internal AS")
+            << "10.0.0.7"
+            << "https://mcp.corp.example/mcp" << QStringList{"10.1.2.3"} << "";
+        QTest::newRow("server name unresolved, private AS")
+            << "10.0.0.7" << remote << QStringList{} << "private";
+        QTest::newRow("server on this machine") << "10.0.0.7"
+                                                << "http://localhost:3000/mcp" << QStringList{} << "";
+    }
+    void addressesReached()
+    {
+        QFETCH(QString, peer);
+        QFETCH(QString, server);
+        QFETCH(QStringList, serverAddresses);
+        QFETCH(QString, refusal);
+        QList<QHostAddress> addresses;
+        for (const QString &a : serverAddresses)
+            addresses << QHostAddress(a);
+        const QString got = mcp::refusalToReach(QHostAddress(peer), QStringLiteral("as.example.com"),
+                                                QUrl(server), addresses);
+        if (refusal.isEmpty())
+            QVERIFY2(got.isEmpty(), qPrintable(got));
+        else
+            QVERIFY2(got.contains(refusal) && got.contains(QLatin1String("as.example.com")), qPrintable(got));
     }
 
     void urlsToOpen_data()
@@ -816,6 +862,31 @@ private Q_SLOTS:
         const TokenReport r = spy.first().first().value<TokenReport>();
         QVERIFY2(r.firstFailure().startsWith("signature: not verified: JWKS unreachable"),
                  qPrintable(r.firstFailure()));
+    }
+
+    // The key set and introspection endpoint a flow hands the inspector came from the authorization server's
+    // metadata: held to the same rules as every other server-chosen address (they were not, before).
+    void serverChosenInspectorAddressesAreChecked()
+    {
+        const QByteArray key = makeKey("EC", "P-256");
+        InspectOptions o;
+        o.resource = QStringLiteral("https://mcp.example.com/mcp");
+        o.jwksUrl = QUrl(QStringLiteral("https://169.254.169.254/latest/jwks"));
+        o.introspectionEndpoint = QUrl(QStringLiteral("https://10.0.0.1/introspect"));
+        o.addressesFromServer = true;
+        TokenInspector inspector;
+        QSignalSpy spy(&inspector, &TokenInspector::finished);
+        inspector.inspect(makeToken(key, "ES256", {{"exp", QDateTime::currentSecsSinceEpoch() + 60}}), o);
+        QTRY_COMPARE(spy.count(), 1);
+        const TokenReport r = spy.first().first().value<TokenReport>();
+        QStringList failures;
+        for (const auto &check : r.checks)
+            if (check.result == TokenCheck::Result::Fail)
+                failures << check.name + QStringLiteral(": ") + check.detail;
+        const QString all = failures.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QLatin1String("169.254.169.254/latest/jwks is not contacted")),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QLatin1String("10.0.0.1/introspect is not contacted")), qPrintable(all));
     }
 };
 

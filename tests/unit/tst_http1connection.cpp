@@ -376,6 +376,40 @@ private Q_SLOTS:
         QCOMPARE(m_server->connections, 2);
     }
 
+    // The peer check sees the address the name led to, before anything is written: a refused peer gets no
+    // byte of the request, on a new connection and on a reused one, and the reply says why.
+    void refusedPeerGetsNothing()
+    {
+        m_server->setHandler([](const MiniRequest &, QTcpSocket *s) { s->write(keepAliveResponse("ok")); });
+        Http1Client client;
+        QString refusal; // empty: allowed
+        QList<QHostAddress> seen;
+        client.setPeerCheck([&](const QHostAddress &peer, const QString &host) {
+            seen << peer;
+            return refusal.isEmpty() ? QString() : refusal + QLatin1Char(' ') + host;
+        });
+        Outcome first(client.send("POST", m_server->url(), {}, "secret-1"));
+        QVERIFY(first.wait());
+        QCOMPARE(first.reply->error(), Http1Reply::Error::None);
+        QCOMPARE(seen, QList<QHostAddress>{QHostAddress(QHostAddress::LocalHost)});
+
+        refusal = QStringLiteral("refused:");
+        Outcome reused(client.send("POST", m_server->url(), {}, "secret-2"));
+        QCOMPARE(reused.finished, 0); // never inside send()
+        QVERIFY(reused.wait());
+        QCOMPARE(reused.reply->error(), Http1Reply::Error::Refused);
+        QCOMPARE(reused.reply->errorString(), QStringLiteral("refused: 127.0.0.1"));
+
+        Http1Client fresh;
+        fresh.setPeerCheck([](const QHostAddress &, const QString &) { return QStringLiteral("no"); });
+        Outcome refused(fresh.send("POST", m_server->url(), {}, "secret-3"));
+        QVERIFY(refused.wait());
+        QCOMPARE(refused.reply->error(), Http1Reply::Error::Refused);
+        QTest::qWait(100);
+        QCOMPARE(m_server->requests.size(), 1);
+        QCOMPARE(m_server->requests[0].body, QByteArray("secret-1"));
+    }
+
     void redirect307KeepsMethodAndBody()
     {
         m_server->setHandler([](const MiniRequest &r, QTcpSocket *s) {
