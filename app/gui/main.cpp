@@ -94,7 +94,10 @@ int main(int argc, char *argv[])
                  // would have to subscribe first (subscriptions/listen), which it does not yet.
                  QStringLiteral("2025-11-25"));
         window.reviewDock()->show();
-        window.resizeDocks({window.reviewDock()}, {window.height() / 2}, Qt::Vertical);
+        // Half the window once the dock is laid out: the findings are what this entry is for.
+        QTimer::singleShot(0, &window, [&window] {
+            window.resizeDocks({window.reviewDock()}, {window.height() / 2}, Qt::Vertical);
+        });
     }
     const int status = app.exec();
     letVaultSettle(vault.get());

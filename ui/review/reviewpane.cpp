@@ -277,9 +277,13 @@ void ReviewPane::finishReview(const QStringList &errors)
     const QList<review::Finding> findings = review::reviewServers(m_snapshots, m_store.pins());
     m_model->setFindings(findings, m_store.acceptances());
     m_tree->expandAll();
-    for (int i = 0; i < findings.size() && !selected.isEmpty(); ++i)
+    // The finding looked at before, else the most severe one, so its evidence is in view at once.
+    bool reselected = false;
+    for (int i = 0; i < findings.size() && !selected.isEmpty() && !reselected; ++i)
         if (findings[i].fingerprint() == selected)
-            selectFinding(findings[i].ruleId, findings[i].location.item);
+            reselected = selectFinding(findings[i].ruleId, findings[i].location.item);
+    if (!reselected && !findings.isEmpty())
+        selectFinding(findings.first().ruleId, findings.first().location.item);
 
     qsizetype accepted = 0;
     for (const review::Finding &f : findings)
