@@ -30,6 +30,9 @@ namespace {
 
 constexpr int Timeout = 20000;
 
+// Namespace scope: moc mishandles raw string literals with quotes inside a Q_OBJECT class.
+const char kBrokenPins[] = R"({"mcpwbPins": 1, "servers": {"x": 7}})";
+
 ConnectionProfile demoProfile(const QString &name, const QStringList &extra)
 {
     ConnectionProfile profile;
@@ -246,6 +249,28 @@ private Q_SLOTS:
             QVERIFY2(bytes.contains(marker), marker);
             QVERIFY(bytes.contains("shown on purpose in the demo"));
         }
+    }
+
+    void aBrokenDecisionsFileIsNamedAndNotOverwritten()
+    {
+        const QByteArray broken = kBrokenPins;
+        QTemporaryDir folder;
+        QFile pins(folder.filePath(QStringLiteral("pins.json")));
+        QVERIFY(pins.open(QIODevice::WriteOnly));
+        pins.write(broken);
+        pins.close();
+        ReviewStore store(folder.path());
+        QString error;
+        QVERIFY(!store.load(&error));
+        QVERIFY2(error.contains(QStringLiteral("pins.json")) &&
+                     error.contains(QStringLiteral("not an object")),
+                 qPrintable(error));
+        store.acceptances().accept(QStringLiteral("f"), QStringLiteral("r"));
+        QVERIFY(!store.save(&error));
+        QVERIFY2(error.contains(QStringLiteral("not overwritten")), qPrintable(error));
+        QVERIFY(pins.open(QIODevice::ReadOnly));
+        QCOMPARE(pins.readAll(), broken);
+        QVERIFY(!QFile::exists(folder.filePath(QStringLiteral("accepted.json"))));
     }
 
     void cleanupTestCase()

@@ -30,8 +30,11 @@ bool ReviewStore::load(QString *error)
     const QString pinsPath = dir.filePath(QLatin1String(kPinsFile));
     if ((QFileInfo::exists(acceptedPath) &&
          !mcp::review::Acceptances::load(acceptedPath, &accepted, error)) ||
-        (QFileInfo::exists(pinsPath) && !mcp::review::PinStore::load(pinsPath, &pins, error)))
+        (QFileInfo::exists(pinsPath) && !mcp::review::PinStore::load(pinsPath, &pins, error))) {
+        m_unreadable = *error;
         return false;
+    }
+    m_unreadable.clear();
     m_accepted = std::move(accepted);
     m_pins = std::move(pins);
     return true;
@@ -39,6 +42,10 @@ bool ReviewStore::load(QString *error)
 
 bool ReviewStore::save(QString *error) const
 {
+    if (!m_unreadable.isEmpty()) {
+        *error = QStringLiteral("%1 (not overwritten: fix or remove it)").arg(m_unreadable);
+        return false;
+    }
     const QDir dir(m_folder);
     if (!QDir().mkpath(m_folder)) {
         *error = QStringLiteral("%1: cannot create the folder").arg(m_folder);

@@ -19,6 +19,8 @@ public:
     // Reads both files; a file not there yet is an empty one. A hostile or broken file gives false with
     // *error naming it, and the store stays empty.
     bool load(QString *error);
+    // Writes both files atomically; not after a failed load, so that a broken file (perhaps holding the
+    // reviewer's approvals) is never replaced behind their back.
     bool save(QString *error) const;
 
     mcp::review::Acceptances &acceptances() { return m_accepted; }
@@ -28,6 +30,7 @@ public:
 
 private:
     QString m_folder;
+    QString m_unreadable; // why the last load failed
     mcp::review::Acceptances m_accepted;
     mcp::review::PinStore m_pins;
 };
