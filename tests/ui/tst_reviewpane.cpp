@@ -232,6 +232,20 @@ private Q_SLOTS:
         tools->composer()->sendButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(tools->resultView()->plainText().contains(QStringLiteral("Fun fact")),
                                  Timeout);
+
+        // Revoked, it is held again; approving the new definitions releases it for good.
+        pane()->revokeCurrent();
+        QTRY_VERIFY_WITH_TIMEOUT(tools->composer()->sendButton()->isEnabled(), Timeout);
+        tools->composer()->sendButton()->click();
+        QVERIFY(tools->resultView()->plainText().contains(QStringLiteral("Call held, not sent")));
+        QSignalSpy reviewedAgain(pane(), &ReviewPane::reviewed);
+        pane()->approveDefinitions();
+        QVERIFY(reviewedAgain.wait(Timeout));
+        QVERIFY(
+            !pane()->selectFinding(QStringLiteral("pinning.changed"), QStringLiteral("get_fact_of_the_day")));
+        tools->composer()->sendButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(tools->resultView()->plainText().contains(QStringLiteral("Fun fact")),
+                                 Timeout);
     }
 
     void exportsEveryFormat()
@@ -271,6 +285,14 @@ private Q_SLOTS:
         QVERIFY(pins.open(QIODevice::ReadOnly));
         QCOMPARE(pins.readAll(), broken);
         QVERIFY(!QFile::exists(folder.filePath(QStringLiteral("accepted.json"))));
+        // A pane on that folder says so, and still after a review.
+        ReviewPane pane(m_window->connections(), folder.path());
+        QVERIFY(pane.status()->text().contains(QStringLiteral("could not be read")));
+        QSignalSpy reviewed(&pane, &ReviewPane::reviewed);
+        pane.runReview();
+        QVERIFY(reviewed.wait(Timeout));
+        QVERIFY2(pane.status()->text().contains(QStringLiteral("pins.json")),
+                 qPrintable(pane.status()->text()));
     }
 
     void cleanupTestCase()

@@ -155,7 +155,8 @@ ReviewPane::ReviewPane(ConnectionListModel *connections, const QString &storeFol
 
     QString error;
     if (!m_store.load(&error))
-        m_status->setText(tr("The saved review decisions could not be read, so none apply: %1").arg(error));
+        m_storeProblem = tr("The saved review decisions could not be read, so none apply: %1").arg(error);
+    m_status->setText(m_storeProblem);
     showCurrent();
 }
 
@@ -297,6 +298,8 @@ void ReviewPane::finishReview(const QStringList &errors)
                      .arg(accepted)
                      .arg(highest ? review::severityName(*highest) : tr("none"));
     lines += errors;
+    if (!m_storeProblem.isEmpty())
+        lines << m_storeProblem; // until fixed: nothing the reviewer decides now can be kept
     m_status->setText(lines.join(QLatin1Char('\n')));
     showCurrent();
     Q_EMIT reviewed();

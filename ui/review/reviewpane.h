@@ -95,6 +95,7 @@ private:
     QTimer m_rerun;       // list changes come in bursts: one review after them
     int m_generation = 0; // the review whose results may be shown
     bool m_hasRun = false;
+    QString m_storeProblem;                         // why the saved decisions could not be read
     QList<mcp::review::ServerSnapshot> m_snapshots; // of the last review
     QList<QPointer<Connection>> m_reviewed;         // the connection of each snapshot
 };
