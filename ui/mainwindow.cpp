@@ -11,6 +11,7 @@
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
+#include "review/reviewpane.h"
 #include "traffic/exportdialog.h"
 #include "traffic/recorder.h"
 #include "traffic/sessionwindow.h"
@@ -101,6 +102,16 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     trafficActions->setSessionLookup([connectionOf](int id) -> mcp::ClientSession * {
         Connection *c = connectionOf(id);
         return c && c->isReady() ? c->session() : nullptr;
+    });
+
+    m_review = new ReviewPane(m_connections, ReviewStore::defaultFolder(), this);
+    m_reviewDock = new QDockWidget(tr("Review"), this);
+    m_reviewDock->setObjectName(QStringLiteral("reviewDock"));
+    m_reviewDock->setWidget(m_review);
+    addDockWidget(Qt::BottomDockWidgetArea, m_reviewDock);
+    m_reviewDock->hide();
+    connect(m_review, &ReviewPane::goToToolRequested, this, [this](Connection *c, const QString &tool) {
+        goTo(CommandPalette::Tool, tool, m_connections->indexOf(c));
     });
 
     m_palette = new CommandPalette(this);
@@ -212,6 +223,10 @@ void MainWindow::createActions()
     allTraffic->setText(tr("All &Traffic"));
     allTraffic->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     view->addAction(allTraffic);
+    QAction *review = m_reviewDock->toggleViewAction();
+    review->setText(tr("&Review"));
+    review->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    view->addAction(review);
 
     auto *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About MCP Workbench"), this, &MainWindow::showAbout);
@@ -242,6 +257,7 @@ void MainWindow::onConnectionAdded(Connection *connection)
 {
     auto *page = new ConnectionPage(connection, this, m_stack);
     m_pages.insert(connection, page);
+    m_review->guardCalls(connection, page->tools());
     m_stack->addWidget(page);
 }
 

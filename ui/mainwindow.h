@@ -27,6 +27,7 @@ namespace mcpui {
 class Connection;
 class ConnectionListModel;
 class ConnectionPage;
+class ReviewPane;
 class TrafficPane;
 
 // The workbench: connections in a sidebar, and a page of panes per connection, many connected at once.
@@ -51,6 +52,9 @@ public:
     // Every connection's frames in one pane, docked at the bottom (View › All Traffic).
     TrafficPane *allTraffic() const { return m_allTraffic; }
     QDockWidget *allTrafficDock() const { return m_allTrafficDock; }
+    // The security review of the open connections, docked at the bottom (View › Review).
+    ReviewPane *review() const { return m_review; }
+    QDockWidget *reviewDock() const { return m_reviewDock; }
 
     // Adds a connection, or updates the one with the same profile id; saves the profiles.
     Connection *addConnection(const ConnectionProfile &profile);
@@ -87,6 +91,8 @@ private:
     CommandPalette *m_palette;
     TrafficPane *m_allTraffic;
     QDockWidget *m_allTrafficDock;
+    ReviewPane *m_review;
+    QDockWidget *m_reviewDock;
     QAction *m_editAction = nullptr;
     QAction *m_duplicateAction = nullptr;
     QAction *m_removeAction = nullptr;

@@ -7,7 +7,6 @@
 #include "review/report.h"
 #include "review/review.h"
 #include "session/clientsession.h"
-#include "traffic/redaction.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -78,13 +77,9 @@ void runReview(mcp::ClientSession *session, const CliArgs &args,
     if (!args.pinsFile.isEmpty() && !loadPins(args, &pins, &problem))
         return done(1, usage(problem));
     review::ServerSnapshot snapshot;
-    snapshot.transport = args.transport;
-    for (const auto &header : args.transport.http.headers)
-        snapshot.authenticated |= mcp::redaction::isSecretName(header.first, mcp::redaction::Place::Header);
-    if (auth && auth->currentTokens().isValid()) {
-        snapshot.authenticated = true;
-        snapshot.accessToken = auth->currentTokens().accessToken;
-    }
+    const bool signedIn = auth && auth->currentTokens().isValid();
+    review::describeConnection(&snapshot, args.transport,
+                               signedIn ? auth->currentTokens().accessToken : QByteArray());
     review::collectDefinitions(
         session,
         [snapshot, accepted, pins, args, done](const Json &definitions, const Error &error) mutable {
@@ -92,12 +87,10 @@ void runReview(mcp::ClientSession *session, const CliArgs &args,
                 return done(0, error);
             snapshot.name = serverName(definitions, args);
             snapshot.definitions = definitions;
-            review::Report report{{snapshot.name}, review::reviewServers({snapshot}), accepted};
-            if (!args.pinsFile.isEmpty() && !args.approve) {
-                report.findings +=
-                    review::pinFindings(snapshot.name, pins.changes(snapshot.name, definitions));
-                review::sortFindings(&report.findings);
-            }
+            // While approving, what is approved now is the baseline: nothing has changed from it.
+            review::Report report{{snapshot.name},
+                                  review::reviewServers({snapshot}, args.approve ? review::PinStore() : pins),
+                                  accepted};
             QString problem;
             if (args.approve) {
                 pins.approve(snapshot.name, definitions);

@@ -19,7 +19,8 @@ struct DemoOptions
 void installDemoContent(mcp::McpServer &server, const DemoOptions &options = {});
 
 // Runs the demo server until stdin closes (stdio) or SIGTERM/SIGINT. args: {} for stdio, or
-// {"--http", PORT}; also --page-size N, --live-interval MS, --report-step MS. Returns the exit code.
+// {"--http", PORT}; also --vulnerable (installVulnerableContent instead), --page-size N, --live-interval MS,
+// --report-step MS. Returns the exit code.
 int runDemoServer(const QStringList &args);
 
 } // namespace demo

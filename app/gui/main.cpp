@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QSettings>
@@ -22,6 +23,24 @@ QString findMcpwb()
         if (QFileInfo(candidate).isExecutable())
             return QFileInfo(candidate).canonicalFilePath();
     return QStandardPaths::findExecutable(QStringLiteral("mcpwb"));
+}
+
+// Adds (or updates, by id) a connection to the embedded demo server with these demo-server arguments, shows
+// and opens it.
+void openDemo(mcpui::MainWindow *window, const QString &id, const QString &name, const QStringList &arguments,
+              const QString &protocolVersion = {})
+{
+    mcpui::ConnectionProfile profile;
+    profile.protocolVersion = protocolVersion;
+    profile.id = id; // one entry per demo, however often it is asked for
+    profile.name = name;
+    profile.command = findMcpwb();
+    if (profile.command.isEmpty())
+        profile.command = QStringLiteral("mcpwb"); // not found: the connection says it could not start
+    profile.arguments = QStringList{QStringLiteral("demo-server")} + arguments;
+    mcpui::Connection *connection = window->addConnection(profile);
+    window->selectConnection(connection);
+    connection->open();
 }
 
 // Keychain writes still in flight when the window closes finish first (bounded: a keychain that hangs does
@@ -52,6 +71,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Start connected to the embedded demo server."));
     parser.addOption(demo);
+    const QCommandLineOption vulnerableDemo(
+        QStringLiteral("vulnerable-demo"),
+        QStringLiteral(
+            "Also connect to the vulnerable demo server (poisoned on purpose, harmless) and show the "
+            "review: for presenting what the review finds."));
+    parser.addOption(vulnerableDemo);
     parser.process(app);
 
     // Tokens survive a restart in the system keychain where there is one (the auth pane says which).
@@ -60,17 +85,19 @@ int main(int argc, char *argv[])
     mcpui::MainWindow window(&settings, std::make_shared<mcp::auth::TokenStore>(vault));
     window.show();
 
-    if (parser.isSet(demo)) {
-        mcpui::ConnectionProfile profile;
-        profile.id = QStringLiteral("demo"); // one demo entry, however often --demo is used
-        profile.name = QStringLiteral("Demo server");
-        profile.command = findMcpwb();
-        if (profile.command.isEmpty())
-            profile.command = QStringLiteral("mcpwb"); // not found: the connection says it could not start
-        profile.arguments = {QStringLiteral("demo-server")};
-        mcpui::Connection *connection = window.addConnection(profile);
-        window.selectConnection(connection);
-        connection->open();
+    if (parser.isSet(demo))
+        openDemo(&window, QStringLiteral("demo"), QStringLiteral("Demo server"), {});
+    if (parser.isSet(vulnerableDemo)) {
+        openDemo(&window, QStringLiteral("demo-vulnerable"), QStringLiteral("Vulnerable demo server"),
+                 {QStringLiteral("--vulnerable")},
+                 // The client hears tools/list_changed (the rug pull) under 2025-11-25; under 2026-07-28 it
+                 // would have to subscribe first (subscriptions/listen), which it does not yet.
+                 QStringLiteral("2025-11-25"));
+        window.reviewDock()->show();
+        // Half the window once the dock is laid out: the findings are what this entry is for.
+        QTimer::singleShot(0, &window, [&window] {
+            window.resizeDocks({window.reviewDock()}, {window.height() / 2}, Qt::Vertical);
+        });
     }
     const int status = app.exec();
     letVaultSettle(vault.get());

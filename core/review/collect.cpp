@@ -1,6 +1,7 @@
 #include "collect.h"
 
 #include "../session/clientsession.h"
+#include "../traffic/redaction.h"
 
 #include <memory>
 
@@ -53,6 +54,16 @@ void collectDefinitions(ClientSession *session, std::function<void(const Json &,
     if (!session->instructions().isEmpty())
         (*definitions)["instructions"] = toStd(session->instructions());
     listFrom(session, context, definitions, 0, std::move(done));
+}
+
+void describeConnection(ServerSnapshot *snapshot, const TransportConfig &transport,
+                        const QByteArray &accessToken)
+{
+    snapshot->transport = transport;
+    snapshot->authenticated = !accessToken.isEmpty();
+    for (const auto &header : transport.http.headers)
+        snapshot->authenticated |= redaction::isSecretName(header.first, redaction::Place::Header);
+    snapshot->accessToken = accessToken;
 }
 
 } // namespace mcp::review

@@ -2,6 +2,7 @@
 
 #include "../error.h"
 #include "../jsonrpc/json.h"
+#include "definitions.h"
 
 #include <QObject>
 #include <functional>
@@ -18,5 +19,10 @@ namespace mcp::review {
 void collectDefinitions(ClientSession *session,
                         std::function<void(const Json &definitions, const Error &error)> done,
                         QObject *context = nullptr);
+
+// How the server is reached, for the transport checks: the configuration, whether a credential went with it
+// (a secret header, or an OAuth access token, which is then checked too).
+void describeConnection(ServerSnapshot *snapshot, const TransportConfig &transport,
+                        const QByteArray &accessToken = {});
 
 } // namespace mcp::review

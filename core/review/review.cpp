@@ -36,4 +36,14 @@ QList<Finding> reviewServers(const QList<ServerSnapshot> &servers)
     return findings;
 }
 
+QList<Finding> reviewServers(const QList<ServerSnapshot> &servers, const PinStore &pins)
+{
+    QList<Finding> findings = reviewServers(servers);
+    for (const ServerSnapshot &server : servers)
+        if (pins.hasServer(server.name))
+            findings += pinFindings(server.name, pins.changes(server.name, server.definitions));
+    sortFindings(&findings);
+    return findings;
+}
+
 } // namespace mcp::review

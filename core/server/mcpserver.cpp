@@ -331,6 +331,17 @@ void McpServer::addTool(Json definition, ToolHandler handler)
     m_tools.append({std::move(definition), std::move(handler)});
 }
 
+bool McpServer::replaceToolDefinition(const QString &name, Json definition)
+{
+    for (Tool &t : m_tools) {
+        if (stringOr(t.definition, "name") == name) {
+            t.definition = std::move(definition);
+            return true;
+        }
+    }
+    return false;
+}
+
 void McpServer::addResource(Json definition, ResourceReader reader)
 {
     m_resources.append({std::move(definition), std::move(reader)});

@@ -121,6 +121,9 @@ public:
 
     // definition is the Tool object of tools/list (name, description, inputSchema, annotations, ...).
     void addTool(Json definition, ToolHandler handler);
+    // Serves a new definition for the tool named so (its handler stays); false when there is none. Sessions
+    // learn of it through notifyListChanged("tools").
+    bool replaceToolDefinition(const QString &name, Json definition);
     void addResource(Json definition, ResourceReader reader);
     void removeResource(const QString &uri);
     void addResourceTemplate(Json definition, TemplateReader reader);

@@ -2,6 +2,7 @@
 // HTML and SARIF reports, --output, --accepted, and the exit code by the highest open severity. Every SARIF
 // file is validated against the SARIF 2.1.0 schema (tests/peers/validate-sarif.cjs, the schema and Ajv that
 // @microsoft/jest-sarif ships).
+#include "review/findings.h"
 #include "review/pinning.h"
 #include "testsupport.h"
 
@@ -191,6 +192,39 @@ private Q_SLOTS:
                                                          QStringLiteral("sarif")});
         QVERIFY(run.out.contains("\"pinning.changed\""));
         QVERIFY(run.out.contains("\"pinning.added\""));
+    }
+
+    // The presenter's server: every planted problem is in the report, and the exit code says critical (the
+    // Unicode tag characters); accepting the critical ones brings it down to high.
+    void vulnerableDemoServer()
+    {
+        const QStringList vulnerable = {QStringLiteral("--stdio"),
+                                        QLatin1Char('"') + testsupport::mcpwbBinary() +
+                                            QStringLiteral("\" demo-server --vulnerable")};
+        const QString sarif = m_dir.filePath(QStringLiteral("vulnerable.sarif"));
+        auto run = testsupport::runMcpwb(
+            vulnerable + QStringList{QStringLiteral("review"), QStringLiteral("--format"),
+                                     QStringLiteral("sarif"), QStringLiteral("--output"), sarif});
+        QCOMPARE(run.exitCode, 10);
+        validateSarif(sarif);
+        const QByteArray report = readAll(sarif);
+        for (const char *rule :
+             {"unicode.tag-characters", "unicode.invisible", "instructions.sensitive-data", "flow.toxic"})
+            QVERIFY2(report.contains(rule), rule);
+
+        mcp::review::Acceptances accepted;
+        for (const QJsonValue result : QJsonDocument::fromJson(report)["runs"][0]["results"].toArray())
+            if (result["level"].toString() == QStringLiteral("error") &&
+                result["ruleId"].toString().startsWith(QStringLiteral("unicode.tag")))
+                accepted.accept(result["partialFingerprints"].toObject().begin()->toString(),
+                                QStringLiteral("shown on purpose"));
+        const QString acceptedFile = m_dir.filePath(QStringLiteral("vulnerable-accepted.json"));
+        QString error;
+        QVERIFY2(accepted.save(acceptedFile, &error), qPrintable(error));
+        run = testsupport::runMcpwb(
+            vulnerable + QStringList{QStringLiteral("review"), QStringLiteral("--accepted"), acceptedFile});
+        QCOMPARE(run.exitCode, 9);
+        QVERIFY(run.out.contains("tool add\\_numbers")); // Markdown escapes the underscore
     }
 
     void badArguments()

@@ -223,6 +223,10 @@ void ToolsPane::send()
         return;
     const Json tool = currentTool();
     const QString name = m_composer->target();
+    if (const QString held = m_callGuard ? m_callGuard(name, tool) : QString(); !held.isEmpty()) {
+        m_result->showError(tr("Call held, not sent: %1").arg(held));
+        return;
+    }
     const Json arguments = m_composer->arguments();
     const Json entry = {{"name", mcp::toStd(name)}, {"arguments", arguments}};
     auto *item = new QListWidgetItem(QStringLiteral("%1  %2  %3")

@@ -3,6 +3,7 @@
 #include "jsonrpc/json.h"
 
 #include <QWidget>
+#include <functional>
 
 class QLineEdit;
 class QListWidget;
@@ -25,6 +26,10 @@ public:
     explicit ToolsPane(Connection *connection, QWidget *parent = nullptr);
 
     void refresh(); // tools/list, every page
+    // Asked before each call with the tool's name and definition as listed: a reason to hold the call (shown
+    // instead of a result), or empty to send it. The review's pinning holds tools changed since approval.
+    using CallGuard = std::function<QString(const QString &tool, const mcp::Json &definition)>;
+    void setCallGuard(CallGuard guard) { m_callGuard = std::move(guard); }
     bool selectTool(const QString &name);
 
     JsonListModel *model() const { return m_model; }
@@ -52,6 +57,7 @@ private:
     ResultView *m_result;
     qint64 m_running = -1;    // request id of the call in flight
     int m_listGeneration = 0; // the refresh whose pages may fill the model
+    CallGuard m_callGuard;
 };
 
 } // namespace mcpui
