@@ -322,11 +322,12 @@ private:
                      QStringLiteral("Tag characters are invisible to the user but read by the model. Treat "
                                     "everything this server returns as hostile; report it to its publisher."),
                      at});
-            for (const InstructionMatch &m : findInstructionText(text)) {
+            const QList<InstructionMatch> matches = findInstructionText(text);
+            for (const InstructionMatch &m : matches) {
                 const bool asksForSecrets = fromServerRequest && m.kind == QStringLiteral("sensitive data");
                 add({instructionRuleId(QStringLiteral("traffic.instructions."), m),
                      asksForSecrets ? Category::ContextOverSharing : Category::IntentFlowSubversion,
-                     m.tagRun.isEmpty() ? Severity::High : Severity::Critical,
+                     severityOf(m, matches.size(), fromServerRequest),
                      QStringLiteral("%1 (%2) in the %3 of %4 %5")
                          .arg(m.tagRun.isEmpty()
                                   ? QStringLiteral("Instructions to the model")
@@ -344,6 +345,17 @@ private:
                      at});
             }
         }
+    }
+
+    // Pages and files say "report issues at https://..." as a matter of course: alone in returned data, that
+    // words-and-URL match is noted (info); with other orders, or from the server itself, it counts.
+    static Severity severityOf(const InstructionMatch &m, qsizetype matchesInText, bool fromServerRequest)
+    {
+        if (!m.tagRun.isEmpty())
+            return Severity::Critical;
+        if (m.kind == QStringLiteral("send data out") && matchesInText == 1 && !fromServerRequest)
+            return Severity::Info;
+        return Severity::High;
     }
 
     void listingPage(size_t k, qint64 index, const QString &id, const SentRequest &request,
@@ -395,6 +407,8 @@ private:
         earlier.approve(QString(), {{k.key, before.items}});
         const bool readByModel = k.kind == std::string_view("tool") || k.kind == std::string_view("prompt");
         for (const DefinitionChange &c : earlier.changes(QString(), {{k.key, after.items}})) {
+            if (full())
+                continue;
             const QString what = QStringLiteral("%1 %2").arg(c.itemKind, visibleText(c.name, 80));
             const QString when = announcedText(k, after.announcedBy);
             switch (c.kind) {
@@ -440,7 +454,7 @@ private:
         const QList<Finding> findings = pinFindings(m_result.server, changes);
         for (qsizetype i = 0; i < findings.size(); ++i) {
             Finding f = findings[i];
-            if (m_pinFingerprints.contains(f.fingerprint()))
+            if (m_pinFingerprints.contains(f.fingerprint()) || full())
                 continue;
             m_pinFingerprints.insert(f.fingerprint());
             const auto change =
@@ -454,10 +468,16 @@ private:
 
     void add(const Finding &f)
     {
-        if (m_result.findings.size() < Limits::kFindings)
+        if (!full())
             m_result.findings.append(f);
-        else
-            ++m_dropped;
+    }
+
+    // Counts a finding that is not kept (before the work of locating it) when the cap is reached.
+    bool full()
+    {
+        const bool reached = m_result.findings.size() >= Limits::kFindings;
+        m_dropped += reached ? 1 : 0;
+        return reached;
     }
 
     Location wholeConnection() const
