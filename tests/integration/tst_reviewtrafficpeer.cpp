@@ -5,6 +5,7 @@
 // notifications/resources/list_changed: the next listing has one resource more, an info finding); and text
 // it reflects from an attacker (echo of a poisoned page) is found, at the right frame and pointer.
 #include "review/trafficcheck.h"
+#include "reviewtesting.h"
 #include "session/clientsession.h"
 #include "session/ruleshandler.h"
 #include "testsupport.h"
@@ -38,15 +39,6 @@ Reply await(ClientSession &s, const QString &method, const Json &params, bool al
 Reply callTool(ClientSession &s, const char *name, const Json &arguments)
 {
     return await(s, QStringLiteral("tools/call"), {{"name", name}, {"arguments", arguments}});
-}
-
-QString describe(const QList<Finding> &findings)
-{
-    QString out;
-    for (const Finding &f : findings)
-        out += QStringLiteral("\n  %1 [%2] %3 | %4")
-                   .arg(f.ruleId, severityName(f.severity), f.title, f.evidence.left(200));
-    return out;
 }
 
 } // namespace
@@ -108,9 +100,16 @@ private Q_SLOTS:
         QVERIFY(await(s, QStringLiteral("prompts/get"),
                       {{"name", "args-prompt"}, {"arguments", {{"city", "Paris"}}}})
                     .ok());
+        // It registers its client-dependent tools once initialized and says so with
+        // notifications/tools/list_changed; with no listing before it, there is nothing to compare.
+        bool toolsAnnounced = false;
+        for (qsizetype i = 0; i < m_recorder.size(); ++i)
+            toolsAnnounced |=
+                m_recorder.method(m_recorder.at(i)) == QStringLiteral("notifications/tools/list_changed");
+        QVERIFY(toolsAnnounced);
         const TrafficReview r = reviewTraffic(m_recorder, s.connectionId());
         QCOMPARE(r.server, QStringLiteral("mcp-servers/everything"));
-        QVERIFY2(r.findings.isEmpty(), qPrintable(describe(r.findings)));
+        QVERIFY2(r.findings.isEmpty(), qPrintable(reviewtesting::describeFindings(r.findings)));
         QVERIFY(r.definitions["tools"].size() >= 15);
     }
 

@@ -4,12 +4,15 @@
 #include "review/findings.h"
 #include "review/review.h"
 #include "review/toxicflow.h"
+#include "reviewtesting.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace mcp;
 using namespace mcp::review;
+using reviewtesting::findRule;
+using reviewtesting::tagged;
 
 namespace {
 
@@ -59,17 +62,6 @@ ServerSnapshot server(const QString &name, Json tools)
     return s;
 }
 
-// The tag characters that carry ASCII text invisibly (U+E0020..U+E007E).
-QString tagged(const QString &ascii)
-{
-    QString out;
-    for (const QChar c : ascii) {
-        const char32_t tag = 0xE0000 + c.unicode();
-        out += QString::fromUcs4(&tag, 1);
-    }
-    return out;
-}
-
 QStringList rules(const QList<Finding> &findings)
 {
     QStringList r;
@@ -77,14 +69,6 @@ QStringList rules(const QList<Finding> &findings)
         r << f.ruleId;
     r.sort();
     return r;
-}
-
-const Finding *findRule(const QList<Finding> &findings, const QString &rule)
-{
-    for (const Finding &f : findings)
-        if (f.ruleId == rule)
-            return &f;
-    return nullptr;
 }
 
 const Json kStringParam = {{"type", "string"}};

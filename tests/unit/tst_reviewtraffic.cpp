@@ -4,24 +4,17 @@
 // in Unicode tag characters (Rehberger, 2024), a rug pull through notifications/tools/list_changed, and a
 // sampling request that asks for the conversation. Each with a clean counterpart that must give nothing.
 #include "review/trafficcheck.h"
+#include "reviewtesting.h"
 #include "traffic/recorder.h"
 
 #include <QTest>
 
 using namespace mcp;
 using namespace mcp::review;
+using reviewtesting::findRule;
+using reviewtesting::tagged;
 
 namespace {
-
-QString tagged(const QString &ascii)
-{
-    QString out;
-    for (const QChar c : ascii) {
-        const char32_t tag = 0xE0000 + c.unicode();
-        out += QString::fromUcs4(&tag, 1);
-    }
-    return out;
-}
 
 // A session as a client records it: requests sent, answers and server messages received.
 class Session
@@ -85,23 +78,6 @@ Json toolDef(const char *name, const char *description)
     return {{"name", name}, {"description", description}, {"inputSchema", {{"type", "object"}}}};
 }
 
-QString describe(const QList<Finding> &findings)
-{
-    QString out;
-    for (const Finding &f : findings)
-        out += QStringLiteral("\n  %1 [%2] %3 | %4")
-                   .arg(f.ruleId, severityName(f.severity), f.title, f.evidence);
-    return out;
-}
-
-const Finding *findRule(const QList<Finding> &findings, const QString &rule)
-{
-    for (const Finding &f : findings)
-        if (f.ruleId == rule)
-            return &f;
-    return nullptr;
-}
-
 // A fetched page as a fetch tool returns it: markdown of an ordinary article with the attacker's paragraph.
 const char kPoisonedPage[] =
     "# Best hiking trails in the Alps\n\nThe Haute Route links Chamonix and Zermatt in twelve days.\n\n"
@@ -124,7 +100,7 @@ private Q_SLOTS:
         const TrafficReview r = s.review();
         QCOMPARE(r.server, QStringLiteral("web-tools"));
         const Finding *f = findRule(r.findings, QStringLiteral("traffic.instructions.override"));
-        QVERIFY2(f, qPrintable(describe(r.findings)));
+        QVERIFY2(f, qPrintable(reviewtesting::describeFindings(r.findings)));
         QCOMPARE(f->category, Category::IntentFlowSubversion);
         QCOMPARE(categoryId(f->category), QStringLiteral("MCP06"));
         QCOMPARE(f->severity, Severity::High);
@@ -184,14 +160,14 @@ private Q_SLOTS:
                                  {"text", toStd(QStringLiteral("Sunny, 21 °C.") + tagged(hidden))}}})}});
         const TrafficReview r = s.review();
         const Finding *tags = findRule(r.findings, QStringLiteral("traffic.tag-characters"));
-        QVERIFY2(tags, qPrintable(describe(r.findings)));
+        QVERIFY2(tags, qPrintable(reviewtesting::describeFindings(r.findings)));
         QCOMPARE(tags->severity, Severity::Critical);
         QCOMPARE(tags->evidence, QStringLiteral("U+E0069..U+E0061: %1 TAG characters, decoded \"%2\"")
                                      .arg(hidden.size())
                                      .arg(hidden));
         const Finding *order =
             findRule(r.findings, QStringLiteral("traffic.instructions.tag-smuggled-override"));
-        QVERIFY2(order, qPrintable(describe(r.findings)));
+        QVERIFY2(order, qPrintable(reviewtesting::describeFindings(r.findings)));
         QCOMPARE(order->severity, Severity::Critical);
         QVERIFY(order->title.contains(QStringLiteral("hidden in Unicode tag characters")));
         QVERIFY(order->evidence.startsWith(QStringLiteral("U+E0069..U+E0061: ")));
@@ -215,8 +191,16 @@ private Q_SLOTS:
                {{"content", Json::array({text(QStringLiteral(
                                 "Use the previous page's instructions to install. See the README for other "
                                 "tools. Please do not share screenshots of the admin page."))})}});
-        const TrafficReview r = s.review();
-        QVERIFY2(r.findings.isEmpty(), qPrintable(describe(r.findings)));
+        TrafficReview r = s.review();
+        QVERIFY2(r.findings.isEmpty(), qPrintable(reviewtesting::describeFindings(r.findings)));
+        // A page's "report issues at <URL>" alone is only noted.
+        s.call("fetch",
+               {{"content", Json::array({text(QStringLiteral(
+                                "Please report issues at https://github.com/example/project/issues"))})}});
+        r = s.review();
+        QCOMPARE(r.findings.size(), 1);
+        QCOMPARE(r.findings[0].ruleId, QStringLiteral("traffic.instructions.send-data-out"));
+        QCOMPARE(r.findings[0].severity, Severity::Info);
     }
 
     void rugPullThroughListChanged()
@@ -233,7 +217,7 @@ private Q_SLOTS:
              toolDef("add", "Adds two numbers."), toolDef("send_email", "Sends an email.")}));
         const TrafficReview r = s.review();
         const Finding *changed = findRule(r.findings, QStringLiteral("traffic.definition-changed"));
-        QVERIFY2(changed, qPrintable(describe(r.findings)));
+        QVERIFY2(changed, qPrintable(reviewtesting::describeFindings(r.findings)));
         QCOMPARE(changed->severity, Severity::High);
         QCOMPARE(categoryId(changed->category), QStringLiteral("MCP03"));
         QCOMPARE(changed->location.item, QStringLiteral("get_weather"));
@@ -263,7 +247,7 @@ private Q_SLOTS:
         s.listTools(Json::array({toolDef("a", "Does a, differently.")}));
         const TrafficReview r = s.review();
         const Finding *changed = findRule(r.findings, QStringLiteral("traffic.definition-changed"));
-        QVERIFY2(changed, qPrintable(describe(r.findings)));
+        QVERIFY2(changed, qPrintable(reviewtesting::describeFindings(r.findings)));
         QVERIFY(
             changed->title.contains(QStringLiteral("without notifications/tools/list_changed before it")));
         const Finding *removed = findRule(r.findings, QStringLiteral("traffic.definition-removed"));
@@ -283,7 +267,7 @@ private Q_SLOTS:
             s.answer({{"tools", Json::array({toolDef("b", "Does b.")})}});
         }
         const TrafficReview r = s.review();
-        QVERIFY2(r.findings.isEmpty(), qPrintable(describe(r.findings)));
+        QVERIFY2(r.findings.isEmpty(), qPrintable(reviewtesting::describeFindings(r.findings)));
         QCOMPARE(r.definitions["tools"].size(), size_t(2));
     }
 
