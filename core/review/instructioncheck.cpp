@@ -45,12 +45,13 @@ const QList<Pattern> &patterns()
              ci)},
         {"sensitive data",
          QRegularExpression(
-             QStringLiteral(R"(\b(read|send|include|pass|provide|attach|upload|share|append|forward|)"
-                            R"(copy|cat|print|extract|collect|leak|contents? of)\b.{0,60}?(~/\.ssh|id_rsa|id_ed25519|)"
-                            R"(\.aws/credentials|\.env\b|mcp\.json|claude_desktop_config|/etc/passwd|)"
-                            R"(/etc/shadow|\.netrc|\.npmrc|private keys?|api[ _-]?keys?|access tokens?|)"
-                            R"(passwords?|credentials|conversation history|chat history|previous )"
-                            R"(messages|system prompt)\b)"),
+             QStringLiteral(
+                 R"(\b(read|send|include|pass|provide|attach|upload|share|append|forward|)"
+                 R"(copy|cat|print|extract|collect|leak|contents? of)\b.{0,60}?(~/\.ssh|id_rsa|id_ed25519|)"
+                 R"(\.aws/credentials|\.env\b|mcp\.json|claude_desktop_config|/etc/passwd|)"
+                 R"(/etc/shadow|\.netrc|\.npmrc|private keys?|api[ _-]?keys?|access tokens?|)"
+                 R"(passwords?|credentials|conversation history|chat history|previous )"
+                 R"(messages|system prompt)\b)"),
              ci)},
         {"send data out",
          QRegularExpression(
