@@ -84,9 +84,11 @@ class TextCollector
 public:
     QList<TextAt> texts;
 
+    bool full() const { return texts.size() >= Limits::kTextsPerMessage; }
+
     void add(const QString &pointer, const Json &value)
     {
-        if (value.is_string() && texts.size() < Limits::kTextsPerMessage)
+        if (value.is_string() && !full())
             texts.append({pointer, toQString(value.get<std::string>())});
     }
 
@@ -94,7 +96,7 @@ public:
     void content(const Json &block, const QString &at)
     {
         if (block.is_array()) {
-            for (size_t i = 0; i < block.size() && texts.size() < Limits::kTextsPerMessage; ++i)
+            for (size_t i = 0; i < block.size() && !full(); ++i)
                 content(block[i], at + QStringLiteral("/%1").arg(i));
             return;
         }
@@ -110,7 +112,7 @@ public:
 
     void everyString(const Json &value, const QString &at, int depth)
     {
-        if (depth > Limits::kStructuredDepth || texts.size() >= Limits::kTextsPerMessage)
+        if (depth > Limits::kStructuredDepth || full())
             return;
         if (value.is_string()) {
             add(at, value);
@@ -243,7 +245,7 @@ private:
             if (m.kind == jsonrpc::Kind::Error)
                 texts.add(QStringLiteral("/error/message"), valueOr(m.error, "message", Json()));
             const Json content = valueOr(result, "content", Json::array());
-            for (size_t i = 0; i < content.size(); ++i)
+            for (size_t i = 0; i < content.size() && !texts.full(); ++i)
                 texts.content(content[i], QStringLiteral("/result/content/%1").arg(i));
             texts.everyString(valueOr(result, "structuredContent", Json()),
                               QStringLiteral("/result/structuredContent"), 0);
@@ -251,7 +253,7 @@ private:
                  texts.texts);
         } else if (request.method == QStringLiteral("resources/read")) {
             const Json contents = valueOr(result, "contents", Json::array());
-            for (size_t i = 0; i < contents.size(); ++i)
+            for (size_t i = 0; i < contents.size() && !texts.full(); ++i)
                 texts.add(QStringLiteral("/result/contents/%1/text").arg(i),
                           valueOr(contents[i], "text", Json()));
             scan(index, id,
@@ -260,7 +262,7 @@ private:
         } else if (request.method == QStringLiteral("prompts/get")) {
             texts.add(QStringLiteral("/result/description"), valueOr(result, "description", Json()));
             const Json messages = valueOr(result, "messages", Json::array());
-            for (size_t i = 0; i < messages.size(); ++i)
+            for (size_t i = 0; i < messages.size() && !texts.full(); ++i)
                 texts.content(valueOr(messages[i], "content", Json()),
                               QStringLiteral("/result/messages/%1/content").arg(i));
             scan(index, id,
@@ -276,7 +278,7 @@ private:
         if (method == QStringLiteral("sampling/createMessage")) {
             texts.add(QStringLiteral("/params/systemPrompt"), valueOr(params, "systemPrompt", Json()));
             const Json messages = valueOr(params, "messages", Json::array());
-            for (size_t i = 0; i < messages.size(); ++i)
+            for (size_t i = 0; i < messages.size() && !texts.full(); ++i)
                 texts.content(valueOr(messages[i], "content", Json()),
                               QStringLiteral("/params/messages/%1/content").arg(i));
         } else if (method == QStringLiteral("elicitation/create")) {
@@ -298,6 +300,7 @@ private:
     void scan(qint64 index, const QString &id, const Subject &subject, const QList<TextAt> &texts,
               bool fromServerRequest = false)
     {
+        m_atTextBound += texts.size() >= Limits::kTextsPerMessage ? 1 : 0;
         for (const TextAt &t : texts) {
             if (m_scanned >= Limits::kScannedChars) {
                 ++m_unscanned;
@@ -487,16 +490,19 @@ private:
 
     void summarizeLimits()
     {
-        if (m_cut > 0 || m_unscanned > 0)
+        if (m_cut > 0 || m_unscanned > 0 || m_atTextBound > 0)
             m_result.findings.append(
                 {QStringLiteral("traffic.not-fully-scanned"), Category::LackOfAudit, Severity::Info,
                  QStringLiteral("Part of this connection's traffic was not reviewed"),
                  QStringLiteral("%1 text(s) longer than %2 characters were scanned only that far; %3 text(s) "
-                                "after the first %4 characters of the connection were not scanned")
+                                "after the first %4 characters of the connection were not scanned; %5 "
+                                "message(s) reached the bound of %6 texts, any after were not scanned")
                      .arg(m_cut)
                      .arg(Limits::kTextChars)
                      .arg(m_unscanned)
-                     .arg(Limits::kScannedChars),
+                     .arg(Limits::kScannedChars)
+                     .arg(m_atTextBound)
+                     .arg(Limits::kTextsPerMessage),
                  QStringLiteral("Read the rest of these results in the traffic view before trusting them."),
                  m_firstCut.frame >= 0 ? m_firstCut : wholeConnection()});
         if (m_dropped > 0)
@@ -521,6 +527,7 @@ private:
     qsizetype m_scanned = 0;
     int m_cut = 0;
     int m_unscanned = 0;
+    int m_atTextBound = 0;
     int m_dropped = 0;
     Location m_firstCut;
 };
