@@ -39,7 +39,12 @@ verbs:
                                      definitions, connection, toxic flows; findings accepted in FILE
                                      (a JSON file of fingerprints and reasons) do not count for the exit code;
                                      with --pins, definitions changed or new since approval are findings, and
-                                     --approve pins what the server defines now
+                                     --approve pins what the server defines now; what the session's traffic
+                                     showed counts too (injected text in results, definitions changed mid-session)
+  review --trace TRACE.jsonl [--format ...] [--output FILE] [--accepted FILE] [--pins FILE]
+                                     the same review offline, of a session file (no --stdio or --url):
+                                     definitions from its listings, then every result, resource, prompt and
+                                     server request in it
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
                                      its iss), times, audience, issuer, scopes; --introspect asks the AS
 

@@ -2,6 +2,7 @@
 #include "cliargs.h"
 #include "demoserver.h"
 #include "proxy.h"
+#include "reviewcli.h"
 #include "runner.h"
 #include "tracecli.h"
 
@@ -40,6 +41,8 @@ int main(int argc, char *argv[])
     }
     if (args.verb.value(0) == QStringLiteral("token"))
         return runTokenInspect(args);
+    if (isTraceReview(args))
+        return runTraceReview(args);
     Runner runner(args);
     int code = 0;
     QObject::connect(&runner, &Runner::finished, &app, [&code](int exitCode) {

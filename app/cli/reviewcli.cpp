@@ -6,10 +6,13 @@
 #include "review/pinning.h"
 #include "review/report.h"
 #include "review/review.h"
+#include "review/trafficcheck.h"
 #include "session/clientsession.h"
+#include "traffic/tracefile.h"
 
 #include <QFile>
 #include <QFileInfo>
+#include <QTextStream>
 
 using mcp::Error;
 using mcp::Json;
@@ -61,7 +64,84 @@ bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
     return review::writeFileAtomically(path, bytes, error);
 }
 
+// --accepted and --pins, read; an error names the option.
+Error loadReviewFiles(const CliArgs &args, review::Acceptances *accepted, review::PinStore *pins)
+{
+    QString problem;
+    if (!args.acceptedFile.isEmpty() && !review::Acceptances::load(args.acceptedFile, accepted, &problem))
+        return usage(QStringLiteral("--accepted ") + problem);
+    if (args.approve && args.pinsFile.isEmpty())
+        return usage(QStringLiteral("--approve needs --pins FILE, where the approval is kept"));
+    if (!args.pinsFile.isEmpty() && !loadPins(args, pins, &problem))
+        return usage(problem);
+    return {};
+}
+
+// Writes the report (--format, --output); *exitCode by the highest open severity.
+Error writeReview(const CliArgs &args, const review::Report &report, int *exitCode)
+{
+    QString problem;
+    const auto format = review::reportFormatFromString(args.reviewFormat);
+    if (!writeReport(args.reviewOutput, review::render(report, *format), &problem))
+        return usage(problem);
+    *exitCode = reviewExitCode(review::highestOpenSeverity(report.findings, report.accepted));
+    return {};
+}
+
 } // namespace
+
+bool isTraceReview(const CliArgs &args)
+{
+    return args.verb == QStringList{QStringLiteral("review")} && !args.traceFile.isEmpty() &&
+           args.transport.stdio.program.isEmpty() && args.transport.http.url.isEmpty();
+}
+
+int runTraceReview(const CliArgs &args)
+{
+    QTextStream err(stderr);
+    review::Acceptances accepted;
+    review::PinStore pins;
+    Error error = loadReviewFiles(args, &accepted, &pins);
+    if (!error && args.approve)
+        error = usage(QStringLiteral("--approve pins what a live server defines: connect to it (--stdio or "
+                                     "--url) instead of reviewing a trace"));
+    mcp::Recorder recorder;
+    if (!error)
+        mcp::readTrace(args.traceFile, recorder, &error);
+    if (!error && recorder.connectionCount() == 0)
+        error = usage(QStringLiteral("%1 holds no frames to review").arg(args.traceFile));
+    if (error) {
+        err << "mcpwb: error: " << error.toString() << "\n";
+        return 1;
+    }
+    // One snapshot per server (a server recorded on two connections is one server, not two that shadow each
+    // other): the definitions of its last connection; the traffic of every connection.
+    QList<review::ServerSnapshot> servers;
+    QList<review::Finding> traffic;
+    for (int c = 0; c < recorder.connectionCount(); ++c) {
+        review::TrafficReview seen =
+            review::reviewTraffic(recorder, c, {}, args.pinsFile.isEmpty() ? nullptr : &pins);
+        traffic += seen.findings;
+        qsizetype same = 0;
+        while (same < servers.size() && servers[same].name != seen.server)
+            ++same;
+        if (same == servers.size()) {
+            servers.append(review::ServerSnapshot());
+            servers.last().name = seen.server;
+        }
+        servers[same].definitions = seen.definitions;
+    }
+    review::Report report{{}, review::reviewServers(servers) + traffic, accepted};
+    for (const review::ServerSnapshot &s : servers)
+        report.servers << s.name;
+    review::sortFindings(&report.findings);
+    int exitCode = 0;
+    if (const Error written = writeReview(args, report, &exitCode)) {
+        err << "mcpwb: error: " << written.toString() << "\n";
+        return 1;
+    }
+    return exitCode;
+}
 
 void runReview(mcp::ClientSession *session, const CliArgs &args,
                const std::shared_ptr<mcp::auth::OAuthProvider> &auth, QObject *context,
@@ -69,20 +149,15 @@ void runReview(mcp::ClientSession *session, const CliArgs &args,
 {
     review::Acceptances accepted;
     review::PinStore pins;
-    QString problem;
-    if (!args.acceptedFile.isEmpty() && !review::Acceptances::load(args.acceptedFile, &accepted, &problem))
-        return done(1, usage(QStringLiteral("--accepted ") + problem));
-    if (args.approve && args.pinsFile.isEmpty())
-        return done(1, usage(QStringLiteral("--approve needs --pins FILE, where the approval is kept")));
-    if (!args.pinsFile.isEmpty() && !loadPins(args, &pins, &problem))
-        return done(1, usage(problem));
+    if (const Error error = loadReviewFiles(args, &accepted, &pins))
+        return done(1, error);
     review::ServerSnapshot snapshot;
     const bool signedIn = auth && auth->currentTokens().isValid();
     review::describeConnection(&snapshot, args.transport,
                                signedIn ? auth->currentTokens().accessToken : QByteArray());
     review::collectDefinitions(
         session,
-        [snapshot, accepted, pins, args, done](const Json &definitions, const Error &error) mutable {
+        [session, snapshot, accepted, pins, args, done](const Json &definitions, const Error &error) mutable {
             if (error)
                 return done(0, error);
             snapshot.name = serverName(definitions, args);
@@ -91,16 +166,21 @@ void runReview(mcp::ClientSession *session, const CliArgs &args,
             review::Report report{{snapshot.name},
                                   review::reviewServers({snapshot}, args.approve ? review::PinStore() : pins),
                                   accepted};
+            // What the session saw besides the listings just taken (server requests, list changes).
+            if (session->recorder())
+                report.findings +=
+                    review::reviewTraffic(*session->recorder(), session->connectionId(), snapshot.name)
+                        .findings;
+            review::sortFindings(&report.findings);
             QString problem;
             if (args.approve) {
                 pins.approve(snapshot.name, definitions);
                 if (!pins.save(args.pinsFile, &problem))
                     return done(1, usage(problem));
             }
-            const auto format = review::reportFormatFromString(args.reviewFormat);
-            if (!writeReport(args.reviewOutput, review::render(report, *format), &problem))
-                return done(1, usage(problem));
-            done(reviewExitCode(review::highestOpenSeverity(report.findings, report.accepted)), {});
+            int exitCode = 0;
+            const Error written = writeReview(args, report, &exitCode);
+            done(written ? 1 : exitCode, written);
         },
         context);
 }

@@ -9,12 +9,6 @@ namespace {
 constexpr int kMaxSchemaDepth = 16;
 constexpr int kMaxSites = 100000; // per server: beyond this a listing is not reviewable text anyway
 
-QString escapePointerToken(QString token)
-{
-    return token.replace(QLatin1Char('~'), QStringLiteral("~0"))
-        .replace(QLatin1Char('/'), QStringLiteral("~1"));
-}
-
 class Walker
 {
 public:
@@ -78,6 +72,12 @@ private:
 };
 
 } // namespace
+
+QString escapePointerToken(QString token)
+{
+    return token.replace(QLatin1Char('~'), QStringLiteral("~0"))
+        .replace(QLatin1Char('/'), QStringLiteral("~1"));
+}
 
 void forEachText(const Json &definitions, const std::function<void(const TextSite &)> &visit)
 {

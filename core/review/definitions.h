@@ -50,6 +50,9 @@ inline constexpr ItemList kItemLists[] = {{"tools", "tool"},
                                           {"resources", "resource"},
                                           {"resourceTemplates", "resourceTemplate"}};
 
+// A member name as one JSON pointer token (RFC 6901: "~" is "~0", "/" is "~1").
+QString escapePointerToken(QString token);
+
 // A name split into lower-case words: "readFile", "read_file", "read-file" and "READ_FILE" give {read, file}.
 QStringList nameWords(const QString &name);
 

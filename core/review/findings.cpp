@@ -3,6 +3,7 @@
 #include "jsonfile.h"
 
 #include <QCryptographicHash>
+#include <algorithm>
 
 namespace mcp::review {
 
@@ -77,7 +78,48 @@ QString codePoint(char32_t c)
         QString::number(uint(c), 16).toUpper().rightJustified(4, QLatin1Char('0')));
 }
 
+TagRun tagRunAt(const QList<uint> &codePoints, qsizetype start)
+{
+    TagRun run;
+    run.start = start;
+    run.first = codePoints[start];
+    qsizetype end = start;
+    while (end < codePoints.size() && isTag(codePoints[end])) {
+        if (codePoints[end] >= 0xE0020 && codePoints[end] <= 0xE007E)
+            run.decoded += QChar(char16_t(codePoints[end] - 0xE0000));
+        ++end;
+    }
+    run.last = codePoints[end - 1];
+    run.length = end - start;
+    const auto isFlagLetter = [](uint c) {
+        return (c >= 0xE0061 && c <= 0xE007A) || (c >= 0xE0030 && c <= 0xE0039);
+    };
+    run.emojiFlag = start > 0 && codePoints[start - 1] == 0x1F3F4 && run.last == 0xE007F &&
+                    std::all_of(codePoints.begin() + start, codePoints.begin() + end - 1, isFlagLetter);
+    return run;
+}
+
 } // namespace
+
+QString TagRun::describe() const
+{
+    return QStringLiteral("%1..%2: %3 TAG characters").arg(codePoint(first), codePoint(last)).arg(length);
+}
+
+QList<TagRun> tagRuns(const QString &text)
+{
+    QList<TagRun> runs;
+    if (!text.contains(QChar(0xDB40))) // every tag character's high surrogate: most texts have none
+        return runs;
+    const QList<uint> codePoints = text.toUcs4();
+    for (qsizetype i = 0; i < codePoints.size(); ++i) {
+        if (isTag(codePoints[i])) {
+            runs.append(tagRunAt(codePoints, i));
+            i += runs.last().length - 1;
+        }
+    }
+    return runs;
+}
 
 QString invisibleCharacterName(char32_t c)
 {
@@ -173,18 +215,10 @@ QString visibleText(const QString &text, int maxChars)
         } else if (c == U'\t') {
             out += QStringLiteral("\\t");
         } else if (isTag(c)) { // one bracket for the run, with the ASCII it smuggles
-            qsizetype end = i;
-            QString decoded;
-            while (end < codePoints.size() && isTag(codePoints[end])) {
-                if (codePoints[end] >= 0xE0020 && codePoints[end] <= 0xE007E)
-                    decoded += QChar(char16_t(codePoints[end] - 0xE0000));
-                ++end;
-            }
-            out += QStringLiteral("[%1..%2: %3 TAG characters, decoded \"%4\"]")
-                       .arg(codePoint(c), codePoint(codePoints[end - 1]))
-                       .arg(end - i)
-                       .arg(visibleText(decoded, maxChars));
-            i = end - 1;
+            const TagRun run = tagRunAt(codePoints, i);
+            out += QStringLiteral("[%1, decoded \"%2\"]")
+                       .arg(run.describe(), visibleText(run.decoded, maxChars));
+            i += run.length - 1;
         } else if (const QString name = invisibleCharacterName(c); !name.isEmpty()) {
             out += QStringLiteral("[%1 %2]").arg(codePoint(c), name);
         } else {

@@ -36,6 +36,11 @@ struct Location
     QString item;     // its name; empty for the server itself
     QString field;    // e.g. "description", "inputSchema.properties.path"
     QString pointer;  // e.g. "/tools/3/description"
+    // Findings in traffic (trafficcheck.h): the frame's Recorder index (reports number frames from 1, as
+    // `mcpwb trace show` does) and its JSON-RPC id; pointer then points into that frame's message, e.g.
+    // "/result/content/0/text".
+    qint64 frame = -1;
+    QString messageId = {};
 };
 
 struct Finding
@@ -59,6 +64,21 @@ struct Finding
 QString visibleText(const QString &text, int maxChars = 400);
 // The name of a character that visibleText spells out, or empty for an ordinary one.
 QString invisibleCharacterName(char32_t c);
+
+// A run of Unicode tag characters (U+E0000..U+E007F): invisible to the user, yet models read
+// U+E0020..U+E007E as the ASCII characters they mirror (ASCII smuggling).
+struct TagRun
+{
+    qsizetype start = 0; // in code points of the text
+    qsizetype length = 0;
+    char32_t first = 0;
+    char32_t last = 0;
+    QString decoded;        // the ASCII it smuggles
+    bool emojiFlag = false; // a flag's tag sequence after U+1F3F4 (lower-case letters, CANCEL TAG): harmless
+    QString describe() const; // "U+E0069..U+E0073: 38 TAG characters"
+};
+// Every run in text, in order.
+QList<TagRun> tagRuns(const QString &text);
 
 // A reviewer's decisions: findings accepted, each with a reason, kept by fingerprint.
 class Acceptances

@@ -45,12 +45,13 @@ const QList<Pattern> &patterns()
              ci)},
         {"sensitive data",
          QRegularExpression(
-             QStringLiteral(R"(\b(read|send|include|pass|provide|attach|upload|share|append|forward|)"
-                            R"(copy|cat|print|extract|collect|leak)\b.{0,60}?(~/\.ssh|id_rsa|id_ed25519|)"
-                            R"(\.aws/credentials|\.env\b|mcp\.json|claude_desktop_config|/etc/passwd|)"
-                            R"(/etc/shadow|\.netrc|\.npmrc|private keys?|api[ _-]?keys?|access tokens?|)"
-                            R"(passwords?|credentials|conversation history|chat history|previous )"
-                            R"(messages|system prompt)\b)"),
+             QStringLiteral(
+                 R"(\b(read|send|include|pass|provide|attach|upload|share|append|forward|)"
+                 R"(copy|cat|print|extract|collect|leak|contents? of)\b.{0,60}?(~/\.ssh|id_rsa|id_ed25519|)"
+                 R"(\.aws/credentials|\.env\b|mcp\.json|claude_desktop_config|/etc/passwd|)"
+                 R"(/etc/shadow|\.netrc|\.npmrc|private keys?|api[ _-]?keys?|access tokens?|)"
+                 R"(passwords?|credentials|conversation history|chat history|previous )"
+                 R"(messages|system prompt)\b)"),
              ci)},
         {"send data out",
          QRegularExpression(
@@ -81,15 +82,32 @@ QString excerpt(const QString &text, qsizetype start, qsizetype length)
 
 } // namespace
 
+QString InstructionMatch::evidence() const
+{
+    return tagRun.isEmpty() ? excerpt : QStringLiteral("%1, decoded: %2").arg(tagRun, excerpt);
+}
+
 QList<InstructionMatch> findInstructionText(const QString &text)
 {
     QList<InstructionMatch> matches;
-    for (const Pattern &p : patterns()) {
-        const QRegularExpressionMatch m = p.re.match(text);
-        if (m.hasMatch())
-            matches.append({QLatin1String(p.kind), excerpt(text, m.capturedStart(), m.capturedLength())});
-    }
+    const auto match = [&matches](const QString &in, const QString &tagRun) {
+        for (const Pattern &p : patterns()) {
+            const QRegularExpressionMatch m = p.re.match(in);
+            if (m.hasMatch())
+                matches.append(
+                    {QLatin1String(p.kind), excerpt(in, m.capturedStart(), m.capturedLength()), tagRun});
+        }
+    };
+    match(text, {});
+    for (const TagRun &run : tagRuns(text))
+        match(run.decoded, run.describe());
     return matches;
+}
+
+QString instructionRuleId(const QString &prefix, const InstructionMatch &match)
+{
+    return prefix + (match.tagRun.isEmpty() ? QString() : QStringLiteral("tag-smuggled-")) +
+           QString(match.kind).replace(QLatin1Char(' '), QLatin1Char('-'));
 }
 
 void checkInstructions(const ServerSnapshot &server, QList<Finding> *findings)
@@ -100,12 +118,13 @@ void checkInstructions(const ServerSnapshot &server, QList<Finding> *findings)
         const Location location{server.name, site.itemKind, site.item, site.field, site.pointer};
         for (const InstructionMatch &m : findInstructionText(site.text))
             findings->append(
-                {QStringLiteral("instructions.") +
-                     QString(m.kind).replace(QLatin1Char(' '), QLatin1Char('-')),
-                 Category::ToolPoisoning, Severity::High,
-                 QStringLiteral("Text aimed at the model (%1) in %2 %3 %4")
-                     .arg(m.kind, site.itemKind, visibleText(site.item, 80), site.field),
-                 m.excerpt,
+                {instructionRuleId(QStringLiteral("instructions."), m), Category::ToolPoisoning,
+                 m.tagRun.isEmpty() ? Severity::High : Severity::Critical,
+                 QStringLiteral("%1 (%2) in %3 %4 %5")
+                     .arg(m.tagRun.isEmpty() ? QStringLiteral("Text aimed at the model")
+                                             : QStringLiteral("Orders hidden in Unicode tag characters"),
+                          m.kind, site.itemKind, visibleText(site.item, 80), site.field),
+                 m.evidence(),
                  QStringLiteral(
                      "Definitions are read by the model as instructions. Read the whole text; do not "
                      "approve a server whose definitions give the model orders the user does not see."),

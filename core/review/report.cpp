@@ -26,6 +26,9 @@ QString place(const Location &l)
     QString where = l.item.isEmpty() ? l.itemKind : QStringLiteral("%1 %2").arg(l.itemKind, l.item);
     if (!l.field.isEmpty())
         where += QStringLiteral(", %1").arg(l.field);
+    if (l.frame >= 0) // numbered from 1, as `mcpwb trace show` lists frames
+        where += QStringLiteral(", frame %1").arg(l.frame + 1) +
+                 (l.messageId.isEmpty() ? QString() : QStringLiteral(" (id %1)").arg(l.messageId));
     return where;
 }
 
@@ -163,6 +166,8 @@ QByteArray renderSarif(const Report &r)
               {"jsonPointer", toStd(f.location.pointer)},
               {"evidence", toStd(f.evidence)},
               {"advice", toStd(f.advice)}}}};
+        if (f.location.frame >= 0)
+            result["properties"]["frame"] = f.location.frame + 1;
         if (r.accepted.isAccepted(fp))
             result["suppressions"] = {{{"kind", "external"},
                                        {"status", "accepted"},

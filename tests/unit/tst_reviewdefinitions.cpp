@@ -4,12 +4,15 @@
 #include "review/findings.h"
 #include "review/review.h"
 #include "review/toxicflow.h"
+#include "reviewtesting.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace mcp;
 using namespace mcp::review;
+using reviewtesting::findRule;
+using reviewtesting::tagged;
 
 namespace {
 
@@ -59,17 +62,6 @@ ServerSnapshot server(const QString &name, Json tools)
     return s;
 }
 
-// The tag characters that carry ASCII text invisibly (U+E0020..U+E007E).
-QString tagged(const QString &ascii)
-{
-    QString out;
-    for (const QChar c : ascii) {
-        const char32_t tag = 0xE0000 + c.unicode();
-        out += QString::fromUcs4(&tag, 1);
-    }
-    return out;
-}
-
 QStringList rules(const QList<Finding> &findings)
 {
     QStringList r;
@@ -77,14 +69,6 @@ QStringList rules(const QList<Finding> &findings)
         r << f.ruleId;
     r.sort();
     return r;
-}
-
-const Finding *findRule(const QList<Finding> &findings, const QString &rule)
-{
-    for (const Finding &f : findings)
-        if (f.ruleId == rule)
-            return &f;
-    return nullptr;
 }
 
 const Json kStringParam = {{"type", "string"}};
@@ -157,6 +141,19 @@ private Q_SLOTS:
         QVERIFY2(f->evidence.contains(QStringLiteral("decoded \"") + hidden + QLatin1Char('"')),
                  qPrintable(f->evidence));
         QVERIFY(f->evidence.startsWith(QStringLiteral("Returns the weather.[U+E0069..")));
+        // What the hidden text says goes through the instruction check too, with the run it came from.
+        const Finding *order = findRule(findings, QStringLiteral("instructions.tag-smuggled-override"));
+        QVERIFY2(order, qPrintable(rules(findings).join(' ')));
+        QCOMPARE(order->severity, Severity::Critical);
+        QCOMPARE(order->location.pointer, QStringLiteral("/tools/0/description"));
+        QVERIFY2(
+            order->evidence.startsWith(
+                QStringLiteral("U+E0069..U+E0061: %1 TAG characters, decoded: ignore previous instructions")
+                    .arg(hidden.size())),
+            qPrintable(order->evidence));
+        QVERIFY(findRule(findings, QStringLiteral("instructions.tag-smuggled-sensitive-data")));
+        // The visible text says nothing of the kind.
+        QVERIFY(!findRule(findings, QStringLiteral("instructions.override")));
     }
 
     void bidiAndZeroWidth()
