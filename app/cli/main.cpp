@@ -1,3 +1,4 @@
+#include "auditcli.h"
 #include "authcli.h"
 #include "cliargs.h"
 #include "demoserver.h"
@@ -40,6 +41,8 @@ int main(int argc, char *argv[])
     }
     if (args.verb.value(0) == QStringLiteral("token"))
         return runTokenInspect(args);
+    if (args.verb.value(0) == QStringLiteral("audit"))
+        return runAuditVerify(args);
     Runner runner(args);
     int code = 0;
     QObject::connect(&runner, &Runner::finished, &app, [&code](int exitCode) {
