@@ -140,7 +140,9 @@ bool AuditLog::append(const char *kind, const QString &connection, const QString
         putBytes(detail, text);
     }
     const QDateTime now = (m_clock ? m_clock() : QDateTime::currentDateTimeUtc()).toUTC();
-    if (!QDir().mkpath(m_directory) || !QFile::setPermissions(m_directory, ownerOnlyDirectory))
+    const bool directoryReady = m_file.isOpen() && m_file.exists();
+    if (!directoryReady &&
+        (!QDir().mkpath(m_directory) || !QFile::setPermissions(m_directory, ownerOnlyDirectory)))
         return fail(QStringLiteral("cannot create %1").arg(m_directory));
     QLockFile lock(QDir(m_directory).filePath(QStringLiteral(".lock")));
     if (!lock.tryLock(2000))

@@ -57,15 +57,20 @@ private:
     int m_incompleteLines = 0;
 };
 
-bool Chain::stopAt(int line, qint64 seq, Verdict::Problem problem, const QString &reason)
+Verdict problemAt(const QString &file, int line, qint64 seq, Verdict::Problem problem, const QString &reason)
 {
     Verdict v;
     v.problem = problem;
-    v.file = m_names.last();
+    v.file = file;
     v.line = line;
     v.seq = seq;
     v.reason = reason;
-    m_stop = v;
+    return v;
+}
+
+bool Chain::stopAt(int line, qint64 seq, Verdict::Problem problem, const QString &reason)
+{
+    m_stop = problemAt(m_names.last(), line, seq, problem, reason);
     return false;
 }
 
@@ -137,13 +142,7 @@ QString Chain::place(const Entry &e) const
 
 Verdict Chain::at(const Entry &e, Verdict::Problem problem, const QString &reason) const
 {
-    Verdict v;
-    v.problem = problem;
-    v.file = m_names[e.file];
-    v.line = e.line;
-    v.seq = e.seq;
-    v.reason = reason;
-    return v;
+    return problemAt(m_names[e.file], e.line, e.seq, problem, reason);
 }
 
 // Entry i does not continue p (the last sound entry): which change explains it, and at which entry.
@@ -273,13 +272,8 @@ Verdict verifyFiles(const QStringList &paths)
     Chain chain;
     for (const QString &path : paths) {
         QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) {
-            Verdict v;
-            v.problem = Verdict::Problem::Unreadable;
-            v.file = path;
-            v.reason = f.errorString();
-            return v;
-        }
+        if (!f.open(QIODevice::ReadOnly))
+            return problemAt(path, 0, 0, Verdict::Problem::Unreadable, f.errorString());
         chain.read(f, path);
     }
     return chain.walk();
