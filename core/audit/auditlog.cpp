@@ -7,9 +7,10 @@
 #include "traffic/redaction.h"
 
 #include <QDir>
-#include <QLockFile>
 #include <QStandardPaths>
+#include <QThread>
 #include <QTimeZone>
+#include <sys/file.h>
 
 namespace mcp::audit {
 
@@ -17,6 +18,34 @@ namespace {
 
 constexpr QFileDevice::Permissions ownerOnlyDirectory =
     QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+
+// The day's file locked against other writers (flock, on the open file) while an entry is appended: a
+// system call each way, which a flood of frames can afford. Waits at most about two seconds for a writer
+// that stopped mid-entry.
+class FileLock
+{
+public:
+    explicit FileLock(int fd) : m_fd(fd)
+    {
+        for (int attempt = 0; attempt < 200 && !m_held; ++attempt) {
+            m_held = ::flock(m_fd, LOCK_EX | LOCK_NB) == 0;
+            if (!m_held)
+                QThread::msleep(10);
+        }
+    }
+    ~FileLock()
+    {
+        if (m_held)
+            ::flock(m_fd, LOCK_UN);
+    }
+    FileLock(const FileLock &) = delete;
+    FileLock &operator=(const FileLock &) = delete;
+    bool held() const { return m_held; }
+
+private:
+    int m_fd;
+    bool m_held = false;
+};
 
 struct LastEntry
 {
@@ -144,11 +173,11 @@ bool AuditLog::append(const char *kind, const QString &connection, const QString
     if (!directoryReady &&
         (!QDir().mkpath(m_directory) || !QFile::setPermissions(m_directory, ownerOnlyDirectory)))
         return fail(QStringLiteral("cannot create %1").arg(m_directory));
-    QLockFile lock(QDir(m_directory).filePath(QStringLiteral(".lock")));
-    if (!lock.tryLock(2000))
-        return fail(QStringLiteral("%1 is locked by another process").arg(m_directory));
     if (!openDay(now))
         return false;
+    const FileLock lock(m_file.handle());
+    if (!lock.held())
+        return fail(QStringLiteral("%1 is locked by another process").arg(m_file.fileName()));
     if (m_file.size() != m_expectedSize)
         takeTail();
 

@@ -20,7 +20,7 @@ namespace mcp::audit {
 // previous day's last hash and continues its sequence, so verifying consecutive days together also shows a
 // day whose tail was cut off. Every entry is flushed as it is written: a crash loses at most the entry being
 // written, and a half-written last line is cut off before the next entry. Processes sharing a directory
-// take turns under a lock file and pick up each other's last entry, so the chain stays one.
+// take turns (a lock on the day's file) and pick up each other's last entry, so the chain stays one.
 // Nothing is written in clear that the redaction predicate (core/traffic/redaction.h) calls a secret.
 class AuditLog : public QObject
 {
