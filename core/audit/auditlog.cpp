@@ -169,8 +169,7 @@ bool AuditLog::append(const char *kind, const QString &connection, const QString
         putBytes(detail, text);
     }
     const QDateTime now = (m_clock ? m_clock() : QDateTime::currentDateTimeUtc()).toUTC();
-    const bool directoryReady = m_file.isOpen() && m_file.exists();
-    if (!directoryReady &&
+    if (!m_file.isOpen() &&
         (!QDir().mkpath(m_directory) || !QFile::setPermissions(m_directory, ownerOnlyDirectory)))
         return fail(QStringLiteral("cannot create %1").arg(m_directory));
     if (!openDay(now))
@@ -196,7 +195,7 @@ bool AuditLog::append(const char *kind, const QString &connection, const QString
     }
     ++m_lastSeq;
     m_lastHash = hashOf(canonical);
-    m_expectedSize = m_file.size();
+    m_expectedSize += line.size();
     m_error = {};
     return true;
 }
@@ -204,7 +203,7 @@ bool AuditLog::append(const char *kind, const QString &connection, const QString
 bool AuditLog::openDay(const QDateTime &now)
 {
     const QString path = QDir(m_directory).filePath(dayFileName(now));
-    if (m_file.isOpen() && m_file.fileName() == path && m_file.exists())
+    if (m_file.isOpen() && m_file.fileName() == path)
         return true;
     m_file.close();
     m_file.setFileName(path);
