@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "audit/auditlog.h"
 #include "auth/tokeninspectordialog.h"
 #include "common/jsonhighlighter.h"
 #include "common/theme.h"
@@ -22,10 +23,13 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QMenuBar>
@@ -34,6 +38,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
@@ -43,10 +48,14 @@ namespace mcpui {
 
 MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStore> tokens, QWidget *parent)
     : QMainWindow(parent), m_settings(settings), m_recorder(new mcp::Recorder(this)),
+      m_audit(new mcp::audit::AuditLog(mcp::audit::AuditLog::defaultDirectory(), this)),
       m_connections(new ConnectionListModel(
           m_recorder, tokens ? std::move(tokens) : std::make_shared<mcp::auth::TokenStore>(), this))
 {
     setWindowTitle(tr("MCP Workbench"));
+    m_audit->watch(m_recorder);
+    connect(m_audit, &mcp::audit::AuditLog::writeFailed, this,
+            [this](const QString &message) { statusBar()->showMessage(tr("Audit trail: %1").arg(message)); });
     m_sidebar = new QListView(this);
     m_sidebar->setObjectName(QStringLiteral("connections"));
     m_sidebar->setModel(m_connections);
@@ -176,6 +185,12 @@ void MainWindow::createActions()
     file->addAction(tr("&Export Traffic…"), this, [this] {
         auto *dialog = new ExportDialog(*m_recorder, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            m_audit->action({}, QStringLiteral("export"),
+                            {{"format", mcp::toStd(dialog->formatBox()->currentText())},
+                             {"path", mcp::toStd(dialog->pathEdit()->text().trimmed())},
+                             {"secretsKept", dialog->keepSecretsBox()->isChecked()}});
+        });
         dialog->open();
     });
     file->addSeparator();
@@ -255,6 +270,10 @@ Connection *MainWindow::addConnection(const ConnectionProfile &profile)
 
 void MainWindow::onConnectionAdded(Connection *connection)
 {
+    connect(connection, &Connection::userAction, m_audit,
+            [this, connection](const QString &event, const mcp::Json &detail) {
+                m_audit->action(connection->profile().name, event, detail);
+            });
     auto *page = new ConnectionPage(connection, this, m_stack);
     m_pages.insert(connection, page);
     m_review->guardCalls(connection, page->tools());

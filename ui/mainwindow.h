@@ -17,6 +17,9 @@ class QStackedWidget;
 
 namespace mcp {
 class Recorder;
+namespace audit {
+class AuditLog;
+}
 namespace auth {
 class TokenStore;
 }
@@ -47,6 +50,8 @@ public:
     Connection *currentConnection() const;
     ConnectionPage *currentPage() const;
     mcp::Recorder *recorder() const { return m_recorder; }
+    // The audit trail (issue 13) in <AppDataLocation>/audit: every user action and every frame.
+    mcp::audit::AuditLog *auditLog() const { return m_audit; }
     CommandPalette *palette() const { return m_palette; }
     QListView *sidebar() const { return m_sidebar; }
     // Every connection's frames in one pane, docked at the bottom (View › All Traffic).
@@ -84,6 +89,7 @@ private:
 
     QSettings *m_settings;
     mcp::Recorder *m_recorder;
+    mcp::audit::AuditLog *m_audit;
     ConnectionListModel *m_connections;
     QListView *m_sidebar;
     QStackedWidget *m_stack;

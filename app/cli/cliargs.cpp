@@ -45,6 +45,8 @@ verbs:
                                      the same review offline, of a session file (no --stdio or --url):
                                      definitions from its listings, then every result, resource, prompt and
                                      server request in it
+  audit verify FILE...               check audit files (consecutive days, in order): print the first
+                                     edited, deleted, inserted or reordered entry, or that all are intact
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
                                      its iss), times, audience, issuer, scopes; --introspect asks the AS
 
@@ -72,6 +74,8 @@ options:
                          gets only HOME, LOGNAME, PATH, SHELL, TERM, USER and the locale besides
   --protocol-version V   pin a protocol version (default: negotiate)
   --trace FILE           write all traffic as JSONL (secrets redacted unless --show-secrets)
+  --audit DIR            add this session's actions and frames to the hash-chained audit trail in DIR (one
+                         file a day, secrets redacted); the GUI keeps its trail in its data folder, audit/
   --rules FILE           answer sampling, elicitation and roots from a JSON rules file
   --json                 machine-readable output
   --timeout MS           per-request timeout (default 60000; progress resets it)
@@ -86,6 +90,7 @@ exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (
             tool's definition changed or appeared since approval (the difference is printed)
             review, by the highest severity of a finding not accepted: 0 none or info only, 7 low, 8 medium,
             9 high, 10 critical
+            12 audit verify: an entry was edited, deleted, inserted or reordered, or a day cut short
 )");
 }
 
@@ -186,6 +191,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.protocolVersion = v;
         } else if (arg == QStringLiteral("--trace")) {
             a.traceFile = v;
+        } else if (arg == QStringLiteral("--audit")) {
+            a.auditDir = v;
         } else if (arg == QStringLiteral("--rules")) {
             a.rulesFile = v;
         } else if (arg == QStringLiteral("--log-level")) {

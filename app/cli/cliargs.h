@@ -11,6 +11,7 @@ struct CliArgs
     mcp::TransportConfig transport;
     QString protocolVersion;
     QString traceFile;
+    QString auditDir; // --audit: the session's actions and frames go to this audit trail
     QString rulesFile;
     QString logLevel;
     QString cursor; // one page from here, instead of all pages

@@ -1,3 +1,4 @@
+#include "auditcli.h"
 #include "authcli.h"
 #include "cliargs.h"
 #include "demoserver.h"
@@ -43,6 +44,8 @@ int main(int argc, char *argv[])
         return runTokenInspect(args);
     if (isTraceReview(args))
         return runTraceReview(args);
+    if (args.verb.value(0) == QStringLiteral("audit"))
+        return runAuditVerify(args);
     Runner runner(args);
     int code = 0;
     QObject::connect(&runner, &Runner::finished, &app, [&code](int exitCode) {

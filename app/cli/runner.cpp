@@ -82,6 +82,15 @@ bool Runner::start()
             return false;
         }
     }
+    if (!m_args.auditDir.isEmpty()) {
+        m_audit = std::make_unique<mcp::audit::AuditLog>(m_args.auditDir);
+        m_audit->watch(&m_recorder);
+        const Json detail = {{"client", "mcpwb"}, {"verb", mcp::toStd(m_args.verb.value(0))}};
+        if (!m_audit->action(connectionLabel(m_args), QStringLiteral("connect"), detail)) {
+            fail(m_audit->lastError()); // an audit that was asked for and cannot be kept stops the run
+            return false;
+        }
+    }
     if (!m_args.transport.http.url.isEmpty() && m_args.transport.kind != mcp::TransportConfig::Kind::Stdio)
         m_auth = attachAuth(&m_args, &m_printer);
     Error e;
@@ -364,6 +373,9 @@ void Runner::replayRecorded(const QString &file, const QString &frame, const QSt
 
 void Runner::request(const QString &verb, const QString &method, Json params)
 {
+    if (m_audit)
+        m_audit->action(connectionLabel(m_args), QStringLiteral("request"),
+                        {{"method", mcp::toStd(method)}, {"params", params}});
     mcp::RequestOptions options;
     options.reportProgress = method == QStringLiteral("tools/call");
     connect(m_session, &mcp::ClientSession::progress, this,
@@ -449,6 +461,8 @@ void Runner::shutdown()
         m_printer.error(m_protocolViolation);
         m_exitCode = exitCodeFor(m_protocolViolation);
     }
+    if (m_audit)
+        m_audit->action(connectionLabel(m_args), QStringLiteral("disconnect"), {{"exitCode", m_exitCode}});
     if (!m_session) {
         Q_EMIT finished(m_exitCode);
         return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "audit/auditlog.h"
 #include "cliargs.h"
 #include "printer.h"
 #include "session/clientsession.h"
@@ -50,6 +51,7 @@ private:
     mcp::Recorder m_recorder;
     mcp::RulesHandler m_rules;
     std::unique_ptr<mcp::TraceWriter> m_trace;
+    std::unique_ptr<mcp::audit::AuditLog> m_audit; // --audit only; after m_recorder, so it goes first
     mcp::ClientSession *m_session = nullptr;
     std::shared_ptr<mcp::auth::OAuthProvider> m_auth; // HTTP connections only
     QList<QStringList> m_steps;                       // verbs run one after another on the same connection

@@ -4,6 +4,7 @@
 // button, checking the list and the raw HTTP after each one, reach a tool call and inspect the token. Second
 // run: tamper with `state` at the pause before the authorization request; the flow must stop at the
 // authorization response with a message naming that step, and the request's row must be marked TAMPERED.
+#include "audit/auditlog.h"
 #include "auth/authpane.h"
 #include "auth/authstepmodel.h"
 #include "auth/exchangeview.h"
@@ -50,6 +51,9 @@ int rowNamed(const AuthStepModel *model, const QString &name)
             return row;
     return -1;
 }
+
+// The audit trail's entry for the user's click on "Open in browser".
+constexpr char kApprovalEntry[] = "\"event\":\"approve\",\"detail\":{\"url\":\"";
 
 } // namespace
 
@@ -429,6 +433,10 @@ private Q_SLOTS:
 
         m_pane->openBrowserButton()->click();
         QCOMPARE(browser.urls, QList<QUrl>{shown});
+        QFile trail(m_workbench.window->auditLog()->currentPath());
+        QVERIFY(trail.open(QIODevice::ReadOnly));
+        QVERIFY(trail.readAll().contains(kApprovalEntry +
+                                         shown.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toEncoded()));
         QNetworkAccessManager nam;
         std::unique_ptr<QNetworkReply> approval(nam.get(QNetworkRequest(browser.urls.first())));
         QVERIFY(QTest::qWaitFor([this] { return !model()->outcome().isEmpty(); }, Timeout));

@@ -1,5 +1,6 @@
 // Drives the real workbench widgets offscreen against @modelcontextprotocol/server-everything (over stdio and
 // streamable HTTP at once) and an in-process fake server for the nested-schema form.
+#include "audit/auditlog.h"
 #include "common/jsonhighlighter.h"
 #include "common/jsonview.h"
 #include "common/theme.h"
@@ -92,6 +93,9 @@ QColor firstKeyColour(JsonView *json)
 }
 
 } // namespace
+
+// The audit trail's entry for the user's answer to a sampling request.
+constexpr char kSamplingAnswer[] = R"("event":"answer","detail":{"method":"sampling/createMessage","result")";
 
 class TestWorkbench : public QObject
 {
@@ -375,6 +379,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(tools(m_http)->resultView()->plainText().contains(
                                      QStringLiteral("MCP connects models to tools.")),
                                  Timeout);
+        QFile trail(m_window->auditLog()->currentPath());
+        QVERIFY(trail.open(QIODevice::ReadOnly));
+        QVERIFY(trail.readAll().contains(kSamplingAnswer));
     }
 
     void cancelLongRunning()

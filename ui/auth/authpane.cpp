@@ -9,6 +9,7 @@
 #include "exchangeview.h"
 #include "sequencediagram.h"
 #include "tokeninspectorwidget.h"
+#include "traffic/redaction.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -136,7 +137,12 @@ AuthPane::AuthPane(Connection *connection, QWidget *parent)
     m_approvalText->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_openBrowser = new QPushButton(tr("Open in &browser"), m_approval);
     m_openBrowser->setObjectName(QStringLiteral("openBrowserButton"));
-    connect(m_openBrowser, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(m_approvalUrl); });
+    connect(m_openBrowser, &QPushButton::clicked, this, [this] {
+        m_connection->noteUserAction(
+            QStringLiteral("approve"),
+            {{"url", mcp::toStd(mcp::redaction::redactUrl(m_approvalUrl).toString())}});
+        QDesktopServices::openUrl(m_approvalUrl);
+    });
     auto *approvalLayout = new QHBoxLayout(m_approval);
     approvalLayout->setContentsMargins(0, 0, 0, 0);
     approvalLayout->addWidget(m_approvalText, 1);

@@ -23,6 +23,7 @@ void Connection::setProfile(const ConnectionProfile &profile)
 {
     const bool rootsChanged = profile.roots != m_profile.roots;
     m_profile = profile;
+    Q_EMIT userAction(QStringLiteral("edit"), m_profile.auditSummary());
     if (rootsChanged && isReady())
         m_session->notify(QStringLiteral("notifications/roots/list_changed"));
     Q_EMIT changed();
@@ -66,6 +67,7 @@ void Connection::openWith(std::unique_ptr<mcp::Transport> transport)
 {
     dropSession();
     m_lastError.clear();
+    Q_EMIT userAction(QStringLiteral("connect"), m_profile.auditSummary());
     mcp::SessionOptions options;
     options.connectionName = m_profile.name;
     options.protocolVersion = m_profile.protocolVersion;
@@ -104,6 +106,8 @@ void Connection::openWith(std::unique_ptr<mcp::Transport> transport)
 
 void Connection::close()
 {
+    if (m_session && m_session->state() != State::Closed)
+        Q_EMIT userAction(QStringLiteral("disconnect"), mcp::Json::object());
     if (m_session)
         m_session->close();
 }

@@ -50,6 +50,9 @@ public:
     void setAuthSettings(const mcp::auth::AuthSettings &settings);
     mcp::auth::TokenStore *tokenStore() const { return m_tokens.get(); }
 
+    // Tells the audit trail of something the user did here ("request", "approve", ...).
+    void noteUserAction(const QString &event, const mcp::Json &detail) { Q_EMIT userAction(event, detail); }
+
     void open(); // with a transport built from the profile
     void openWith(std::unique_ptr<mcp::Transport> transport);
     void close();
@@ -62,6 +65,8 @@ Q_SIGNALS:
     void progress(qint64 requestId, double progress, double total, const QString &message);
     // An authorization flow starts: connect to it before returning (it has not run a step yet).
     void authFlowStarted(mcp::auth::AuthFlow *flow);
+    // The user connected, disconnected, edited the profile, sent a request or approved (the audit trail).
+    void userAction(const QString &event, const mcp::Json &detail);
 
 private:
     void setState(State state);

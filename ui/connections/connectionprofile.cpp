@@ -84,6 +84,53 @@ mcp::TransportConfig ConnectionProfile::transportConfig() const
     return config;
 }
 
+namespace {
+
+mcp::Json maskedLines(const QStringList &lines, QChar separator)
+{
+    mcp::Json out = mcp::Json::array();
+    for (const QString &line : lines) {
+        const auto [name, value] = splitKeyValue(line, separator);
+        const bool secret = mcp::redaction::isSecretSetting(name.toUtf8(), value.toUtf8());
+        out.push_back(mcp::toStd(secret ? name + separator + QLatin1String(mcp::redaction::kMask) : line));
+    }
+    return out;
+}
+
+mcp::Json maskedArguments(const QStringList &arguments)
+{
+    using mcp::redaction::Place;
+    mcp::Json out = mcp::Json::array();
+    bool valueOfSecret = false;
+    for (const QString &arg : arguments) {
+        const QString option =
+            arg.startsWith(QLatin1Char('-')) ? arg.section(QLatin1Char('='), 0, 0) : QString();
+        const bool secretOption = mcp::redaction::isSecretName(option.toUtf8(), Place::Header);
+        if (valueOfSecret || mcp::redaction::looksLikeJwt(arg.toUtf8()))
+            out.push_back(mcp::redaction::kMask);
+        else if (secretOption && arg.contains(QLatin1Char('=')))
+            out.push_back(mcp::toStd(option + QLatin1Char('=') + QLatin1String(mcp::redaction::kMask)));
+        else
+            out.push_back(mcp::toStd(arg));
+        valueOfSecret = secretOption && !arg.contains(QLatin1Char('='));
+    }
+    return out;
+}
+
+} // namespace
+
+mcp::Json ConnectionProfile::auditSummary() const
+{
+    if (kind == Kind::Stdio)
+        return {{"transport", "stdio"},
+                {"command", mcp::toStd(command)},
+                {"arguments", maskedArguments(arguments)},
+                {"environment", maskedLines(environment, QLatin1Char('='))}};
+    return {{"transport", mcp::toStd(transport)},
+            {"url", mcp::toStd(mcp::redaction::redactUrl(QUrl::fromUserInput(url)).toString())},
+            {"headers", maskedLines(headers, QLatin1Char(':'))}};
+}
+
 QStringList ConnectionProfile::unsavedSecrets() const
 {
     return literalSecrets(headers, QLatin1Char(':')) + literalSecrets(environment, QLatin1Char('='));

@@ -42,6 +42,10 @@ struct ConnectionProfile
     QString transportLabel() const;
     mcp::TransportConfig transportConfig() const;
 
+    // What the audit trail records of the profile: target, transport, headers and variables with secret
+    // values masked, and arguments with the value of a secret-named option (--api-key X, --token=X) masked.
+    mcp::Json auditSummary() const;
+
     // Header/variable lines ("Name: value", "KEY=value") whose literal secret value would not be saved.
     QStringList unsavedSecrets() const;
 

@@ -139,8 +139,10 @@ void PromptsPane::get()
 {
     if (m_prompt.isEmpty() || !m_connection->isReady())
         return;
+    const mcp::Json params = {{"name", mcp::toStd(m_prompt)}, {"arguments", m_form->value()}};
+    m_connection->noteUserAction(QStringLiteral("request"), {{"method", "prompts/get"}, {"params", params}});
     m_connection->session()->request(
-        QStringLiteral("prompts/get"), {{"name", mcp::toStd(m_prompt)}, {"arguments", m_form->value()}},
+        QStringLiteral("prompts/get"), params,
         [this](const mcp::Reply &r) {
             if (r.ok())
                 m_result->showPromptMessages(r.result);

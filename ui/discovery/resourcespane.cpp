@@ -214,6 +214,8 @@ void ResourcesPane::read()
     if (uri.isEmpty() || !m_connection->isReady())
         return;
     m_shown = uri;
+    m_connection->noteUserAction(QStringLiteral("request"),
+                                 {{"method", "resources/read"}, {"params", {{"uri", mcp::toStd(uri)}}}});
     m_connection->session()->request(
         QStringLiteral("resources/read"), {{"uri", mcp::toStd(uri)}},
         [this, uri](const mcp::Reply &r) {
@@ -235,6 +237,8 @@ void ResourcesPane::toggleSubscription()
     const bool subscribe = !m_subscribed.contains(uri);
     const QString method =
         subscribe ? QStringLiteral("resources/subscribe") : QStringLiteral("resources/unsubscribe");
+    m_connection->noteUserAction(QStringLiteral("request"),
+                                 {{"method", mcp::toStd(method)}, {"params", {{"uri", mcp::toStd(uri)}}}});
     m_connection->session()->request(
         method, {{"uri", mcp::toStd(uri)}},
         [this, uri, subscribe](const mcp::Reply &r) {

@@ -242,6 +242,7 @@ void ToolsPane::send()
     m_composer->setRunning(true);
     // The reply may come before request() returns (an in-process transport); then nothing is running.
     auto answered = std::make_shared<bool>(false);
+    m_connection->noteUserAction(QStringLiteral("request"), {{"method", "tools/call"}, {"params", entry}});
     const qint64 id = m_connection->session()->request(
         QStringLiteral("tools/call"), entry,
         [this, outputSchema, answered](const mcp::Reply &r) {

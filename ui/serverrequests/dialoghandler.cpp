@@ -31,6 +31,16 @@ void DialogHandler::handle(const QString &method, const Json &params, Respond re
         respond({{"roots", roots}}, {});
         return;
     }
+    // The user's answer to the server (approved, edited, declined) goes to the audit trail.
+    respond = [connection = QPointer<Connection>(m_connection), method,
+               respond = std::move(respond)](const Json &result, const mcp::Error &error) {
+        if (connection)
+            connection->noteUserAction(
+                QStringLiteral("answer"),
+                {{"method", mcp::toStd(method)},
+                 {error ? "refused" : "result", error ? Json(mcp::toStd(error.toString())) : result}});
+        respond(result, error);
+    };
     if (method == QLatin1String("sampling/createMessage"))
         dialog = new SamplingDialog(name, params, std::move(respond), m_dialogParent);
     else if (method == QLatin1String("elicitation/create") &&
