@@ -3,6 +3,7 @@
 // accepting with a reason (kept in the data folder across restarts), Go to Tool, and pinning: after
 // approval, get_fact_of_the_day's rug pull is a finding and its call from the composer is held with the
 // reason shown, until the finding is accepted. Takes the review-pane screenshot.
+#include "audit/auditlog.h"
 #include "composer/composer.h"
 #include "composer/resultview.h"
 #include "connections/connectionpage.h"
@@ -163,6 +164,13 @@ private Q_SLOTS:
         QCOMPARE(row.siblingAtColumn(ReviewModel::AcceptedColumn).data().toString(),
                  QStringLiteral("accepted: shown on purpose in the demo"));
         QVERIFY(!pane()->status()->text().contains(QStringLiteral("could not be saved")));
+        // The decision is in the audit trail, with its reason, under the finding's connection.
+        QFile trail(m_window->auditLog()->currentPath());
+        QVERIFY(trail.open(QIODevice::ReadOnly));
+        const QByteArray written = trail.readAll();
+        QVERIFY(written.contains("\"event\":\"accept\""));
+        QVERIFY(written.contains(fingerprint.toUtf8()));
+        QVERIFY(written.contains("shown on purpose in the demo"));
 
         // A restart: a new store read from the data folder knows it.
         ReviewStore restarted;

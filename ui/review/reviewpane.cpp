@@ -6,8 +6,10 @@
 #include "review/collect.h"
 #include "review/jsonfile.h"
 #include "review/review.h"
+#include "review/trafficcheck.h"
 #include "reviewmodel.h"
 #include "reviewstore.h"
+#include "session/clientsession.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -275,7 +277,15 @@ void ReviewPane::finishReview(const QStringList &errors)
 {
     const review::Finding *before = currentFinding();
     const QString selected = before ? before->fingerprint() : QString();
-    const QList<review::Finding> findings = review::reviewServers(m_snapshots, m_store.pins());
+    QList<review::Finding> findings = review::reviewServers(m_snapshots, m_store.pins());
+    // What each connection's traffic showed beyond its listings: orders in results and server requests,
+    // definitions that changed mid-session.
+    for (qsizetype i = 0; i < m_reviewed.size(); ++i)
+        if (const Connection *c = m_reviewed[i]; c && c->session() && c->recorder())
+            findings +=
+                review::reviewTraffic(*c->recorder(), c->session()->connectionId(), m_snapshots[i].name)
+                    .findings;
+    review::sortFindings(&findings);
     m_model->setFindings(findings, m_store.acceptances());
     m_tree->expandAll();
     // The finding looked at before, else the most severe one, so its evidence is in view at once.
@@ -379,6 +389,7 @@ void ReviewPane::askReason()
         if (reason.trimmed().isEmpty())
             return;
         m_store.acceptances().accept(fingerprint, reason.trimmed());
+        noteDecision(QStringLiteral("accept"), fingerprint, reason.trimmed());
         remember();
     });
     dialog->open();
@@ -388,6 +399,7 @@ void ReviewPane::acceptCurrent(const QString &reason)
 {
     if (const review::Finding *f = currentFinding(); f && !reason.trimmed().isEmpty()) {
         m_store.acceptances().accept(f->fingerprint(), reason.trimmed());
+        noteDecision(QStringLiteral("accept"), f->fingerprint(), reason.trimmed());
         remember();
     }
 }
@@ -396,8 +408,18 @@ void ReviewPane::revokeCurrent()
 {
     if (const review::Finding *f = currentFinding()) {
         m_store.acceptances().revoke(f->fingerprint());
+        noteDecision(QStringLiteral("revoke acceptance"), f->fingerprint(), {});
         remember();
     }
+}
+
+void ReviewPane::noteDecision(const QString &event, const QString &fingerprint, const QString &reason)
+{
+    const review::Finding *f = currentFinding();
+    if (Connection *c = f ? connectionNamed(f->location.server) : nullptr)
+        c->noteUserAction(event, Json{{"finding", fingerprint.toStdString()},
+                                      {"title", f->title.toStdString()},
+                                      {"reason", reason.toStdString()}});
 }
 
 void ReviewPane::remember()
@@ -411,8 +433,12 @@ void ReviewPane::remember()
 
 void ReviewPane::approveDefinitions()
 {
-    for (const review::ServerSnapshot &s : std::as_const(m_snapshots))
-        m_store.pins().approve(s.name, s.definitions);
+    for (qsizetype i = 0; i < m_snapshots.size(); ++i) {
+        m_store.pins().approve(m_snapshots[i].name, m_snapshots[i].definitions);
+        if (Connection *c = m_reviewed.value(i))
+            c->noteUserAction(QStringLiteral("approve definitions"),
+                              Json{{"server", m_snapshots[i].name.toStdString()}});
+    }
     remember();
     runReview();
 }

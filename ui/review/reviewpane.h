@@ -78,6 +78,8 @@ private:
     void askReason();
     void chooseExportFile();
     void remember();
+    // Tells the audit trail, through the finding's connection, of an acceptance or its revocation.
+    void noteDecision(const QString &event, const QString &fingerprint, const QString &reason);
 
     ConnectionListModel *m_connections;
     ReviewStore m_store;
