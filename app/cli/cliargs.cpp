@@ -40,6 +40,13 @@ verbs:
                                      (a JSON file of fingerprints and reasons) do not count for the exit code;
                                      with --pins, definitions changed or new since approval are findings, and
                                      --approve pins what the server defines now
+  review --all-configured [--project DIR]... [--start NAME]...
+                                     review every MCP server the host programs (Claude, Cursor, VS Code,
+                                     Windsurf, Cline, Gemini CLI, Codex) configure for this user and in each
+                                     DIR: remote ones are connected, stdio ones started only when named by
+                                     --start (starting a server runs its code); the rest as configured
+  config list [--project DIR]...     list those servers, with the hosts and files configuring each, and
+                                     the config files that could not be read (file, line, reason)
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
                                      its iss), times, audience, issuer, scopes; --introspect asks the AS
 
@@ -140,6 +147,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.auth.userAgent = mcp::auth::AuthSettings::UserAgent::FollowRedirect;
         } else if (arg == QStringLiteral("--approve")) {
             a.approve = true;
+        } else if (arg == QStringLiteral("--all-configured")) {
+            a.allConfigured = true;
         } else if (arg == QStringLiteral("--auth-steps")) {
             a.authSteps = true;
         } else if (arg == QStringLiteral("--show-secrets")) {
@@ -236,6 +245,10 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.acceptedFile = v;
         } else if (arg == QStringLiteral("--pins")) {
             a.pinsFile = v;
+        } else if (arg == QStringLiteral("--project")) {
+            a.projects << v;
+        } else if (arg == QStringLiteral("--start")) {
+            a.startServers << v;
         } else if (arg == QStringLiteral("--ignore")) {
             a.replayIgnore << v;
         } else if (arg == QStringLiteral("--http")) {

@@ -1,6 +1,7 @@
 #include "authcli.h"
 #include "cliargs.h"
 #include "demoserver.h"
+#include "inventorycli.h"
 #include "proxy.h"
 #include "runner.h"
 #include "tracecli.h"
@@ -40,6 +41,10 @@ int main(int argc, char *argv[])
     }
     if (args.verb.value(0) == QStringLiteral("token"))
         return runTokenInspect(args);
+    if (args.verb.value(0) == QStringLiteral("config"))
+        return runConfigList(args);
+    if (args.verb.value(0) == QStringLiteral("review") && args.allConfigured)
+        return runInventoryReview(args);
     Runner runner(args);
     int code = 0;
     QObject::connect(&runner, &Runner::finished, &app, [&code](int exitCode) {

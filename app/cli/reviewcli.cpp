@@ -49,6 +49,8 @@ bool loadPins(const CliArgs &args, review::PinStore *pins, QString *error)
     return false;
 }
 
+} // namespace
+
 bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
 {
     if (path.isEmpty()) {
@@ -61,8 +63,6 @@ bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
     }
     return review::writeFileAtomically(path, bytes, error);
 }
-
-} // namespace
 
 void runReview(mcp::ClientSession *session, const CliArgs &args,
                const std::shared_ptr<mcp::auth::OAuthProvider> &auth, QObject *context,

@@ -142,6 +142,9 @@ QString shownSetting(const QString &name, const QString &value, Host host)
 {
     QString literal = workbenchReferences(value, host);
     literal.remove(secretReference());
+    static const QRegularExpression vsCodeInput(QStringLiteral(R"(\$\{input:[^}]*\})"));
+    if (host == Host::VsCode)
+        literal.remove(vsCodeInput); // asked of the user when VS Code starts the server
     literal.remove(QRegularExpression(QStringLiteral(R"(^\s*(Bearer|Basic|Token)\s*)"),
                                       QRegularExpression::CaseInsensitiveOption));
     const bool onlyReferences = literal.trimmed().isEmpty() && value.contains(QLatin1Char('$'));

@@ -106,7 +106,9 @@ bool readServer(const QString &name, const cpptoml::table &t, ConfiguredServer *
     };
     s->name = name;
     s->transport = TransportConfig::Kind::Http; // Codex speaks streamable HTTP to a url
-    for (const auto &[key, value] : t) {
+    for (const auto &member : t) { // not a structured binding: lambdas capture these (clang 14)
+        const std::string &key = member.first;
+        const std::shared_ptr<cpptoml::base> &value = member.second;
         auto text = [&](QString *into) {
             const auto v = value->as<std::string>();
             if (!v)

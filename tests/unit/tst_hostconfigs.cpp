@@ -182,13 +182,15 @@ private slots:
 
     void secretsAreNeverShownInClear()
     {
-        QCOMPARE(shownSetting("DB_PASSWORD", "hunter2", Host::Cursor), "[redacted]");
+        QCOMPARE(shownSetting("PGPASSWORD", "hunter2", Host::Cursor), "[redacted]");
         QCOMPARE(shownSetting("SLACK_BOT_TOKEN", "xoxb-1111", Host::ClaudeDesktop), "[redacted]");
         QCOMPARE(shownSetting("Authorization", "Bearer ${GITHUB_PAT}", Host::ClaudeCode),
                  "Bearer ${GITHUB_PAT}");
         QCOMPARE(shownSetting("Authorization", "Bearer ${GITHUB_PAT}", Host::Cursor),
                  "[redacted]"); // literal there
         QCOMPARE(shownSetting("SLACK_TEAM_ID", "T01234567", Host::ClaudeDesktop), "T01234567");
+        QCOMPARE(shownSetting("PERPLEXITY_API_KEY", "${input:perplexity-key}", Host::VsCode),
+                 "${input:perplexity-key}");
         QCOMPARE(shownArguments({"tools/server.js", "--token", "s3cr3t-value"}),
                  (QStringList{"tools/server.js", "--token", "[redacted]"}));
     }
