@@ -98,17 +98,6 @@ review::Finding inventoryFinding(const QString &server, const char *rule, review
             {server, QStringLiteral("connection"), QString(), QString(), QString()}};
 }
 
-// A name for each entry that tells apart two servers of the same name in different hosts.
-QString uniqueName(const config::InventoryEntry &e, const QStringList &taken)
-{
-    QString name = review::visibleText(e.name(), 80);
-    if (taken.contains(name))
-        name += QStringLiteral(" (%1)").arg(config::hostName(e.first().host));
-    for (int n = 2; taken.contains(name); ++n)
-        name = review::visibleText(e.name(), 80) + QStringLiteral(" #%1").arg(n);
-    return name;
-}
-
 // Connects to one server, lists what it defines and closes (a stdio server's process ends with it; the wait
 // is bounded by the transport's own grace timers and 8 s here). done gets the definitions or an error.
 void reviewLive(mcp::TransportConfig transport, const QString &name, int timeoutMs,
@@ -212,18 +201,15 @@ int runInventoryReview(const CliArgs &args)
         return 1;
     }
     const config::Inventory inventory = readInventory(args);
-    QList<review::ServerSnapshot> snapshots;
+    QList<review::ServerSnapshot> snapshots = config::configuredSnapshots(inventory);
     QList<review::Finding> extra;
     QList<qsizetype> live; // snapshots to connect to
     QStringList unmatched = args.startServers;
     QStringList names;
-    for (const config::InventoryEntry &e : inventory.entries) {
-        review::ServerSnapshot s;
-        s.name = uniqueName(e, names);
+    for (qsizetype i = 0; i < inventory.entries.size(); ++i) {
+        const config::InventoryEntry &e = inventory.entries[i];
+        const review::ServerSnapshot &s = snapshots[i];
         names << s.name;
-        s.transport = config::transportConfig(e.first());
-        for (const auto &header : s.transport->http.headers)
-            s.authenticated |= mcp::redaction::isSecretName(header.first, mcp::redaction::Place::Header);
         QStringList places;
         for (const config::ConfiguredServer &c : e.configs)
             places << QStringLiteral("%1 (%2): %3").arg(config::hostName(c.host), c.scope, where(c));
@@ -237,7 +223,7 @@ int runInventoryReview(const CliArgs &args)
         for (const QString &n : e.names())
             agreed |= unmatched.removeAll(n) > 0 || args.startServers.contains(n);
         if (e.isRemote() || agreed)
-            live << snapshots.size();
+            live << i;
         else
             extra << inventoryFinding(
                 s.name, "inventory.not-started", review::Severity::Info,

@@ -118,6 +118,28 @@ TransportConfig transportConfig(const ConfiguredServer &server)
     return config;
 }
 
+QList<review::ServerSnapshot> configuredSnapshots(const Inventory &inventory)
+{
+    QList<review::ServerSnapshot> snapshots;
+    QStringList taken;
+    for (const InventoryEntry &e : inventory.entries) {
+        const QString plain = review::visibleText(e.name(), 80);
+        QString name = plain;
+        if (taken.contains(name))
+            name += QStringLiteral(" (%1)").arg(hostName(e.first().host));
+        for (int n = 2; taken.contains(name); ++n)
+            name = plain + QStringLiteral(" #%1").arg(n);
+        taken << name;
+        review::ServerSnapshot s;
+        s.name = name;
+        s.transport = transportConfig(e.first());
+        for (const auto &header : s.transport->http.headers)
+            s.authenticated |= redaction::isSecretName(header.first, redaction::Place::Header);
+        snapshots << s;
+    }
+    return snapshots;
+}
+
 bool expandReferences(TransportConfig *config, QString *error)
 {
     QString first;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../review/definitions.h"
 #include "hostconfigs.h"
 
 namespace mcp::config {
@@ -41,6 +42,10 @@ QString workbenchReferences(const QString &value, Host host);
 // left as they are, resolved only when connecting (expandReferences), so nothing resolved is ever shown or
 // saved. Codex's bearer_token_env_var and env_http_headers become headers referring to those variables.
 TransportConfig transportConfig(const ConfiguredServer &server);
+// One review snapshot per entry, as configured (no definitions: nothing is started), in the entries' order;
+// names are made visible and unique ("context7 (Gemini CLI)" beside Codex's "context7").
+QList<review::ServerSnapshot> configuredSnapshots(const Inventory &inventory);
+
 // Resolves them in place, for connecting now; false with the first failure in *error.
 bool expandReferences(TransportConfig *config, QString *error);
 

@@ -197,9 +197,11 @@ private slots:
 
     void theReviewRunsOnEachEntryWithoutStartingIt()
     {
-        QList<mcp::review::ServerSnapshot> snapshots;
-        for (const InventoryEntry &e : m_inventory.entries)
-            snapshots.append({e.name(), mcp::Json::object(), transportConfig(e.first()), false, {}});
+        const QList<mcp::review::ServerSnapshot> snapshots = configuredSnapshots(m_inventory);
+        QCOMPARE(snapshots.size(), m_inventory.entries.size());
+        QCOMPARE(snapshots[8].name, "context7");
+        QCOMPARE(snapshots[13].name, "context7 (Gemini CLI)"); // the same name, another server
+        QVERIFY(snapshots[2].authenticated);                   // github: an Authorization header
         QStringList seen;
         for (const auto &f : mcp::review::reviewServers(snapshots))
             seen << f.location.server + QLatin1Char(' ') + f.ruleId;
