@@ -11,6 +11,7 @@
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
+#include "inventory/inventorydialog.h"
 #include "traffic/exportdialog.h"
 #include "traffic/recorder.h"
 #include "traffic/sessionwindow.h"
@@ -22,6 +23,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -206,6 +208,13 @@ void MainWindow::createActions()
     tools->addAction(tr("&Token Inspector…"), this, [this] {
         auto *dialog = new TokenInspectorDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    tools->addAction(tr("&Configured Servers…"), this, [this] {
+        auto *dialog = new InventoryDialog(QDir::homePath(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &InventoryDialog::openConnection, this,
+                [this](const ConnectionProfile &profile) { selectConnection(addConnection(profile)); });
         dialog->show();
     });
     QAction *allTraffic = m_allTrafficDock->toggleViewAction();

@@ -27,15 +27,6 @@ QString transportName(const config::ConfiguredServer &s)
     return s.isRemote() ? mcp::TransportConfig::kindName(s.transport) : QStringLiteral("stdio");
 }
 
-// The command line or URL as shown: secret arguments and query items masked, invisible characters named.
-QString target(const config::ConfiguredServer &s)
-{
-    if (s.isRemote())
-        return review::visibleText(mcp::redaction::redactUrl(QUrl(s.url)).toString(), 400);
-    return (QStringList{review::visibleText(s.command, 400)} + config::shownArguments(s.args))
-        .join(QLatin1Char(' '));
-}
-
 QString where(const config::ConfiguredServer &s)
 {
     return QStringLiteral("%1:%2").arg(s.file).arg(s.line);
@@ -64,7 +55,7 @@ Json inventoryJson(const config::Inventory &inventory)
                                {"headers", settingsJson(c.headers, c.host)}});
         servers.push_back({{"name", mcp::toStd(review::visibleText(e.name(), 200))},
                            {"transport", mcp::toStd(transportName(e.first()))},
-                           {"target", mcp::toStd(target(e.first()))},
+                           {"target", mcp::toStd(config::shownTarget(e.first()))},
                            {"hosts", Json(mcp::toStd(e.hosts().join(QStringLiteral(", "))))},
                            {"configs", configs}});
     }
@@ -176,7 +167,7 @@ int runConfigList(const CliArgs &args)
     for (const config::InventoryEntry &e : inventory.entries) {
         out << '\n'
             << review::visibleText(e.names().join(QStringLiteral(", ")), 200) << "  ["
-            << transportName(e.first()) << "]  " << target(e.first()) << '\n';
+            << transportName(e.first()) << "]  " << config::shownTarget(e.first()) << '\n';
         for (const config::ConfiguredServer &c : e.configs) {
             out << "  " << config::hostName(c.host) << " (" << c.scope << "), \""
                 << review::visibleText(c.name, 200) << "\" at " << where(c) << '\n';
@@ -227,7 +218,7 @@ int runInventoryReview(const CliArgs &args)
         else
             extra << inventoryFinding(
                 s.name, "inventory.not-started", review::Severity::Info,
-                QStringLiteral("Not started: starting it runs its code"), target(e.first()),
+                QStringLiteral("Not started: starting it runs its code"), config::shownTarget(e.first()),
                 QStringLiteral("Reviewed as configured only. To review what it defines, "
                                "agree to run it with --start \"%1\"")
                     .arg(review::visibleText(e.name(), 80)));

@@ -183,4 +183,12 @@ QStringList shownArguments(const QStringList &args)
     return out;
 }
 
+QString shownTarget(const ConfiguredServer &server)
+{
+    if (server.isRemote())
+        return review::visibleText(redaction::redactUrl(QUrl(server.url)).toString(), 400);
+    return (QStringList{review::visibleText(server.command, 400)} + shownArguments(server.args))
+        .join(QLatin1Char(' '));
+}
+
 } // namespace mcp::config

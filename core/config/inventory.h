@@ -52,6 +52,8 @@ bool expandReferences(TransportConfig *config, QString *error);
 // A setting's value as shown: a secret one (by its name or a JWT value) masked, unless all of it is
 // references (in the host's syntax), which are shown as written.
 QString shownSetting(const QString &name, const QString &value, Host host);
+// The command line (secret arguments masked) or URL (secret query items masked) as shown.
+QString shownTarget(const ConfiguredServer &server);
 // Arguments as shown, with those that carry a secret masked (see review::maskSecretArguments).
 QStringList shownArguments(const QStringList &args);
 
