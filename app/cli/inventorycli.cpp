@@ -256,6 +256,7 @@ int runInventoryReview(const CliArgs &args)
     };
     QTimer::singleShot(0, connectNext);
     QCoreApplication::exec();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the last session
 
     review::Report report{names, review::reviewServers(snapshots) + extra, accepted};
     review::sortFindings(&report.findings);

@@ -81,9 +81,10 @@ KeyLines keyLines(const QByteArray &text, int maxDepth)
             if (!expectKey || frames.isEmpty() || !frames.last().object)
                 continue;
             expectKey = false;
-            const Json key = jsonrpc::parseJson(text.mid(start, i - start + 1));
-            lastKey = key.is_string() ? toQString(key.get<std::string>()) : QString();
-            if (arrays == 0 && frames.size() <= maxDepth) {
+            lastKey.clear();
+            if (arrays == 0 && frames.size() <= maxDepth) { // deeper keys have no line to keep
+                const Json key = jsonrpc::parseJson(text.mid(start, i - start + 1));
+                lastKey = key.is_string() ? toQString(key.get<std::string>()) : QString();
                 QStringList path;
                 for (qsizetype f = 1; f < frames.size(); ++f)
                     path << frames[f].key;

@@ -1,5 +1,6 @@
 #include "tomlconfigreader.h"
 
+#include <QHash>
 #include <QRegularExpression>
 #include <algorithm>
 #include <cpptoml.h>
@@ -86,16 +87,26 @@ Json toJson(const std::shared_ptr<cpptoml::base> &value)
     return text.str();
 }
 
-// The 1-based line of [mcp_servers.NAME] (bare, "quoted" or 'literal'), or 0.
-int tableLine(const QStringList &lines, const QString &name)
+// The 1-based line of each [mcp_servers.NAME] header (bare, "quoted" or 'literal' name), first one kept:
+// one pass, so that a file of many servers costs no more than its length.
+QHash<QString, int> tableLines(const QByteArray &bytes)
 {
-    const QString quoted = QRegularExpression::escape(name);
-    const QRegularExpression header(
-        QStringLiteral(R"(^\s*\[\s*mcp_servers\s*\.\s*(%1|"%1"|'%1')\s*\])").arg(quoted));
-    for (int i = 0; i < lines.size(); ++i)
-        if (header.match(lines[i]).hasMatch())
-            return i + 1;
-    return 0;
+    static const QRegularExpression header(
+        QStringLiteral(R"re(^\s*\[\s*mcp_servers\s*\.\s*(?:([A-Za-z0-9_-]+)|"([^"\\]*)"|'([^']*)')\s*\])re"));
+    QHash<QString, int> lines;
+    int number = 0;
+    for (const QString &line : QString::fromUtf8(bytes).split(QLatin1Char('\n'))) {
+        ++number;
+        const QRegularExpressionMatch m = header.match(line);
+        if (!m.hasMatch())
+            continue;
+        const QString name = m.hasCaptured(1)   ? m.captured(1)
+                             : m.hasCaptured(2) ? m.captured(2)
+                                                : m.captured(3);
+        if (!lines.contains(name))
+            lines.insert(name, number);
+    }
+    return lines;
 }
 
 bool readServer(const QString &name, const cpptoml::table &t, ConfiguredServer *s, QString *error)
@@ -106,7 +117,7 @@ bool readServer(const QString &name, const cpptoml::table &t, ConfiguredServer *
     };
     s->name = name;
     s->transport = TransportConfig::Kind::Http; // Codex speaks streamable HTTP to a url
-    for (const auto &member : t) { // not a structured binding: lambdas capture these (clang 14)
+    for (const auto &member : t) {              // not a structured binding: lambdas capture these (clang 14)
         const std::string &key = member.first;
         const std::shared_ptr<cpptoml::base> &value = member.second;
         auto text = [&](QString *into) {
@@ -187,10 +198,10 @@ ConfigFileResult parseCodexToml(const HostConfigFile &file, const QByteArray &by
         result.problems.append({file.path, 0, QStringLiteral("malformed TOML: %1").arg(e.what())});
         return result;
     }
-    const auto servers = root->get("mcp_servers");
-    if (!servers)
+    if (!root->contains("mcp_servers")) // get() throws for a missing key: found by fuzz_hostconfigs
         return result;
-    const QStringList lines = QString::fromUtf8(bytes).split(QLatin1Char('\n'));
+    const auto servers = root->get("mcp_servers");
+    const QHash<QString, int> lines = tableLines(bytes);
     const auto table = servers->as_table();
     if (!table) {
         result.problems.append({file.path, 0, QStringLiteral("\"mcp_servers\" is not a table")});
@@ -198,7 +209,7 @@ ConfigFileResult parseCodexToml(const HostConfigFile &file, const QByteArray &by
     }
     for (const auto &[key, value] : *table) {
         const QString name = QString::fromStdString(key);
-        const int line = tableLine(lines, name);
+        const int line = lines.value(name);
         const auto entry = value->as_table();
         QString error = QStringLiteral("is not a table");
         ConfiguredServer s;

@@ -117,12 +117,7 @@ private Q_SLOTS:
         testsupport::Workbench bench;
         MainWindow *window = bench.show();
         QVERIFY(window);
-        QAction *action = nullptr;
-        for (QAction *menu : window->menuBar()->actions())
-            if (menu->menu())
-                for (QAction *a : menu->menu()->actions())
-                    if (a->text() == QStringLiteral("&Configured Servers…"))
-                        action = a;
+        QAction *action = testsupport::menuAction(window, QStringLiteral("&Configured Servers…"));
         QVERIFY(action);
         action->trigger();
         auto *dialog = window->findChild<InventoryDialog *>();

@@ -213,6 +213,30 @@ private slots:
         QVERIFY(seen.contains("time supply-chain.floating-version")); // uvx
     }
 
+    void codexTableNamesMayBeQuoted()
+    {
+        const ConfigFileResult r = parseHostConfig(
+            file(Layout::CodexToml), "# servers\n[mcp_servers.'my tools']\ncommand = "
+                                     "\"a\"\n\n[mcp_servers.\"x.y\"]\nurl = \"https://x.example/mcp\"\n");
+        QCOMPARE(r.problems.size(), 0);
+        QCOMPARE(r.servers.size(), 2);
+        QCOMPARE(r.servers[0].name, "my tools");
+        QCOMPARE(r.servers[0].line, 2);
+        QCOMPARE(r.servers[1].name, "x.y");
+        QCOMPARE(r.servers[1].line, 5);
+        QCOMPARE(r.servers[1].transport, TransportConfig::Kind::Http);
+    }
+
+    // A config.toml without MCP servers (most have none) used to end the process: cpptoml's get() throws
+    // for a missing key. Found by fuzz_hostconfigs.
+    void codexConfigWithoutServersIsEmpty()
+    {
+        const ConfigFileResult r = parseHostConfig(file(Layout::CodexToml), "model = \"o3\"\n");
+        QVERIFY(r.servers.isEmpty());
+        QVERIFY(r.problems.isEmpty());
+        QVERIFY(parseHostConfig(file(Layout::CodexToml), "").problems.isEmpty());
+    }
+
     // Hostile files: each is a problem with a reason, never a crash or a hang.
     void hostileInputIsRefused_data()
     {
