@@ -187,11 +187,13 @@ ConfigFileResult parseCodexToml(const HostConfigFile &file, const QByteArray &by
     try {
         std::istringstream in(bytes.toStdString());
         root = cpptoml::parser(in).parse();
-    } catch (const cpptoml::parse_exception &e) { // "Unclosed array at line 4"
+    } catch (const cpptoml::parse_exception &e) { // "Unclosed array at line 4"; at the end of the
+                                                  // file cpptoml may count one line too many
         static const QRegularExpression atLine(QStringLiteral(R"(^(.*) at line (\d+)$)"));
         const QString what = QString::fromUtf8(e.what());
         const QRegularExpressionMatch m = atLine.match(what);
-        result.problems.append({file.path, m.hasMatch() ? m.captured(2).toInt() : 0,
+        const int lineCount = 1 + int(bytes.count('\n'));
+        result.problems.append({file.path, m.hasMatch() ? qMin(m.captured(2).toInt(), lineCount) : 0,
                                 QStringLiteral("malformed TOML: ") + (m.hasMatch() ? m.captured(1) : what)});
         return result;
     } catch (const std::exception &e) { // numbers out of range and the like

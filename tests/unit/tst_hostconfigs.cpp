@@ -237,6 +237,14 @@ private slots:
         QVERIFY(parseHostConfig(file(Layout::CodexToml), "").problems.isEmpty());
     }
 
+    // cpptoml counted a line past the end of an unterminated string (found by fuzz_hostconfigs).
+    void tomlErrorLinesStayInTheFile()
+    {
+        const ConfigFileResult r = parseHostConfig(file(Layout::CodexToml), QByteArray("/\0='''AA{", 9));
+        QCOMPARE(r.problems.size(), 1);
+        QVERIFY2(r.problems[0].line <= 1, qPrintable(r.problems[0].toString()));
+    }
+
     // Hostile files: each is a problem with a reason, never a crash or a hang.
     void hostileInputIsRefused_data()
     {
