@@ -13,6 +13,7 @@
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
 #include "review/reviewpane.h"
+#include "inventory/inventorydialog.h"
 #include "traffic/exportdialog.h"
 #include "traffic/recorder.h"
 #include "traffic/sessionwindow.h"
@@ -26,6 +27,7 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -232,6 +234,13 @@ void MainWindow::createActions()
     tools->addAction(tr("&Token Inspector…"), this, [this] {
         auto *dialog = new TokenInspectorDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    tools->addAction(tr("&Configured Servers…"), this, [this] {
+        auto *dialog = new InventoryDialog(QDir::homePath(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &InventoryDialog::openConnection, this,
+                [this](const ConnectionProfile &profile) { selectConnection(addConnection(profile)); });
         dialog->show();
     });
     QAction *allTraffic = m_allTrafficDock->toggleViewAction();

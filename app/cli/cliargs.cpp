@@ -45,6 +45,13 @@ verbs:
                                      the same review offline, of a session file (no --stdio or --url):
                                      definitions from its listings, then every result, resource, prompt and
                                      server request in it
+  review --all-configured [--project DIR]... [--start NAME]...
+                                     review every MCP server the host programs (Claude, Cursor, VS Code,
+                                     Windsurf, Cline, Gemini CLI, Codex) configure for this user and in each
+                                     DIR: remote ones are connected, stdio ones started only when named by
+                                     --start (starting a server runs its code); the rest as configured
+  config list [--project DIR]...     list those servers, with the hosts and files configuring each, and
+                                     the config files that could not be read (file, line, reason)
   audit verify FILE...               check audit files (consecutive days, in order): print the first
                                      edited, deleted, inserted or reordered entry, or that all are intact
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
@@ -150,6 +157,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.auth.userAgent = mcp::auth::AuthSettings::UserAgent::FollowRedirect;
         } else if (arg == QStringLiteral("--approve")) {
             a.approve = true;
+        } else if (arg == QStringLiteral("--all-configured")) {
+            a.allConfigured = true;
         } else if (arg == QStringLiteral("--auth-steps")) {
             a.authSteps = true;
         } else if (arg == QStringLiteral("--show-secrets")) {
@@ -248,6 +257,10 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.acceptedFile = v;
         } else if (arg == QStringLiteral("--pins")) {
             a.pinsFile = v;
+        } else if (arg == QStringLiteral("--project")) {
+            a.projects << v;
+        } else if (arg == QStringLiteral("--start")) {
+            a.startServers << v;
         } else if (arg == QStringLiteral("--ignore")) {
             a.replayIgnore << v;
         } else if (arg == QStringLiteral("--http")) {

@@ -33,8 +33,11 @@ struct CliArgs
     QString reviewOutput;                              // review: write the report here instead of stdout
     QString acceptedFile;                              // review: the reviewer's accepted findings
     QString pinsFile; // approved definitions: review --approve writes them, review and tools call check them
-    bool approve = false; // review: pin what the server defines now
-    QStringList verb;     // e.g. {"tools", "call", "echo", "{...}"}
+    bool approve = false;       // review: pin what the server defines now
+    bool allConfigured = false; // review --all-configured: every server the host programs configure
+    QStringList projects;       // config list, review --all-configured: project folders to read too
+    QStringList startServers;   // review --all-configured: stdio servers the user agreed to start, by name
+    QStringList verb;           // e.g. {"tools", "call", "echo", "{...}"}
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.

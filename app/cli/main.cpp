@@ -2,6 +2,7 @@
 #include "authcli.h"
 #include "cliargs.h"
 #include "demoserver.h"
+#include "inventorycli.h"
 #include "proxy.h"
 #include "reviewcli.h"
 #include "runner.h"
@@ -46,6 +47,10 @@ int main(int argc, char *argv[])
         return runTraceReview(args);
     if (args.verb.value(0) == QStringLiteral("audit"))
         return runAuditVerify(args);
+    if (args.verb.value(0) == QStringLiteral("config"))
+        return runConfigList(args);
+    if (args.verb.value(0) == QStringLiteral("review") && args.allConfigured)
+        return runInventoryReview(args);
     Runner runner(args);
     int code = 0;
     QObject::connect(&runner, &Runner::finished, &app, [&code](int exitCode) {

@@ -51,6 +51,8 @@ bool loadPins(const CliArgs &args, review::PinStore *pins, QString *error)
     return false;
 }
 
+} // namespace
+
 bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
 {
     if (path.isEmpty()) {
@@ -63,6 +65,8 @@ bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
     }
     return review::writeFileAtomically(path, bytes, error);
 }
+
+namespace {
 
 // --accepted and --pins, read; an error names the option.
 Error loadReviewFiles(const CliArgs &args, review::Acceptances *accepted, review::PinStore *pins)

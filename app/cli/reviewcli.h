@@ -32,5 +32,8 @@ int runTraceReview(const CliArgs &args);
 void guardToolCall(mcp::ClientSession *session, const CliArgs &args, const QString &tool, QObject *context,
                    std::function<void(const QString &heldBecause, const mcp::Error &error)> done);
 
+// Writes a rendered report to path, or to standard output when path is empty.
+bool writeReport(const QString &path, const QByteArray &bytes, QString *error);
+
 // 0 for none or info, 7 low, 8 medium, 9 high, 10 critical.
 int reviewExitCode(std::optional<mcp::review::Severity> highestOpen);

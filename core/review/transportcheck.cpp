@@ -74,24 +74,8 @@ bool optionTakingSecret(const QString &arg)
 
 void checkStdioSecrets(const ServerSnapshot &server, const StdioOptions &stdio, QList<Finding> *findings)
 {
-    QStringList shown;
     bool secret = false;
-    for (qsizetype i = 0; i < stdio.arguments.size(); ++i) {
-        const QString &arg = stdio.arguments[i];
-        const QString option = arg.section(QLatin1Char('='), 0, 0);
-        const bool optionNamesSecret = option.startsWith(QLatin1Char('-')) &&
-                                       redaction::isSecretName(option.toUtf8(), redaction::Place::Header);
-        if (optionNamesSecret && arg.contains(QLatin1Char('='))) {
-            shown << option + QLatin1Char('=') + QLatin1String(redaction::kMask);
-            secret = true;
-        } else if (looksLikeSecretValue(arg) || (!arg.startsWith(QLatin1Char('-')) && i > 0 &&
-                                                 optionTakingSecret(stdio.arguments[i - 1]))) {
-            shown << QLatin1String(redaction::kMask);
-            secret = true;
-        } else {
-            shown << arg;
-        }
-    }
+    const QStringList shown = maskSecretArguments(stdio.arguments, &secret);
     if (secret)
         findings->append(connectionFinding(
             server, "stdio.secret-in-arguments", Category::TokenMismanagement, Severity::High,
@@ -263,6 +247,31 @@ void checkToken(const ServerSnapshot &server, QList<Finding> *findings)
 }
 
 } // namespace
+
+QStringList maskSecretArguments(const QStringList &args, bool *masked)
+{
+    QStringList shown;
+    bool secret = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        const QString option = arg.section(QLatin1Char('='), 0, 0);
+        const bool optionNamesSecret = option.startsWith(QLatin1Char('-')) &&
+                                       redaction::isSecretName(option.toUtf8(), redaction::Place::Header);
+        if (optionNamesSecret && arg.contains(QLatin1Char('='))) {
+            shown << option + QLatin1Char('=') + QLatin1String(redaction::kMask);
+            secret = true;
+        } else if (looksLikeSecretValue(arg) ||
+                   (!arg.startsWith(QLatin1Char('-')) && i > 0 && optionTakingSecret(args[i - 1]))) {
+            shown << QLatin1String(redaction::kMask);
+            secret = true;
+        } else {
+            shown << arg;
+        }
+    }
+    if (masked)
+        *masked = secret;
+    return shown;
+}
 
 void checkTransport(const ServerSnapshot &server, QList<Finding> *findings)
 {

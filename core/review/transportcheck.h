@@ -11,4 +11,8 @@ namespace mcp::review {
 // and, where a token is at hand, broad scopes (MCP02), long lifetimes (MCP01) or no audience (MCP07).
 void checkTransport(const ServerSnapshot &server, QList<Finding> *findings);
 
+// A command's arguments with every secret masked: "--token=[redacted]", the value after "--api-key", and
+// values that are credentials by their form (ghp_…, sk-…, JWTs). *masked tells whether any was.
+QStringList maskSecretArguments(const QStringList &args, bool *masked = nullptr);
+
 } // namespace mcp::review

@@ -162,6 +162,10 @@ bool isSecretName(QByteArrayView name, Place place)
             return true;
         if (place == Place::Header && oneOf(word, {"key", "auth"}))
             return true;
+        // Environment variables run words together: PGPASSWORD, NPMTOKEN, MYSECRET.
+        if (place == Place::Header && (word.endsWith("password") || word.endsWith("passwd") ||
+                                       word.endsWith("token") || word.endsWith("secret")))
+            return true;
         if (word == "key" && i > 0 &&
             oneOf(words[i - 1], {"api", "private", "secret", "access", "signing", "encryption", "client",
                                  "master", "session", "subscription"}))

@@ -24,7 +24,8 @@ inline constexpr char kMask[] = "[redacted]";
 // (apiKey, api_key, X-Api-Key and x-goog-api-key are one name).
 enum class Place {
     // An HTTP header, or a header or environment variable the user names: any word "key" or "auth" counts
-    // (X-Service-Key, GH_AUTH), besides what counts for fields. Mcp-Session-Id too: not a credential in the
+    // (X-Service-Key, GH_AUTH), or a word ending in password, passwd, token or secret (PGPASSWORD,
+    // NPMTOKEN), besides what counts for fields. Mcp-Session-Id too: not a credential in the
     // protocol's sense, but whoever has it can talk in the user's session on a server that does not bind
     // sessions to a user (a "sessionId" field in JSON is shown).
     Header,

@@ -370,12 +370,7 @@ private Q_SLOTS:
                     .arg(now + 54 * 60 + 30)
                     .toUtf8()) +
             '.' + b64("not-a-signature");
-        QAction *action = nullptr;
-        for (QAction *menu : m_window->menuBar()->actions())
-            if (menu->menu())
-                for (QAction *a : menu->menu()->actions())
-                    if (a->text() == QStringLiteral("&Token Inspector…"))
-                        action = a;
+        QAction *action = testsupport::menuAction(m_window, QStringLiteral("&Token Inspector…"));
         QVERIFY(action);
         action->trigger();
         auto *dialog = m_window->findChild<TokenInspectorDialog *>();

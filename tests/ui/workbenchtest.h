@@ -11,6 +11,8 @@
 #include "transport/stdiotransport.h"
 
 #include <QDir>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPixmap>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -101,6 +103,17 @@ inline bool startEverythingHttp(PeerProcess &peer, mcpui::ConnectionProfile *pro
 }
 
 // Adds the connection, shows its page and opens it.
+// The action of one of the window's menus with this text ("&Token Inspector…"), or null.
+inline QAction *menuAction(QMainWindow *window, const QString &text)
+{
+    for (QAction *menu : window->menuBar()->actions())
+        if (menu->menu())
+            for (QAction *a : menu->menu()->actions())
+                if (a->text() == text)
+                    return a;
+    return nullptr;
+}
+
 inline mcpui::Connection *connectTo(mcpui::MainWindow *window, const mcpui::ConnectionProfile &profile)
 {
     mcpui::Connection *c = window->addConnection(profile);

@@ -137,7 +137,7 @@ private Q_SLOTS:
         for (const char *header :
              {"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "DPoP", "X-Api-Key", "Api-Key",
               "apikey", "x-goog-api-key", "X-Auth-Token", "Mcp-Session-Id", "GITHUB_TOKEN", "OPENAI_API_KEY",
-              "AWS_SECRET_ACCESS_KEY", "X-Service-Key", "GH_AUTH", "DB_PASSWORD"})
+              "AWS_SECRET_ACCESS_KEY", "X-Service-Key", "GH_AUTH", "DB_PASSWORD", "PGPASSWORD", "NPMTOKEN"})
             row(header, Place::Header, true);
         for (const char *header : {"Content-Type", "Accept", "MCP-Protocol-Version", "X-Tenant", "Author",
                                    "WWW-Authenticate", "Keyword", "Last-Event-ID"})
