@@ -186,9 +186,9 @@ int runInventoryReview(const CliArgs &args)
 {
     QTextStream err(stderr);
     review::Acceptances accepted;
-    QString problem;
-    if (!args.acceptedFile.isEmpty() && !review::Acceptances::load(args.acceptedFile, &accepted, &problem)) {
-        err << "mcpwb: --accepted " << problem << '\n';
+    review::PinStore pins;
+    if (const mcp::Error error = loadReviewFiles(args, &accepted, &pins)) {
+        err << "mcpwb: error: " << error.toString() << '\n';
         return 1;
     }
     const config::Inventory inventory = readInventory(args);
@@ -258,12 +258,12 @@ int runInventoryReview(const CliArgs &args)
     QCoreApplication::exec();
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the last session
 
-    review::Report report{names, review::reviewServers(snapshots) + extra, accepted};
+    review::Report report{names, review::reviewServers(snapshots, pins) + extra, accepted};
     review::sortFindings(&report.findings);
-    const auto format = review::reportFormatFromString(args.reviewFormat);
-    if (!writeReport(args.reviewOutput, review::render(report, *format), &problem)) {
-        err << "mcpwb: " << problem << '\n';
+    int exitCode = 0;
+    if (const mcp::Error error = writeReview(args, report, &exitCode)) {
+        err << "mcpwb: error: " << error.toString() << '\n';
         return 1;
     }
-    return reviewExitCode(review::highestOpenSeverity(report.findings, report.accepted));
+    return exitCode;
 }

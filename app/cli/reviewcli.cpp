@@ -51,8 +51,6 @@ bool loadPins(const CliArgs &args, review::PinStore *pins, QString *error)
     return false;
 }
 
-} // namespace
-
 bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
 {
     if (path.isEmpty()) {
@@ -66,7 +64,7 @@ bool writeReport(const QString &path, const QByteArray &bytes, QString *error)
     return review::writeFileAtomically(path, bytes, error);
 }
 
-namespace {
+} // namespace
 
 // --accepted and --pins, read; an error names the option.
 Error loadReviewFiles(const CliArgs &args, review::Acceptances *accepted, review::PinStore *pins)
@@ -91,8 +89,6 @@ Error writeReview(const CliArgs &args, const review::Report &report, int *exitCo
     *exitCode = reviewExitCode(review::highestOpenSeverity(report.findings, report.accepted));
     return {};
 }
-
-} // namespace
 
 bool isTraceReview(const CliArgs &args)
 {

@@ -3,6 +3,8 @@
 #include "cliargs.h"
 #include "error.h"
 #include "review/findings.h"
+#include "review/pinning.h"
+#include "review/report.h"
 
 #include <functional>
 #include <memory>
@@ -32,8 +34,11 @@ int runTraceReview(const CliArgs &args);
 void guardToolCall(mcp::ClientSession *session, const CliArgs &args, const QString &tool, QObject *context,
                    std::function<void(const QString &heldBecause, const mcp::Error &error)> done);
 
-// Writes a rendered report to path, or to standard output when path is empty.
-bool writeReport(const QString &path, const QByteArray &bytes, QString *error);
+// --accepted and --pins, read; an error names the option.
+mcp::Error loadReviewFiles(const CliArgs &args, mcp::review::Acceptances *accepted,
+                           mcp::review::PinStore *pins);
+// Writes the report as --format says, to --output or standard output; *exitCode by the highest open severity.
+mcp::Error writeReview(const CliArgs &args, const mcp::review::Report &report, int *exitCode);
 
 // 0 for none or info, 7 low, 8 medium, 9 high, 10 critical.
 int reviewExitCode(std::optional<mcp::review::Severity> highestOpen);

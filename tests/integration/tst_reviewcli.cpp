@@ -195,7 +195,7 @@ private Q_SLOTS:
     }
 
     // The presenter's server: every planted problem is in the report, and the exit code says critical (the
-    // Unicode tag characters); accepting the critical ones brings it down to high.
+    // Unicode tag characters and the orders they smuggle); accepting those brings it down to high.
     void vulnerableDemoServer()
     {
         const QStringList vulnerable = {QStringLiteral("--stdio"),
@@ -208,14 +208,15 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 10);
         validateSarif(sarif);
         const QByteArray report = readAll(sarif);
-        for (const char *rule :
-             {"unicode.tag-characters", "unicode.invisible", "instructions.sensitive-data", "flow.toxic"})
+        for (const char *rule : {"unicode.tag-characters", "instructions.tag-smuggled-override",
+                                 "unicode.invisible", "instructions.sensitive-data", "flow.toxic"})
             QVERIFY2(report.contains(rule), rule);
 
         mcp::review::Acceptances accepted;
         for (const QJsonValue result : QJsonDocument::fromJson(report)["runs"][0]["results"].toArray())
             if (result["level"].toString() == QStringLiteral("error") &&
-                result["ruleId"].toString().startsWith(QStringLiteral("unicode.tag")))
+                (result["ruleId"].toString().startsWith(QStringLiteral("unicode.tag")) ||
+                 result["ruleId"].toString().startsWith(QStringLiteral("instructions.tag-smuggled"))))
                 accepted.accept(result["partialFingerprints"].toObject().begin()->toString(),
                                 QStringLiteral("shown on purpose"));
         const QString acceptedFile = m_dir.filePath(QStringLiteral("vulnerable-accepted.json"));
