@@ -1,6 +1,7 @@
 #include "promptspane.h"
 
 #include "common/argumentcompleter.h"
+#include "common/rowtable.h"
 #include "composer/resultview.h"
 #include "composer/schemaform.h"
 #include "connections/connection.h"
@@ -42,14 +43,8 @@ PromptsPane::PromptsPane(Connection *connection, QWidget *parent) : QWidget(pare
         {{tr("Name"), [](const Json &p) { return mcp::stringOr(p, "name"); }},
          {tr("Description"), [](const Json &p) { return mcp::stringOr(p, "description"); }}},
         this);
-    m_view = new QTableView(this);
+    m_view = makeRowTable(m_model, this, {24});
     m_view->setObjectName(QStringLiteral("prompts"));
-    m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->resizeSection(0, m_view->fontMetrics().averageCharWidth() * 24);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &PromptsPane::onCurrentChanged);
 

@@ -1,6 +1,7 @@
 #include "resourcespane.h"
 
 #include "common/argumentcompleter.h"
+#include "common/rowtable.h"
 #include "composer/resultview.h"
 #include "composer/schemaform.h"
 #include "connections/connection.h"
@@ -21,26 +22,6 @@
 namespace mcpui {
 
 using mcp::Json;
-
-namespace {
-
-QTableView *listView(QAbstractItemModel *model, QWidget *parent)
-{
-    auto *view = new QTableView(parent);
-    view->setModel(model);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setWordWrap(false);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->resizeSection(0, view->fontMetrics().averageCharWidth() * 24);
-    view->horizontalHeader()->resizeSection(1, view->fontMetrics().averageCharWidth() * 36);
-    return view;
-}
-
-} // namespace
 
 ResourcesPane::ResourcesPane(Connection *connection, QWidget *parent)
     : QWidget(parent), m_connection(connection)
@@ -65,9 +46,9 @@ ResourcesPane::ResourcesPane(Connection *connection, QWidget *parent)
     filter->setClearButtonEnabled(true);
     connect(filter, &QLineEdit::textChanged, m_resourceProxy, &QSortFilterProxyModel::setFilterFixedString);
 
-    m_resourceView = listView(m_resourceProxy, this);
+    m_resourceView = makeRowTable(m_resourceProxy, this, {24, 36});
     m_resourceView->setObjectName(QStringLiteral("resources"));
-    auto *templateView = listView(m_templates, this);
+    auto *templateView = makeRowTable(m_templates, this, {24, 36});
     templateView->setObjectName(QStringLiteral("templates"));
     auto *resourceTab = new QWidget(this);
     auto *resourceLayout = new QVBoxLayout(resourceTab);

@@ -1,5 +1,6 @@
 #include "toolspane.h"
 
+#include "common/rowtable.h"
 #include "composer/composer.h"
 #include "composer/resultview.h"
 #include "connections/connection.h"
@@ -68,21 +69,10 @@ ToolsPane::ToolsPane(Connection *connection, QWidget *parent) : QWidget(parent),
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
-    m_view = new QTableView(this);
+    m_view = makeRowTable(m_proxy, this, {26, 18});
     m_view->setObjectName(QStringLiteral("tools"));
-    m_view->setModel(m_proxy);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(-1, Qt::AscendingOrder); // server order until the user sorts
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    // Fixed row heights and no content-based column sizing: nothing here is proportional to the tool count.
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->resizeSection(0, m_view->fontMetrics().averageCharWidth() * 26);
-    m_view->horizontalHeader()->resizeSection(1, m_view->fontMetrics().averageCharWidth() * 18);
     m_view->horizontalHeader()->resizeSection(2, m_view->fontMetrics().averageCharWidth() * 40);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ToolsPane::onCurrentChanged);

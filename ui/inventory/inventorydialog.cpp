@@ -1,5 +1,7 @@
 #include "inventorydialog.h"
 
+#include "common/rowtable.h"
+
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -15,28 +17,10 @@ namespace mcpui {
 
 using namespace mcp::config;
 
-namespace {
-
-QTableView *tableView(QAbstractItemModel *model, QWidget *parent)
-{
-    auto *view = new QTableView(parent);
-    view->setModel(model);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->setWordWrap(false);
-    return view;
-}
-
-} // namespace
-
 InventoryDialog::InventoryDialog(const QString &home, QWidget *parent)
     : QDialog(parent), m_home(home), m_servers(new InventoryModel(this)),
-      m_problems(new ConfigProblemModel(this)), m_serverView(tableView(m_servers, this)),
-      m_problemView(tableView(m_problems, this)), m_details(new QPlainTextEdit(this)),
+      m_problems(new ConfigProblemModel(this)), m_serverView(makeRowTable(m_servers, this)),
+      m_problemView(makeRowTable(m_problems, this)), m_details(new QPlainTextEdit(this)),
       m_open(new QPushButton(tr("Open as Connection"), this)), m_summary(new QLabel(this))
 {
     setWindowTitle(tr("Configured MCP Servers"));
