@@ -247,6 +247,8 @@ ParseResult parse(QByteArrayView frame, const Limits &limits)
     if (!m) {
         if (value.is_object() && value.contains("id") && validId(value["id"]))
             r.errorId = value["id"];
+        r.replyWithoutId = value.is_object() && !value.contains("id") && !value.contains("method") &&
+                           (value.contains("result") || value.contains("error"));
         r.error = e;
         return r;
     }

@@ -67,6 +67,10 @@ struct ParseResult
     bool batch = false;
     std::optional<ParseError> error;
     Json errorId; // the id of a message that was well-formed JSON but an invalid message, if any
+    // The invalid message is a reply (a result or an error) without "id": it can answer no request. Servers
+    // send one for a request they could not read (JSON-RPC wants "id": null), or as the body of the 202 a
+    // notification should get.
+    bool replyWithoutId = false;
 
     bool ok() const { return !error.has_value(); }
 };

@@ -57,18 +57,23 @@ private Q_SLOTS:
     // A legacy server answers the version probe with an error without an id, and under load that answer can
     // come after the handshake went on: a warning, never a protocol violation (the CLI's exit status
     // depends on those; conformance/stable/initialize failed so once in CI). Other invalid frames still are.
-    void errorWithoutIdIsAWarning()
+    // A reply without an id answers no request: a warning, not a broken session. The conformance harness's
+    // server answers notifications/initialized with {"result":{}}, and the CLI then ended with exit 3 when that
+    // answer came before it was done (conformance/stable/initialize failed about one run in ten).
+    void replyWithoutIdIsAWarning()
     {
         Fixture f;
         QVERIFY(f.start());
         QSignalSpy violations(f.session, &ClientSession::protocolError);
         QSignalSpy diagnostics(f.session, &ClientSession::diagnostic);
         f.transport->inject(R"({"jsonrpc":"2.0","error":{"code":-32600,"message":"Bad Request"}})");
-        QCOMPARE(violations.count(), 0);
-        QCOMPARE(diagnostics.count(), 1);
-        QVERIFY(diagnostics[0][0].value<Diagnostic>().text.contains(QLatin1String("invalid frame")));
         f.transport->inject(R"({"jsonrpc":"2.0","result":{}})");
-        QCOMPARE(violations.count(), 1);
+        QCOMPARE(violations.count(), 0);
+        QCOMPARE(diagnostics.count(), 2);
+        QVERIFY(diagnostics[1][0].value<Diagnostic>().text.contains(QLatin1String("invalid frame")));
+        f.transport->inject(R"({"jsonrpc":"2.0","id":99,"result":{},"error":{}})"); // still a violation
+        f.transport->inject(R"({"jsonrpc":"2.0","params":{}})");
+        QCOMPARE(violations.count(), 2);
     }
 
     void pinnedLegacyVersionSkipsProbe()
