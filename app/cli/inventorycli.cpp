@@ -91,12 +91,17 @@ review::Finding inventoryFinding(const QString &server, const char *rule, review
 
 // Connects to one server, lists what it defines and closes (a stdio server's process ends with it; the wait
 // is bounded by the transport's own grace timers and 8 s here). done gets the definitions or an error.
-void reviewLive(mcp::TransportConfig transport, const QString &name, int timeoutMs,
+void reviewLive(mcp::TransportConfig transport, const QString &name, bool agreed, int timeoutMs,
                 std::function<void(const Json &definitions, const QString &error)> done)
 {
     QString problem;
-    if (!config::expandReferences(&transport, &problem))
-        return done({}, problem);
+    if (agreed ? !config::expandReferences(&transport, &problem)
+               : !(problem = config::withoutAgreement(&transport)).isEmpty())
+        return done({},
+                    agreed ? problem
+                           : QStringLiteral("%1; to review it live as configured (its credentials included), "
+                                            "agree with --start \"%2\"")
+                                 .arg(problem, name));
     mcp::Error error;
     std::unique_ptr<mcp::Transport> opened = mcp::TransportFactory::create(transport, &error);
     if (!opened)
@@ -195,6 +200,7 @@ int runInventoryReview(const CliArgs &args)
     QList<review::ServerSnapshot> snapshots = config::configuredSnapshots(inventory);
     QList<review::Finding> extra;
     QList<qsizetype> live; // snapshots to connect to
+    QList<bool> agreedTo;  // for each of those: the user named it with --start
     QStringList unmatched = args.startServers;
     QStringList names;
     for (qsizetype i = 0; i < inventory.entries.size(); ++i) {
@@ -213,9 +219,10 @@ int runInventoryReview(const CliArgs &args)
         bool agreed = false;
         for (const QString &n : e.names())
             agreed |= unmatched.removeAll(n) > 0 || args.startServers.contains(n);
-        if (e.isRemote() || agreed)
+        if (e.isRemote() || agreed) {
             live << i;
-        else
+            agreedTo << agreed;
+        } else
             extra << inventoryFinding(
                 s.name, "inventory.not-started", review::Severity::Info,
                 QStringLiteral("Not started: starting it runs its code"), config::shownTarget(e.first()),
@@ -239,20 +246,22 @@ int runInventoryReview(const CliArgs &args)
     std::function<void()> connectNext = [&] {
         if (next == live.size())
             return QCoreApplication::exit(0);
+        const bool agreed = agreedTo[next];
         review::ServerSnapshot &s = snapshots[live[next++]];
         err << "mcpwb: reviewing " << s.name << " live\n";
         err.flush();
-        reviewLive(
-            *s.transport, s.name, args.timeoutMs, [&](const Json &definitions, const QString &failure) {
-                if (failure.isEmpty())
-                    s.definitions = definitions;
-                else
-                    extra << inventoryFinding(s.name, "inventory.not-reviewed-live", review::Severity::Info,
-                                              QStringLiteral("Could not be reviewed live"),
-                                              review::visibleText(failure, 400),
-                                              QStringLiteral("Only its configuration was reviewed."));
-                QTimer::singleShot(0, connectNext);
-            });
+        reviewLive(*s.transport, s.name, agreed, args.timeoutMs,
+                   [&](const Json &definitions, const QString &failure) {
+                       if (failure.isEmpty())
+                           s.definitions = definitions;
+                       else
+                           extra << inventoryFinding(s.name, "inventory.not-reviewed-live",
+                                                     review::Severity::Info,
+                                                     QStringLiteral("Could not be reviewed live"),
+                                                     review::visibleText(failure, 400),
+                                                     QStringLiteral("Only its configuration was reviewed."));
+                       QTimer::singleShot(0, connectNext);
+                   });
     };
     QTimer::singleShot(0, connectNext);
     QCoreApplication::exec();

@@ -2,9 +2,11 @@
 
 #include "../review/transportcheck.h"
 #include "../traffic/redaction.h"
+#include "../transport/urlpolicy.h"
 #include "secretreference.h"
 
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QRegularExpression>
 
 namespace mcp::config {
@@ -158,6 +160,20 @@ bool expandReferences(TransportConfig *config, QString *error)
     if (error)
         *error = first;
     return first.isEmpty();
+}
+
+QString withoutAgreement(TransportConfig *config)
+{
+    config->http.headers.removeIf([](const QPair<QByteArray, QByteArray> &header) {
+        return secretReference().match(QString::fromUtf8(header.second)).hasMatch();
+    });
+    const QString host = config->http.url.host();
+    if (const QString refusal = refusalWithoutAgreement(host, host); !refusal.isEmpty())
+        return refusal;
+    config->http.peerCheck = [](const QHostAddress &peer, const QString &name) {
+        return refusalWithoutAgreement(peer.toString(), name);
+    };
+    return {};
 }
 
 QString shownSetting(const QString &name, const QString &value, Host host)

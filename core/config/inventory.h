@@ -49,6 +49,13 @@ QList<review::ServerSnapshot> configuredSnapshots(const Inventory &inventory);
 // Resolves them in place, for connecting now; false with the first failure in *error.
 bool expandReferences(TransportConfig *config, QString *error);
 
+// Prepares a remote server the user has not agreed to for a look: none of the user's secrets go to it (a
+// header whose value refers to ${env:…} or ${file:…} is left out, unresolved), and it is reached on the
+// internet only (its literal host here, the address its name leads to through HttpOptions::peerCheck), so
+// that a project's config cannot aim us at this machine or the local network. Empty when it may be tried
+// so, else why not.
+QString withoutAgreement(TransportConfig *config);
+
 // A setting's value as shown: a secret one (by its name or a JWT value) masked, unless all of it is
 // references (in the host's syntax), which are shown as written.
 QString shownSetting(const QString &name, const QString &value, Host host);

@@ -5,7 +5,10 @@
 #include <QPair>
 #include <QString>
 #include <QUrl>
+#include <functional>
 #include <memory>
+
+class QHostAddress;
 
 namespace mcp {
 
@@ -34,6 +37,9 @@ struct HttpOptions
     qsizetype maxFrameBytes = 64 * 1024 * 1024;
     // Streamable HTTP: OAuth for this connection (see core/auth/oauthprovider.h); none when null.
     std::shared_ptr<AuthProvider> auth;
+    // Streamable HTTP and legacy SSE: why nothing may be written to the address the URL's host led to, or
+    // empty (Http1Client::setPeerCheck). None: every address.
+    std::function<QString(const QHostAddress &peer, const QString &host)> peerCheck;
 };
 
 } // namespace mcp

@@ -44,7 +44,9 @@ QString hostPort(const QUrl &url)
 
 HttpTransportBase::HttpTransportBase(HttpOptions options, QObject *parent)
     : Transport(parent), m_options(std::move(options)), m_http(new Http1Client(this))
-{}
+{
+    m_http->setPeerCheck(m_options.peerCheck);
+}
 
 HttpTransportBase::~HttpTransportBase()
 {

@@ -89,6 +89,23 @@ QString refusalToReach(const QHostAddress &peer, const QString &hostName, const 
                             reachOf(address), mcpServer, serverReach);
 }
 
+QString refusalWithoutAgreement(const QString &address, const QString &hostName)
+{
+    const Reach reach = reachOf(address);
+    if (reach == Reach::Internet)
+        return {};
+    const QString where =
+        address == hostName ? address : QStringLiteral("%1 (the address %2 led to)").arg(address, hostName);
+    return reach == Reach::ThisMachine
+               ? QStringLiteral(
+                     "%1 is this machine: a server named by a config file is reached here only with "
+                     "the user's agreement")
+                     .arg(where)
+               : QStringLiteral("%1 is a private or link-local address: a server named by a config file is "
+                                "reached there only with the user's agreement")
+                     .arg(where);
+}
+
 QString refusalToContact(const QUrl &url, const QUrl &mcpServer)
 {
     const QString scheme = url.scheme().toLower();

@@ -32,4 +32,9 @@ QString refusalToContact(const QUrl &url, const QUrl &mcpServer);
 QString refusalToReach(const QHostAddress &peer, const QString &hostName, const QUrl &mcpServer,
                        const QList<QHostAddress> &serverAddresses);
 
+// Why a server the user has not agreed to (one a config file names) may not be reached at this address (a
+// host's literal address, or the one its name led to), or empty: only the internet; this machine and the
+// local network wait for the user's agreement, so that a project's config cannot aim us at them.
+QString refusalWithoutAgreement(const QString &address, const QString &hostName);
+
 } // namespace mcp

@@ -27,9 +27,11 @@ int processesRunning(const QByteArray &needle)
     return count;
 }
 
-// ~/.claude.json with the remote peer (a raw literal outside the Q_OBJECT class: moc drops it otherwise).
-constexpr char kClaudeCodeRemote[] =
-    R"({"mcpServers": {"remote-everything": {"type": "http", "url": "http://127.0.0.1:%1/mcp"}}})";
+// ~/.claude.json with the remote peer, on this machine, with a secret from the environment (no raw literal:
+// moc loses the class after one).
+constexpr char kClaudeCodeRemote[] = "{\"mcpServers\": {\"remote-everything\": {\"type\": \"http\", "
+                                     "\"url\": \"http://127.0.0.1:%1/mcp\", \"headers\": {\"Authorization\": "
+                                     "\"Bearer ${INVENTORY_TEST_SECRET}\"}}}}";
 
 } // namespace
 
@@ -102,8 +104,11 @@ private Q_SLOTS:
         // --start for a server nobody configured is a usage error, before anything runs.
         QCOMPARE(testsupport::runMcpwb({"review", "--all-configured", "--start", "nobody"}).exitCode, 1);
 
-        const testsupport::CliRun run = testsupport::runMcpwb(
-            {"review", "--all-configured", "--start", "everything", "--timeout", "20000"}, 120000);
+        qputenv("INVENTORY_TEST_SECRET", "inventory-secret");
+        const testsupport::CliRun run =
+            testsupport::runMcpwb({"review", "--all-configured", "--start", "everything", "--start",
+                                   "remote-everything", "--timeout", "20000"},
+                                  120000);
         QVERIFY2(run.exitCode >= 7 && run.exitCode <= 10,
                  run.err.constData()); // server-everything has findings
         QVERIFY2(run.err.contains("reviewing remote-everything live"), run.err.constData());
@@ -118,11 +123,16 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(marker));
         QCOMPARE(processesRunning(everything.toUtf8() + QByteArray(1, '\0') + "stdio"), 0);
 
-        // Not agreed: nothing is started, and the review is of the configuration alone.
+        // Not agreed: nothing is started, and the review is of the configuration alone; a remote server on
+        // this machine is not contacted (a project's config could aim us at local services) and its secret
+        // stays here.
         const testsupport::CliRun none = testsupport::runMcpwb({"review", "--all-configured"}, 120000);
         QVERIFY(!none.err.contains("reviewing everything live"));
         QVERIFY(none.out.contains("Not started: starting it runs its code"));
         QVERIFY(!QFileInfo::exists(marker));
+        QVERIFY2(none.out.contains("127.0.0.1 is this machine"), none.out.constData());
+        QVERIFY(none.out.contains("agree with --start"));
+        QVERIFY(!none.out.contains("inventory-secret") && !none.err.contains("inventory-secret"));
     }
 };
 

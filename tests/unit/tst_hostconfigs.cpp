@@ -5,6 +5,7 @@
 #include "hostconfigsamples.h"
 #include "review/review.h"
 
+#include <QHostAddress>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -246,6 +247,32 @@ private slots:
     }
 
     // Hostile files: each is a problem with a reason, never a crash or a hang.
+    // A remote server the user did not agree to gets none of the user's secrets and is reached on the
+    // internet only: a project's config could name this machine, the local network or a token-stealing URL.
+    void serverNotAgreedToGetsNoSecretAndNoLocalAddress()
+    {
+        TransportConfig remote;
+        remote.http.url = QUrl(QStringLiteral("https://mcp.example.com/mcp"));
+        remote.http.headers = {{"Authorization", "Bearer ${env:GITHUB_TOKEN}"},
+                               {"X-Key", "${file:~/.ssh/id_rsa}"},
+                               {"X-Team", "blue"}};
+        QCOMPARE(withoutAgreement(&remote), QString());
+        QCOMPARE(remote.http.headers, (QList<QPair<QByteArray, QByteArray>>{{"X-Team", "blue"}}));
+        QVERIFY(remote.http.peerCheck);
+        QVERIFY(remote.http.peerCheck(QHostAddress(QStringLiteral("93.184.216.34")), "mcp.example.com")
+                    .isEmpty());
+        QVERIFY(remote.http.peerCheck(QHostAddress(QStringLiteral("169.254.169.254")), "mcp.example.com")
+                    .contains(QLatin1String("link-local")));
+        QVERIFY(remote.http.peerCheck(QHostAddress(QStringLiteral("127.0.0.1")), "mcp.example.com")
+                    .contains(QLatin1String("this machine")));
+        for (const char *url : {"http://127.0.0.1:3000/mcp", "http://localhost/mcp", "https://10.0.0.8/mcp",
+                                "https://[fe80::1]/mcp"}) {
+            TransportConfig local;
+            local.http.url = QUrl(QString::fromLatin1(url));
+            QVERIFY2(!withoutAgreement(&local).isEmpty(), url);
+        }
+    }
+
     void hostileInputIsRefused_data()
     {
         QTest::addColumn<int>("layout");
