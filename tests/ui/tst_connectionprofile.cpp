@@ -1,5 +1,7 @@
 // Connection profiles keep credentials out of the settings file, and the dialog masks them on screen.
+#include "auth/tokenstore.h"
 #include "common/keyvalueeditor.h"
+#include "connections/connection.h"
 #include "connections/connectiondialog.h"
 #include "connections/connectionprofile.h"
 
@@ -103,9 +105,21 @@ private Q_SLOTS:
         ConnectionProfile p = urlProfile();
         p.headers = {QStringLiteral("Authorization: Bearer ${file:%1}").arg(token.fileName()),
                      QStringLiteral("X-Missing: ${file:%1}").arg(dir.filePath(QStringLiteral("missing")))};
-        const mcp::TransportConfig config = p.transportConfig();
+        QStringList unreadable;
+        const mcp::TransportConfig config = p.transportConfig(&unreadable);
         QCOMPARE(header(config, "Authorization"), QByteArray("Bearer from-a-file"));
         QVERIFY(header(config, "X-Missing").isEmpty()); // left out rather than sent empty
+        QCOMPARE(unreadable.size(), 1);
+        QVERIFY2(unreadable[0].startsWith(QLatin1String("header X-Missing: ")), qPrintable(unreadable[0]));
+
+        // Connecting with it stops with that reason, where the user looks (before, the header was silently
+        // left out and the server's refusal came later, unexplained).
+        Connection connection(p, nullptr, std::make_shared<mcp::auth::TokenStore>());
+        connection.open();
+        QCOMPARE(connection.state(), Connection::State::Failed);
+        QVERIFY2(connection.lastError().contains(QLatin1String("header X-Missing")),
+                 qPrintable(connection.lastError()));
+        QVERIFY(connection.lastError().contains(QLatin1String("missing")));
     }
 
     void environmentReferencesExpandAtConnectTime()

@@ -38,7 +38,15 @@ void Connection::setAuthSettings(const mcp::auth::AuthSettings &settings)
 
 void Connection::open()
 {
-    mcp::TransportConfig config = m_profile.transportConfig();
+    // As mcpwb does: a credential that cannot be read stops the connection with the reason, rather than the
+    // request going out without it and failing further on for no visible cause.
+    QStringList unreadable;
+    mcp::TransportConfig config = m_profile.transportConfig(&unreadable);
+    if (!unreadable.isEmpty()) {
+        dropSession();
+        fail(tr("not connected: %1").arg(unreadable.join(QStringLiteral("; "))));
+        return;
+    }
     if (m_profile.kind == ConnectionProfile::Kind::Url) {
         // A new provider when the URL changed, and the old server's tokens and client registrations
         // forgotten: a refresh token or client secret never goes to a token endpoint the new one names.

@@ -55,8 +55,15 @@ QString ConnectionProfile::transportLabel() const
     return transport.isEmpty() ? QStringLiteral("auto") : transport;
 }
 
-mcp::TransportConfig ConnectionProfile::transportConfig() const
+mcp::TransportConfig ConnectionProfile::transportConfig(QStringList *unreadable) const
 {
+    const auto expand = [unreadable](const QString &what, const QString &name, const QString &value) {
+        QString failure;
+        const QString expanded = expandSecretReferences(value, &failure);
+        if (!failure.isEmpty() && unreadable)
+            *unreadable << QStringLiteral("%1 %2: %3").arg(what, name, failure);
+        return expanded;
+    };
     mcp::TransportConfig config;
     if (kind == Kind::Stdio) {
         config.kind = mcp::TransportConfig::Kind::Stdio;
@@ -65,7 +72,7 @@ mcp::TransportConfig ConnectionProfile::transportConfig() const
         config.stdio.workingDirectory = workingDirectory;
         for (const QString &line : environment) {
             const auto [name, value] = splitKeyValue(line, QLatin1Char('='));
-            const QString expanded = expandSecretReferences(value);
+            const QString expanded = expand(QStringLiteral("variable"), name, value);
             if (!name.isEmpty() && !expanded.isEmpty()) // empty (an unsaved secret): not passed, re-entered
                 config.stdio.environment.insert(name, expanded);
         }
@@ -75,7 +82,7 @@ mcp::TransportConfig ConnectionProfile::transportConfig() const
     config.http.url = QUrl::fromUserInput(url);
     for (const QString &line : headers) {
         const auto [name, value] = splitKeyValue(line, QLatin1Char(':'));
-        const QString expanded = expandSecretReferences(value);
+        const QString expanded = expand(QStringLiteral("header"), name, value);
         if (!name.isEmpty() && !expanded.isEmpty()) // an unsaved secret is left out rather than sent empty
             config.http.headers.append({name.toUtf8(), expanded.toUtf8()});
     }

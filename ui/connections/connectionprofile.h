@@ -40,7 +40,9 @@ struct ConnectionProfile
 
     // The transport's short name for the sidebar ("stdio", "http", ...).
     QString transportLabel() const;
-    mcp::TransportConfig transportConfig() const;
+    // ${env:NAME} and ${file:PATH} references resolved now. One that cannot be read leaves its header or
+    // variable out, and says why in *unreadable ("header X-Api-Key: ..."), where given.
+    mcp::TransportConfig transportConfig(QStringList *unreadable = nullptr) const;
 
     // What the audit trail records of the profile: target, transport, headers and variables with secret
     // values masked, and arguments with the value of a secret-named option (--api-key X, --token=X) masked.
