@@ -36,6 +36,12 @@ void Connection::setAuthSettings(const mcp::auth::AuthSettings &settings)
     m_oauth.reset(); // a live transport keeps the old one until its session ends
 }
 
+QByteArray Connection::accessToken() const
+{
+    return m_oauth && m_oauth->currentTokens().isValid() ? m_oauth->currentTokens().accessToken
+                                                         : QByteArray();
+}
+
 void Connection::open()
 {
     // As mcpwb does: a credential that cannot be read stops the connection with the reason, rather than the

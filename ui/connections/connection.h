@@ -49,6 +49,8 @@ public:
     // registrations are forgotten (in the keychain too).
     void setAuthSettings(const mcp::auth::AuthSettings &settings);
     mcp::auth::TokenStore *tokenStore() const { return m_tokens.get(); }
+    // The access token OAuth obtained for this connection, if any (for the review's token checks).
+    QByteArray accessToken() const;
 
     // Tells the audit trail of something the user did here ("request", "approve", ...).
     void noteUserAction(const QString &event, const mcp::Json &detail) { Q_EMIT userAction(event, detail); }

@@ -241,7 +241,7 @@ void ReviewPane::runReview()
     for (Connection *c : targets) {
         review::ServerSnapshot snapshot;
         snapshot.name = c->profile().name;
-        review::describeConnection(&snapshot, c->profile().transportConfig());
+        review::describeConnection(&snapshot, c->profile().transportConfig(), c->accessToken());
         state->snapshots << snapshot;
         state->connections << c;
         state->listed << false;
