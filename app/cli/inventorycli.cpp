@@ -95,13 +95,13 @@ void reviewLive(mcp::TransportConfig transport, const QString &name, bool agreed
                 std::function<void(const Json &definitions, const QString &error)> done)
 {
     QString problem;
-    if (agreed ? !config::expandReferences(&transport, &problem)
-               : !(problem = config::withoutAgreement(&transport)).isEmpty())
+    if (agreed && !config::expandReferences(&transport, &problem))
+        return done({}, problem);
+    if (!agreed && !(problem = config::withoutAgreement(&transport)).isEmpty())
         return done({},
-                    agreed ? problem
-                           : QStringLiteral("%1; to review it live as configured (its credentials included), "
-                                            "agree with --start \"%2\"")
-                                 .arg(problem, name));
+                    QStringLiteral("%1; to review it live as configured (its credentials included), agree "
+                                   "with --start \"%2\"")
+                        .arg(problem, name));
     mcp::Error error;
     std::unique_ptr<mcp::Transport> opened = mcp::TransportFactory::create(transport, &error);
     if (!opened)
