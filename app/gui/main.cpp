@@ -27,11 +27,9 @@ QString findMcpwb()
 
 // Adds (or updates, by id) a connection to the embedded demo server with these demo-server arguments, shows
 // and opens it.
-void openDemo(mcpui::MainWindow *window, const QString &id, const QString &name, const QStringList &arguments,
-              const QString &protocolVersion = {})
+void openDemo(mcpui::MainWindow *window, const QString &id, const QString &name, const QStringList &arguments)
 {
     mcpui::ConnectionProfile profile;
-    profile.protocolVersion = protocolVersion;
     profile.id = id; // one entry per demo, however often it is asked for
     profile.name = name;
     profile.command = findMcpwb();
@@ -89,10 +87,7 @@ int main(int argc, char *argv[])
         openDemo(&window, QStringLiteral("demo"), QStringLiteral("Demo server"), {});
     if (parser.isSet(vulnerableDemo)) {
         openDemo(&window, QStringLiteral("demo-vulnerable"), QStringLiteral("Vulnerable demo server"),
-                 {QStringLiteral("--vulnerable")},
-                 // The client hears tools/list_changed (the rug pull) under 2025-11-25; under 2026-07-28 it
-                 // would have to subscribe first (subscriptions/listen), which it does not yet.
-                 QStringLiteral("2025-11-25"));
+                 {QStringLiteral("--vulnerable")});
         window.reviewDock()->show();
         // Half the window once the dock is laid out: the findings are what this entry is for.
         QTimer::singleShot(0, &window, [&window] {

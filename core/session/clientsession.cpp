@@ -6,6 +6,7 @@
 #include "toolheaders.h"
 
 #include <QTimer>
+#include <limits>
 
 namespace mcp {
 
@@ -114,6 +115,10 @@ void ClientSession::close()
         setState(State::Closed);
         return;
     }
+    if (m_listenId >= 0) // over HTTP closing the stream would do; stdio needs the word
+        notify(QStringLiteral("notifications/cancelled"),
+               {{"requestId", m_listenId}, {"reason", "the client is closing the connection"}});
+    m_listenId = -1; // its end is ours, not news
     failAll(makeError(Error::Category::Cancelled, QStringLiteral("close"),
                       QStringLiteral("connection closed by the user")));
     setState(State::Closing);
@@ -127,6 +132,7 @@ void ClientSession::failSession(const Error &error)
     if (m_state == State::Failed)
         return;
     m_lastError = error;
+    m_listenId = -1; // the session's failure says it all
     failAll(error);
     if (m_state == State::Closing) { // an expected end
         setState(State::Closed);
@@ -303,6 +309,10 @@ void ClientSession::transmit(const Message &message, const QString &method, cons
 
 void ClientSession::armTimeout(Pending &p)
 {
+    if (p.options.longLived) {
+        p.deadlineMs = std::numeric_limits<qint64>::max();
+        return;
+    }
     const int timeout = p.options.timeoutMs > 0 ? p.options.timeoutMs : m_options.requestTimeoutMs;
     const qint64 left = qMax<qint64>(0, m_options.maxRequestTimeoutMs - p.age.elapsed());
     p.deadlineMs = m_clock.elapsed() + qMin<qint64>(timeout, left);
@@ -329,7 +339,7 @@ void ClientSession::onTimeouts()
         onTimeout(id);
     qint64 next = -1;
     for (const auto &[id, p] : m_pending)
-        if (next < 0 || p->deadlineMs < next)
+        if (!p->options.longLived && (next < 0 || p->deadlineMs < next))
             next = p->deadlineMs;
     if (next >= 0 && (!m_timeoutTimer->isActive() || next < m_timeoutDue))
         scheduleTimeouts(next);

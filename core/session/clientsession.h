@@ -32,6 +32,9 @@ struct SessionOptions
     int probeTimeoutMs = 5000;
     int maxInputRounds = 8; // 2026-07-28 input_required retries of one request
     QString logLevel;       // empty: the server's default
+    // 2026-07-28: open a subscriptions/listen stream for the list changes the server announces, so that a
+    // changed tool list (a rug pull) is heard while the session lasts. Older versions send them unasked.
+    bool listenForChanges = false;
 };
 
 struct Reply
@@ -45,7 +48,8 @@ struct RequestOptions
 {
     int timeoutMs = 0;           // 0: the session default
     bool reportProgress = false; // adds a progressToken; progress() is emitted and resets the timeout
-    bool asTask = false; // 2025-11-25 task-augmented request; the handler gets the task's final result
+    bool asTask = false;    // 2025-11-25 task-augmented request; the handler gets the task's final result
+    bool longLived = false; // a subscription: no timeout; it ends with the server's answer or the session
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
@@ -127,6 +131,8 @@ private:
     void sendInitialize();
     void onInitializeReply(const Reply &reply);
     void becomeReady();
+    void openListenStream();
+    void onListenAcknowledged(const Json &params);
 
     qint64 sendRequest(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
                        QObject *context, bool handshake);
@@ -177,6 +183,8 @@ private:
     QHash<QString, Json> m_tools;            // the latest tools/list definitions by name
     QHash<qint64, qint64> m_progressAlias;   // progress token of a task-creating request -> its tasks/result
     QHash<QString, QString> m_rejectedTools; // name -> why its x-mcp-header annotations are invalid
+    qint64 m_listenId = -1;                  // the open subscriptions/listen request, if any
+    Json m_listenFilter;                     // what it asked for
 };
 
 } // namespace mcp

@@ -146,6 +146,7 @@ void ClientSession::becomeReady()
 {
     setState(State::Ready);
     Q_EMIT ready();
+    openListenStream();
 }
 
 Json ClientSession::clientCapabilities() const

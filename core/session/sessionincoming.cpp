@@ -323,6 +323,8 @@ void ClientSession::onNotification(const Message &m)
     } else if (method == QStringLiteral("notifications/message")) {
         Q_EMIT logMessage(stringOr(m.params, "level"), stringOr(m.params, "logger"),
                           valueOr(m.params, "data", Json()));
+    } else if (method == QStringLiteral("notifications/subscriptions/acknowledged")) {
+        onListenAcknowledged(m.params);
     }
     Q_EMIT notificationReceived(method, m.params);
 }

@@ -117,6 +117,46 @@ private Q_SLOTS:
         QVERIFY(validator.waitForFinished(60000));
         QVERIFY2(validator.exitCode() == 0, qPrintable(QString::fromUtf8(validator.readAll())));
     }
+
+    // The SDK's server announces a changed tool list only on a subscriptions/listen stream: the session
+    // opens one after the handshake, and a tool added mid-session is heard and listed.
+    void hearsToolListChangesThroughSubscription()
+    {
+        TransportConfig config;
+        config.kind = TransportConfig::Kind::Http;
+        config.http.url = QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port));
+        Error error;
+        auto transport = TransportFactory::create(config, &error);
+        QVERIFY(transport);
+        Recorder recorder;
+        SessionOptions options;
+        options.listenForChanges = true;
+        ClientSession s(transport.release(), &recorder, options);
+        QSignalSpy ready(&s, &ClientSession::ready);
+        QStringList heard;
+        connect(&s, &ClientSession::notificationReceived, this,
+                [&](const QString &method, const Json &) { heard << method; });
+        QStringList diagnostics;
+        connect(&s, &ClientSession::diagnostic, this, [&](const Diagnostic &d) { diagnostics << d.text; });
+        s.start();
+        QVERIFY2(ready.wait(15000), qPrintable(s.lastError().toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(heard.contains(QStringLiteral("notifications/subscriptions/acknowledged")),
+                                 15000);
+        QVERIFY2(diagnostics.contains(QStringLiteral("listening for changes to: tools")),
+                 qPrintable(diagnostics.join(QLatin1Char('\n'))));
+
+        const Reply add =
+            await(s, QStringLiteral("tools/call"), {{"name", "add_tool"}, {"arguments", Json::object()}});
+        QVERIFY2(add.ok(), qPrintable(add.error.toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(heard.contains(QStringLiteral("notifications/tools/list_changed")), 15000);
+        const Reply tools = await(s, QStringLiteral("tools/list"), Json::object());
+        QVERIFY2(tools.ok(), qPrintable(tools.error.toString()));
+        QStringList names;
+        for (const auto &tool : tools.result["tools"])
+            names << toQString(tool["name"].get<std::string>());
+        QVERIFY2(names.contains(QStringLiteral("added")), qPrintable(names.join(QLatin1Char(' '))));
+        s.close();
+    }
 };
 
 QTEST_GUILESS_MAIN(TestModern)

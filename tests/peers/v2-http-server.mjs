@@ -1,17 +1,28 @@
 // A real 2026-07-28 server for tests: the v2 TypeScript SDK's createMcpHandler
 // behind node:http on 127.0.0.1 (2025-era requests are served statelessly).
 //   node tests/peers/v2-http-server.mjs [PORT]     (PORT 0 or none: any free port)
-// Prints "listening http://127.0.0.1:PORT/mcp" once ready. Tool: echo {text}.
+// Prints "listening http://127.0.0.1:PORT/mcp" once ready. Tools: echo {text}; add_tool, which adds the
+// tool "added" and announces the change to subscriptions/listen streams (a list change in a live session).
 import http from 'node:http';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
+let added = false;
 const factory = () => {
   const server = new McpServer({ name: 'mcpwb-v2-peer', version: '1.0.0' });
   server.registerTool('echo', {
     description: 'Echoes the text back',
     inputSchema: z.object({ text: z.string() }),
   }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
+  server.registerTool('add_tool', { description: 'Adds the tool "added"' }, async () => {
+    added = true;
+    handler.notify.toolsChanged();
+    return { content: [{ type: 'text', text: 'added' }] };
+  });
+  if (added)
+    server.registerTool('added', { description: 'Added while the session ran' }, async () => ({
+      content: [{ type: 'text', text: 'here' }],
+    }));
   return server;
 };
 const handler = createMcpHandler(factory);

@@ -91,12 +91,12 @@ private Q_SLOTS:
         m_window = m_bench.show();
         QVERIFY(m_window);
         m_demo = testsupport::connectTo(m_window, demoProfile(QStringLiteral("Demo server"), {}));
-        // As the GUI's --vulnerable-demo entry does: 2025-11-25, where tools/list_changed reaches the client.
-        ConnectionProfile vulnerable =
-            demoProfile(QStringLiteral("Vulnerable demo server"), {QStringLiteral("--vulnerable")});
-        vulnerable.protocolVersion = QStringLiteral("2025-11-25");
-        m_vulnerable = testsupport::connectTo(m_window, vulnerable);
+        // As the GUI's --vulnerable-demo entry does: negotiated, so 2026-07-28, where the rug pull's
+        // tools/list_changed reaches the client only through its subscriptions/listen stream.
+        m_vulnerable = testsupport::connectTo(m_window, demoProfile(QStringLiteral("Vulnerable demo server"),
+                                                                    {QStringLiteral("--vulnerable")}));
         QTRY_VERIFY_WITH_TIMEOUT(m_demo->isReady() && m_vulnerable->isReady(), Timeout);
+        QCOMPARE(m_vulnerable->session()->protocolVersion(), QStringLiteral("2026-07-28"));
         m_window->reviewDock()->show();
         m_window->resizeDocks({m_window->reviewDock()}, {m_window->height() / 2}, Qt::Vertical);
         QVERIFY(reviewAgain());

@@ -58,8 +58,8 @@ private Q_SLOTS:
     // come after the handshake went on: a warning, never a protocol violation (the CLI's exit status
     // depends on those; conformance/stable/initialize failed so once in CI). Other invalid frames still are.
     // A reply without an id answers no request: a warning, not a broken session. The conformance harness's
-    // server answers notifications/initialized with {"result":{}}, and the CLI then ended with exit 3 when that
-    // answer came before it was done (conformance/stable/initialize failed about one run in ten).
+    // server answers notifications/initialized with {"result":{}}, and the CLI then ended with exit 3 when
+    // that answer came before it was done (conformance/stable/initialize failed about one run in ten).
     void replyWithoutIdIsAWarning()
     {
         Fixture f;
@@ -127,6 +127,71 @@ private Q_SLOTS:
         QVERIFY(sent["params"]["_meta"].contains(protocol::MetaClientCapabilities));
         // no initialize in the modern era
         QVERIFY(f.transport->lastSent(QStringLiteral("initialize")).is_null());
+    }
+
+    // 2026-07-28 servers announce list changes only on a subscriptions/listen stream: the session opens one
+    // for what the server says it announces, never times it out, says when the server honours less, and
+    // ends it when the user closes (stdio needs notifications/cancelled) or hears that the server did.
+    void listensForAnnouncedChanges_data()
+    {
+        QTest::addColumn<bool>("serverEndsIt");
+        QTest::newRow("the user closes") << false;
+        QTest::newRow("the server ends it") << true;
+    }
+
+    void listensForAnnouncedChanges()
+    {
+        QFETCH(bool, serverEndsIt);
+        SessionOptions o;
+        o.listenForChanges = true;
+        o.requestTimeoutMs = 100;
+        Fixture f(o);
+        f.transport->autoInitialize = false;
+        f.transport->onSend = [&](const Json &m) {
+            if (m["method"] == "server/discover")
+                f.transport->injectJson(reply(
+                    m, {{"resultType", "complete"},
+                        {"supportedVersions", {"2026-07-28"}},
+                        {"capabilities",
+                         {{"tools", {{"listChanged", true}}},
+                          {"prompts", {{"listChanged", true}}},
+                          {"resources", {{"subscribe", true}}}}},
+                        {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
+        };
+        QSignalSpy diagnostics(f.session, &ClientSession::diagnostic);
+        QVERIFY(f.start());
+        const Json listen = f.transport->lastSent(QStringLiteral("subscriptions/listen"));
+        QCOMPARE(listen["params"]["notifications"],
+                 Json({{"toolsListChanged", true}, {"promptsListChanged", true}}));
+        QCOMPARE(listen["params"]["_meta"][protocol::MetaProtocolVersion], "2026-07-28");
+
+        f.transport->injectJson({{"jsonrpc", "2.0"},
+                                 {"method", "notifications/subscriptions/acknowledged"},
+                                 {"params",
+                                  {{"notifications", {{"toolsListChanged", true}}},
+                                   {"_meta", {{"io.modelcontextprotocol/subscriptionId", listen["id"]}}}}}});
+        QCOMPARE(diagnostics.count(), 1);
+        const Diagnostic narrowed = diagnostics[0][0].value<Diagnostic>();
+        QCOMPARE(narrowed.kind, Diagnostic::Kind::Warning);
+        QVERIFY2(narrowed.text.contains(QLatin1String("will not announce changes to: prompts")),
+                 qPrintable(narrowed.text));
+
+        QTest::qWait(400); // four times the request timeout: a subscription has none
+        QVERIFY(f.transport->lastSent(QStringLiteral("notifications/cancelled")).is_null());
+
+        if (serverEndsIt) {
+            f.transport->injectJson(reply(listen, {{"resultType", "complete"}}));
+            QCOMPARE(diagnostics.count(), 2);
+            QVERIFY(
+                diagnostics[1][0].value<Diagnostic>().text.contains(QLatin1String("ended the subscription")));
+            f.session->close();
+            QVERIFY(f.transport->lastSent(QStringLiteral("notifications/cancelled")).is_null());
+        } else {
+            f.session->close();
+            QCOMPARE(f.transport->lastSent(QStringLiteral("notifications/cancelled"))["params"]["requestId"],
+                     listen["id"]);
+            QCOMPARE(diagnostics.count(), 1); // the user's close is no news
+        }
     }
 
     void unsupportedVersionErrorIsRetriedWithNewId()

@@ -85,6 +85,7 @@ void Connection::openWith(std::unique_ptr<mcp::Transport> transport)
     mcp::SessionOptions options;
     options.connectionName = m_profile.name;
     options.protocolVersion = m_profile.protocolVersion;
+    options.listenForChanges = true; // the panes and the review follow what the server changes
     m_session = new mcp::ClientSession(transport.release(), m_recorder, options, this);
     m_session->setServerRequestHandler(m_handler);
 
