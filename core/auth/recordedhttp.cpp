@@ -35,9 +35,22 @@ void RecordedHttp::holdPeersTo(const QUrl &mcpServer)
 {
     if (mcpServer == m_server)
         return;
-    m_server = mcpServer;
+    const QUrl earlier = std::exchange(m_server, mcpServer);
+    ++m_serverGeneration;
     m_serverAddresses.clear();
     m_lookup = mcpServer.isEmpty() ? Lookup::NotNeeded : Lookup::Pending;
+    for (const Waiting &w : std::exchange(m_waitingForLookup, {})) {
+        HttpExchange ex;
+        ex.started = QDateTime::currentDateTimeUtc();
+        ex.method = w.verb;
+        ex.url = w.url;
+        ex.requestHeaders = w.headers;
+        ex.requestBody = w.body;
+        ex.error = QStringLiteral("not sent: it was made for the MCP server %1, and the connection now leads "
+                                  "to %2")
+                       .arg(earlier.toDisplayString(), mcpServer.toDisplayString());
+        QTimer::singleShot(0, this, [done = w.done, ex] { done(ex); }); // done runs later, as promised
+    }
     if (mcpServer.isEmpty())
         return m_client->setPeerCheck({});
     m_client->setPeerCheck([this](const QHostAddress &peer, const QString &host) {
@@ -51,13 +64,16 @@ void RecordedHttp::send(const QByteArray &verb, const QUrl &url, const HeaderLis
     if (m_lookup != Lookup::Pending)
         return sendNow(verb, url, headers, body, std::move(done), std::move(hop));
     if (m_waitingForLookup.isEmpty())
-        QHostInfo::lookupHost(m_server.host(), this, [this](const QHostInfo &info) {
-            m_serverAddresses = info.addresses();
-            m_lookup = Lookup::Done;
-            for (const auto &send : std::exchange(m_waitingForLookup, {}))
-                send();
-        });
-    m_waitingForLookup.append([=, this] { sendNow(verb, url, headers, body, done, hop); });
+        QHostInfo::lookupHost(m_server.host(), this,
+                              [this, generation = m_serverGeneration](const QHostInfo &info) {
+                                  if (generation != m_serverGeneration)
+                                      return; // resolved for a server we no longer hold peers to
+                                  m_serverAddresses = info.addresses();
+                                  m_lookup = Lookup::Done;
+                                  for (const Waiting &w : std::exchange(m_waitingForLookup, {}))
+                                      sendNow(w.verb, w.url, w.headers, w.body, w.done, w.hop);
+                              });
+    m_waitingForLookup.append({verb, url, headers, body, std::move(done), std::move(hop)});
 }
 
 void RecordedHttp::sendNow(const QByteArray &verb, const QUrl &url, const HeaderList &headers,

@@ -35,7 +35,8 @@ public:
     const TlsPolicy &tlsPolicy() const { return m_tls; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; } // for the whole exchange, from send() to the last byte
     // Every address reached is then held to refusalToReach against this MCP server, whose name is resolved
-    // once, before the first request. An empty URL lifts the rule.
+    // once, before the first request. An empty URL lifts the rule. Requests still waiting for the earlier
+    // server's name to resolve are not sent: they were made for that server.
     void holdPeersTo(const QUrl &mcpServer);
 
     // done runs once, later: with status 0 and the error when no complete answer arrived, and with a
@@ -51,8 +52,17 @@ private:
     Http1Client *m_client;
     QUrl m_server;
     enum class Lookup { NotNeeded, Pending, Done } m_lookup = Lookup::NotNeeded;
+    quint64 m_serverGeneration = 0; // a lookup answering for an earlier server is ignored
     QList<QHostAddress> m_serverAddresses;
-    QList<std::function<void()>> m_waitingForLookup;
+    struct Waiting
+    {
+        QByteArray verb;
+        QUrl url;
+        HeaderList headers;
+        QByteArray body;
+        Done done, hop;
+    };
+    QList<Waiting> m_waitingForLookup;
     TlsPolicy m_tls;
     int m_timeoutMs = defaultTimeoutMs;
 };

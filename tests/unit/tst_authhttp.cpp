@@ -98,6 +98,35 @@ private Q_SLOTS:
         QCOMPARE(server.requests.size(), 2);
     }
 
+    // When the connection's server changes while a request waits for the old server's name to resolve, that
+    // request is not sent, and the next one is judged against the new server, not the old one's addresses.
+    // Before, the old lookup's answer (127.0.0.1, this machine) let a request made under a remote server
+    // reach a local service.
+    void peersAreHeldToTheCurrentServer()
+    {
+        MiniHttpServer local;
+        QVERIFY(local.listen());
+        local.setHandler([](const MiniRequest &, QTcpSocket *s) { MiniHttpServer::json(s, "{}"); });
+        RecordedHttp http;
+        http.holdPeersTo(local.url(QStringLiteral("/mcp")));
+        Sent earlier;
+        http.send("GET", local.url(QStringLiteral("/.well-known/oauth-authorization-server")), {}, {},
+                  [&earlier](const HttpExchange &ex) {
+                      earlier.answer = ex;
+                      earlier.done = true;
+                  });
+        http.holdPeersTo(QUrl(QStringLiteral("https://192.0.2.1/mcp"))); // the internet (TEST-NET-1)
+        const Sent later = send(http, "POST", local.url(QStringLiteral("/token")), {}, "grant_type=x");
+        QVERIFY(QTest::qWaitFor([&earlier] { return earlier.done; }, 20000));
+        QCOMPARE(earlier.answer.status, 0);
+        QVERIFY2(earlier.answer.error.contains(QLatin1String("not sent")), qPrintable(earlier.answer.error));
+        QCOMPARE(later.answer.status, 0);
+        QVERIFY2(
+            later.answer.error.contains(QLatin1String("is this machine, but the MCP server is at 192.0.2.1")),
+            qPrintable(later.answer.error));
+        QVERIFY(local.requests.isEmpty());
+    }
+
     void answerPastTheCapIsRefused()
     {
         MiniHttpServer server;
