@@ -95,13 +95,18 @@ void checkMentions(const QList<ServerSnapshot> &servers, const QList<ToolRef> &t
                 if (!m.hasMatch())
                     continue;
                 const qsizetype from = std::max<qsizetype>(0, m.capturedStart() - 80);
+                // The server's own texts (its instructions) have no item to name.
+                const QString speaker =
+                    site.item.isEmpty()
+                        ? QStringLiteral("The %1 of %2 speak").arg(site.field, servers[s].name)
+                        : QStringLiteral("%1 %2 on %3 speaks")
+                              .arg(site.itemKind, visibleText(site.item, 80), servers[s].name);
                 findings->append(
                     {QStringLiteral("shadowing.mentions-other-tool"),
                      Category::ToolPoisoning,
                      Severity::High,
-                     QStringLiteral("%1 %2 on %3 speaks of tool %4 of %5")
-                         .arg(site.itemKind, visibleText(site.item, 80), servers[s].name,
-                              visibleText(tools[t].name, 80), servers[tools[t].server].name),
+                     QStringLiteral("%1 of tool %2 of %3")
+                         .arg(speaker, visibleText(tools[t].name, 80), servers[tools[t].server].name),
                      visibleText(site.text.mid(from, m.capturedEnd() - from + 80), 400),
                      QStringLiteral(
                          "A server's definitions have no reason to instruct the model about another "
