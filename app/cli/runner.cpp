@@ -105,6 +105,7 @@ bool Runner::start()
     options.protocolVersion = m_args.protocolVersion;
     options.requestTimeoutMs = m_args.timeoutMs;
     options.logLevel = m_args.logLevel;
+    options.listenForChanges = m_args.verb.value(0) == QStringLiteral("watch"); // 2026-07-28 must ask
     m_session = new mcp::ClientSession(transport.release(), &m_recorder, options, this);
     m_session->setServerRequestHandler(&m_rules);
 

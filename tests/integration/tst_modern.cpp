@@ -7,6 +7,7 @@
 
 #include <QDeadlineTimer>
 #include <QFileInfo>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -156,6 +157,41 @@ private Q_SLOTS:
             names << toQString(tool["name"].get<std::string>());
         QVERIFY2(names.contains(QStringLiteral("added")), qPrintable(names.join(QLatin1Char(' '))));
         s.close();
+    }
+
+    // `mcpwb watch` against a 2026-07-28 server asks for the changes the server announces, and prints the
+    // list change another client causes.
+    void cliWatchHearsListChanges()
+    {
+        QProcess watch;
+        testsupport::endWithTest(watch);
+        watch.start(testsupport::mcpwbBinary(),
+                    {QStringLiteral("--url"), QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port),
+                     QStringLiteral("watch"), QStringLiteral("--seconds"), QStringLiteral("30")});
+        QVERIFY(watch.waitForStarted(5000));
+        QByteArray out;
+        const auto printed = [&](const QByteArray &line) {
+            out += watch.readAllStandardOutput();
+            return out.contains(line);
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(printed("notifications/subscriptions/acknowledged"),
+                                  qPrintable(out + watch.readAllStandardError()), 20000);
+
+        TransportConfig config;
+        config.kind = TransportConfig::Kind::Http;
+        config.http.url = QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port));
+        Error error;
+        ClientSession other(TransportFactory::create(config, &error).release(), nullptr);
+        QSignalSpy ready(&other, &ClientSession::ready);
+        other.start();
+        QVERIFY(ready.wait(15000));
+        const Reply add =
+            await(other, QStringLiteral("tools/call"), {{"name", "add_tool"}, {"arguments", Json::object()}});
+        QVERIFY2(add.ok(), qPrintable(add.error.toString()));
+        QTRY_VERIFY2_WITH_TIMEOUT(printed("notifications/tools/list_changed"), out.constData(), 15000);
+        other.close();
+        watch.terminate();
+        QVERIFY(watch.waitForFinished(5000));
     }
 };
 
