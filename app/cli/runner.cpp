@@ -180,12 +180,11 @@ void Runner::runVerb(const QStringList &v)
                 {{"uri", mcp::toStd(v[2])}});
     } else if (noun == QStringLiteral("resources") && action == QStringLiteral("subscribe") &&
                v.size() == 3) {
-        m_session->request(QStringLiteral("resources/subscribe"), {{"uri", mcp::toStd(v[2])}},
-                           [this](const mcp::Reply &r) {
-                               if (!r.ok())
-                                   return fail(r.error);
-                               watch();
-                           });
+        m_session->subscribeToResource(v[2], true, [this](const mcp::Reply &r) {
+            if (!r.ok())
+                return fail(r.error);
+            watch();
+        });
     } else if (noun == QStringLiteral("prompts") && action == QStringLiteral("list")) {
         list(QStringLiteral("prompts list"), QStringLiteral("prompts/list"), "prompts");
     } else if (noun == QStringLiteral("prompts") && action == QStringLiteral("get") && v.size() >= 3) {

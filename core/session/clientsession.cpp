@@ -115,10 +115,7 @@ void ClientSession::close()
         setState(State::Closed);
         return;
     }
-    if (m_listenId >= 0) // over HTTP closing the stream would do; stdio needs the word
-        notify(QStringLiteral("notifications/cancelled"),
-               {{"requestId", m_listenId}, {"reason", "the client is closing the connection"}});
-    m_listenId = -1; // its end is ours, not news
+    endListens(true); // their end is ours, not news
     failAll(makeError(Error::Category::Cancelled, QStringLiteral("close"),
                       QStringLiteral("connection closed by the user")));
     setState(State::Closing);
@@ -132,7 +129,7 @@ void ClientSession::failSession(const Error &error)
     if (m_state == State::Failed)
         return;
     m_lastError = error;
-    m_listenId = -1; // the session's failure says it all
+    endListens(false); // the session's failure says it all
     failAll(error);
     if (m_state == State::Closing) { // an expected end
         setState(State::Closed);

@@ -106,6 +106,10 @@ public:
     using PageHandler = std::function<void(const Json &items)>;
     void listAll(const QString &method, const QString &key, ReplyHandler handler, QObject *context = nullptr,
                  int maxPages = 1000, PageHandler onPage = nullptr);
+    // Updates to one resource: resources/subscribe (or unsubscribe) before 2026-07-28; from it, a
+    // subscriptions/listen stream of its own. done runs once, when the server agreed or refused.
+    void subscribeToResource(const QString &uri, bool subscribe, ReplyHandler done,
+                             QObject *context = nullptr);
 
 Q_SIGNALS:
     void stateChanged(mcp::ClientSession::State state);
@@ -131,8 +135,15 @@ private:
     void sendInitialize();
     void onInitializeReply(const Reply &reply);
     void becomeReady();
+    struct Listen;
     void openListenStream();
+    qint64 openListen(const Json &filter, const QString &resource, ReplyHandler acknowledged,
+                      QObject *context);
     void onListenAcknowledged(const Json &params);
+    void onListenEnded(qint64 id, const Reply &reply);
+    void cancelListen(std::unordered_map<qint64, Listen>::iterator it, const QString &why);
+    void endListens(bool tellServer);
+    bool isFromCancelledSubscription(const Json &params) const;
 
     qint64 sendRequest(const QString &method, Json params, ReplyHandler handler, RequestOptions options,
                        QObject *context, bool handshake);
@@ -183,8 +194,8 @@ private:
     QHash<QString, Json> m_tools;            // the latest tools/list definitions by name
     QHash<qint64, qint64> m_progressAlias;   // progress token of a task-creating request -> its tasks/result
     QHash<QString, QString> m_rejectedTools; // name -> why its x-mcp-header annotations are invalid
-    qint64 m_listenId = -1;                  // the open subscriptions/listen request, if any
-    Json m_listenFilter;                     // what it asked for
+    std::unordered_map<qint64, Listen> m_listens; // open subscriptions/listen streams by request id
+    QSet<qint64> m_cancelledListens;              // streams we ended, which over HTTP may run on for a while
 };
 
 } // namespace mcp

@@ -23,6 +23,16 @@ struct ClientSession::Pending
     qint64 deadlineMs = 0; // on ClientSession::m_clock
 };
 
+// A 2026-07-28 subscriptions/listen stream: what it asked for, and who waits for the acknowledgement.
+struct ClientSession::Listen
+{
+    Json filter;
+    QString resource; // for a resource's updates; empty for list changes
+    ReplyHandler acknowledged;
+    QPointer<QObject> context;
+    bool hasContext = false;
+};
+
 // The strings of a JSON array of protocol versions (anything else in it is skipped).
 inline QStringList versionList(const Json &array)
 {

@@ -304,6 +304,8 @@ static QString malformedNotification(const QString &method, const Json &params)
 
 void ClientSession::onNotification(const Message &m)
 {
+    if (isFromCancelledSubscription(m.params))
+        return; // a stream we cancelled may go on over HTTP until it closes: the traffic keeps it
     const QString method = toQString(m.method);
     if (const QString why = malformedNotification(method, m.params); !why.isEmpty()) {
         Q_EMIT protocolError(makeError(Error::Category::Protocol, QStringLiteral("receive"),

@@ -143,7 +143,7 @@ private Q_SLOTS:
         QVERIFY2(ready.wait(15000), qPrintable(s.lastError().toString()));
         QTRY_VERIFY_WITH_TIMEOUT(heard.contains(QStringLiteral("notifications/subscriptions/acknowledged")),
                                  15000);
-        QVERIFY2(diagnostics.contains(QStringLiteral("listening for changes to: tools")),
+        QVERIFY2(diagnostics.contains(QStringLiteral("listening for changes to: tools, resources")),
                  qPrintable(diagnostics.join(QLatin1Char('\n'))));
 
         const Reply add =
@@ -159,15 +159,34 @@ private Q_SLOTS:
         s.close();
     }
 
-    // `mcpwb watch` against a 2026-07-28 server asks for the changes the server announces, and prints the
-    // list change another client causes.
-    void cliWatchHearsListChanges()
+    // `mcpwb watch` and `mcpwb resources subscribe` against a 2026-07-28 server ask for what they want to
+    // hear on subscriptions/listen streams, and print the change another client causes.
+    void cliHearsWhatItSubscribedTo_data()
     {
+        QTest::addColumn<QStringList>("verb");
+        QTest::addColumn<QString>("trigger");
+        QTest::addColumn<QByteArray>("heard");
+        QTest::newRow("watch: list changes")
+            << QStringList{QStringLiteral("watch")} << QStringLiteral("add_tool")
+            << QByteArray("notifications/tools/list_changed");
+        QTest::newRow("resources subscribe: updates")
+            << QStringList{QStringLiteral("resources"), QStringLiteral("subscribe"),
+                           QStringLiteral("note://1")}
+            << QStringLiteral("touch_note") << QByteArray("notifications/resources/updated");
+    }
+
+    void cliHearsWhatItSubscribedTo()
+    {
+        QFETCH(QStringList, verb);
+        QFETCH(QString, trigger);
+        QFETCH(QByteArray, heard);
         QProcess watch;
         testsupport::endWithTest(watch);
         watch.start(testsupport::mcpwbBinary(),
-                    {QStringLiteral("--url"), QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port),
-                     QStringLiteral("watch"), QStringLiteral("--seconds"), QStringLiteral("30")});
+                    QStringList{QStringLiteral("--url"),
+                                QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port),
+                                QStringLiteral("--seconds"), QStringLiteral("30")} +
+                        verb);
         QVERIFY(watch.waitForStarted(5000));
         QByteArray out;
         const auto printed = [&](const QByteArray &line) {
@@ -185,10 +204,10 @@ private Q_SLOTS:
         QSignalSpy ready(&other, &ClientSession::ready);
         other.start();
         QVERIFY(ready.wait(15000));
-        const Reply add =
-            await(other, QStringLiteral("tools/call"), {{"name", "add_tool"}, {"arguments", Json::object()}});
+        const Reply add = await(other, QStringLiteral("tools/call"),
+                                {{"name", toStd(trigger)}, {"arguments", Json::object()}});
         QVERIFY2(add.ok(), qPrintable(add.error.toString()));
-        QTRY_VERIFY2_WITH_TIMEOUT(printed("notifications/tools/list_changed"), out.constData(), 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(printed(heard), out.constData(), 15000);
         other.close();
         watch.terminate();
         QVERIFY(watch.waitForFinished(5000));

@@ -2,14 +2,16 @@
 // behind node:http on 127.0.0.1 (2025-era requests are served statelessly).
 //   node tests/peers/v2-http-server.mjs [PORT]     (PORT 0 or none: any free port)
 // Prints "listening http://127.0.0.1:PORT/mcp" once ready. Tools: echo {text}; add_tool, which adds the
-// tool "added" and announces the change to subscriptions/listen streams (a list change in a live session).
+// tool "added" and announces the change to subscriptions/listen streams (a list change in a live session);
+// touch_note, which announces an update of the resource note://1 to the streams subscribed to it.
 import http from 'node:http';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 let added = false;
 const factory = () => {
-  const server = new McpServer({ name: 'mcpwb-v2-peer', version: '1.0.0' });
+  const server = new McpServer({ name: 'mcpwb-v2-peer', version: '1.0.0' },
+    { capabilities: { resources: { subscribe: true } } });
   server.registerTool('echo', {
     description: 'Echoes the text back',
     inputSchema: z.object({ text: z.string() }),
@@ -18,6 +20,13 @@ const factory = () => {
     added = true;
     handler.notify.toolsChanged();
     return { content: [{ type: 'text', text: 'added' }] };
+  });
+  server.registerResource('note', 'note://1', { mimeType: 'text/plain' }, async (uri) => ({
+    contents: [{ uri: uri.href, text: 'a note' }],
+  }));
+  server.registerTool('touch_note', { description: 'Announces an update of note://1' }, async () => {
+    handler.notify.resourceUpdated('note://1');
+    return { content: [{ type: 'text', text: 'touched' }] };
   });
   if (added)
     server.registerTool('added', { description: 'Added while the session ran' }, async () => ({

@@ -6,6 +6,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include <optional>
 
 using namespace mcp;
 
@@ -192,6 +193,70 @@ private Q_SLOTS:
                      listen["id"]);
             QCOMPARE(diagnostics.count(), 1); // the user's close is no news
         }
+    }
+
+    // From 2026-07-28 a resource's updates come on a subscriptions/listen stream of its own: subscribing
+    // waits for the acknowledgement (a refusal to honour the resource is an error), unsubscribing cancels the
+    // stream, and what a cancelled stream still carries (HTTP closes it late) is not passed on.
+    void resourceSubscriptionIsAStreamOfItsOwn()
+    {
+        Fixture f;
+        f.transport->autoInitialize = false;
+        f.transport->onSend = [&](const Json &m) {
+            if (m["method"] == "server/discover")
+                f.transport->injectJson(reply(
+                    m, {{"resultType", "complete"},
+                        {"supportedVersions", {"2026-07-28"}},
+                        {"capabilities", {{"resources", {{"subscribe", true}}}}},
+                        {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
+        };
+        QVERIFY(f.start());
+        QVERIFY(f.transport->lastSent(QStringLiteral("subscriptions/listen")).is_null()); // not asked for
+        const auto acknowledge = [&](const Json &listen, Json honoured) {
+            f.transport->injectJson(
+                {{"jsonrpc", "2.0"},
+                 {"method", "notifications/subscriptions/acknowledged"},
+                 {"params",
+                  {{"notifications", std::move(honoured)},
+                   {"_meta", {{"io.modelcontextprotocol/subscriptionId", listen["id"]}}}}}});
+        };
+        const auto update = [&](const Json &listen) {
+            f.transport->injectJson(
+                {{"jsonrpc", "2.0"},
+                 {"method", "notifications/resources/updated"},
+                 {"params",
+                  {{"uri", "file:///a"},
+                   {"_meta", {{"io.modelcontextprotocol/subscriptionId", listen["id"]}}}}}});
+        };
+        QSignalSpy heard(f.session, &ClientSession::notificationReceived);
+
+        std::optional<Reply> subscribed;
+        f.session->subscribeToResource(QStringLiteral("file:///a"), true,
+                                       [&](const Reply &r) { subscribed = r; });
+        const Json listen = f.transport->lastSent(QStringLiteral("subscriptions/listen"));
+        QCOMPARE(listen["params"]["notifications"], Json({{"resourceSubscriptions", {"file:///a"}}}));
+        QVERIFY(!subscribed);
+        acknowledge(listen, {{"resourceSubscriptions", {"file:///a"}}});
+        QVERIFY(subscribed && subscribed->ok());
+        update(listen);
+        QCOMPARE(heard.count(), 2); // the acknowledgement and the update
+
+        std::optional<Reply> unsubscribed;
+        f.session->subscribeToResource(QStringLiteral("file:///a"), false,
+                                       [&](const Reply &r) { unsubscribed = r; });
+        QCOMPARE(f.transport->lastSent(QStringLiteral("notifications/cancelled"))["params"]["requestId"],
+                 listen["id"]);
+        QTRY_VERIFY_WITH_TIMEOUT(unsubscribed && unsubscribed->ok(), 2000);
+        update(listen);
+        QCOMPARE(heard.count(), 2);
+
+        std::optional<Reply> refused;
+        f.session->subscribeToResource(QStringLiteral("file:///b"), true,
+                                       [&](const Reply &r) { refused = r; });
+        acknowledge(f.transport->lastSent(QStringLiteral("subscriptions/listen")), Json::object());
+        QVERIFY(refused && !refused->ok());
+        QVERIFY2(refused->error.message.contains(QLatin1String("will not announce updates to file:///b")),
+                 qPrintable(refused->error.toString()));
     }
 
     void unsupportedVersionErrorIsRetriedWithNewId()

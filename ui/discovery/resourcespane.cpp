@@ -216,12 +216,11 @@ void ResourcesPane::toggleSubscription()
     if (uri.isEmpty() || !m_connection->isReady())
         return;
     const bool subscribe = !m_subscribed.contains(uri);
-    const QString method =
-        subscribe ? QStringLiteral("resources/subscribe") : QStringLiteral("resources/unsubscribe");
-    m_connection->noteUserAction(QStringLiteral("request"),
-                                 {{"method", mcp::toStd(method)}, {"params", {{"uri", mcp::toStd(uri)}}}});
-    m_connection->session()->request(
-        method, {{"uri", mcp::toStd(uri)}},
+    // resources/subscribe before 2026-07-28, a subscriptions/listen stream from it: the session decides.
+    m_connection->noteUserAction(subscribe ? QStringLiteral("subscribe") : QStringLiteral("unsubscribe"),
+                                 {{"uri", mcp::toStd(uri)}});
+    m_connection->session()->subscribeToResource(
+        uri, subscribe,
         [this, uri, subscribe](const mcp::Reply &r) {
             if (!r.ok()) {
                 m_result->showError(r.error.toString());
@@ -232,7 +231,7 @@ void ResourcesPane::toggleSubscription()
             }
             updateSubscribeButton();
         },
-        {}, this);
+        this);
 }
 
 void ResourcesPane::updateSubscribeButton()
