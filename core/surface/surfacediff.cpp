@@ -87,6 +87,13 @@ struct RiskyHint
 constexpr RiskyHint kRiskyHints[] = {
     {"readOnlyHint", false}, {"destructiveHint", true}, {"idempotentHint", false}, {"openWorldHint", true}};
 
+// An absent readOnlyHint or idempotentHint promises nothing (false); an absent destructiveHint or
+// openWorldHint was not stated, and one that appears as true is news a client must see.
+bool risky(const Json &value, const RiskyHint &hint)
+{
+    return value == hint.riskyValue || (value.is_null() && !hint.riskyValue);
+}
+
 class Differ
 {
 public:
@@ -329,7 +336,7 @@ private:
             bool breaking = false;
             for (const RiskyHint &hint : kRiskyHints)
                 if (c.path == QLatin1Char('/') + QLatin1String(hint.name))
-                    breaking = c.after == hint.riskyValue && c.before != hint.riskyValue;
+                    breaking = risky(c.after, hint) && !risky(c.before, hint);
             const bool hint = c.path.endsWith(QLatin1String("Hint"));
             add(hint ? Kind::AnnotationChanged : textKind(c.path), breaking,
                 QStringLiteral("/annotations") + c.path,
