@@ -395,7 +395,9 @@ private:
     void add(Kind kind, bool breaking, const QString &path, const QString &summary, const Json &before,
              const Json &after)
     {
-        changes.append({kind, breaking, m_itemKind, m_item, path, summary, before, after});
+        // Summaries quote member names a server chose: made visible here, once for every output.
+        changes.append(
+            {kind, breaking, m_itemKind, m_item, path, review::visibleText(summary, 400), before, after});
     }
 
     QString m_itemKind;

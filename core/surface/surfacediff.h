@@ -37,7 +37,7 @@ struct SurfaceChange
     QString item;     // the tool's (prompt's) name, the resource's URI; empty for server and capabilities
     QString path;     // JSON pointer into the item ("/inputSchema/properties/path/type"), the server's
                       // snapshot for server and capabilities ("/serverInfo/version", "/resources/subscribe")
-    QString summary;  // what it means, in words: "new required parameter \"b\""
+    QString summary;  // what it means, in words, server text made visible: "new required parameter \"b\""
     Json before;      // null when added
     Json after;       // null when removed
 
