@@ -317,9 +317,13 @@ private Q_SLOTS:
                                      "capability-changed!", "capability-added"}));
         QCOMPARE(diff.changes[1].path, QStringLiteral("/resources"));
         // A newer version is not a break.
-        for (const SurfaceChange &c : diffSurfaces(after, demoSurface()).changes)
-            if (c.kind == Kind::ProtocolVersionChanged)
-                QVERIFY(!c.breaking);
+        const SurfaceDiff back = diffSurfaces(after, demoSurface());
+        const auto version =
+            std::find_if(back.changes.cbegin(), back.changes.cend(),
+                         [](const SurfaceChange &c) { return c.kind == Kind::ProtocolVersionChanged; });
+        QVERIFY(version != back.changes.cend());
+        QVERIFY(!version->breaking);
+        QCOMPARE(version->summary, QStringLiteral("protocol version moved on"));
     }
 
     void breakingFirstAndServerTextMadeVisible()
