@@ -12,8 +12,9 @@
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
 #include "discovery/toolspane.h"
-#include "review/reviewpane.h"
 #include "inventory/inventorydialog.h"
+#include "review/reviewpane.h"
+#include "surface/comparedialog.h"
 #include "traffic/exportdialog.h"
 #include "traffic/recorder.h"
 #include "traffic/sessionwindow.h"
@@ -216,6 +217,10 @@ void MainWindow::createActions()
         menu->addAction(s->standardIcon(QStyle::SP_BrowserReload), tr("Re&connect"),
                         QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] { currentConnection()->open(); });
 
+    menu->addSeparator();
+    m_compareAction = menu->addAction(tr("Com&pare Surface…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
+                                      this, &MainWindow::compareSurface);
+
     auto *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Find &Anything…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
                     &MainWindow::showPalette);
@@ -303,7 +308,19 @@ void MainWindow::updateActions()
     for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction, m_reconnectAction})
         a->setEnabled(c);
     m_connectAction->setEnabled(c && !live);
+    m_compareAction->setEnabled(state == Connection::State::Ready);
     m_disconnectAction->setEnabled(c && live);
+}
+
+CompareDialog *MainWindow::compareSurface()
+{
+    Connection *c = currentConnection();
+    if (!c || !c->isReady())
+        return nullptr;
+    auto *dialog = new CompareDialog(m_connections, c, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::newConnection()

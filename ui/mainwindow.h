@@ -29,6 +29,7 @@ namespace mcpui {
 
 class Connection;
 class ConnectionListModel;
+class CompareDialog;
 class ConnectionPage;
 class ReviewPane;
 class TrafficPane;
@@ -73,6 +74,8 @@ public:
     void editConnection();
     void duplicateConnection();
     void removeConnection(); // at once; the Remove action asks first (askToRemoveConnection)
+    // Connection › Compare Surface… for the current connection when it is ready: the dialog shown, or null.
+    CompareDialog *compareSurface();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -105,6 +108,7 @@ private:
     QAction *m_connectAction = nullptr;
     QAction *m_disconnectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
+    QAction *m_compareAction = nullptr;    // Connection › Compare Surface…
     QMap<Theme, QAction *> m_themeActions; // View › Theme
 };
 

@@ -52,6 +52,14 @@ verbs:
                                      --start (starting a server runs its code); the rest as configured
   config list [--project DIR]...     list those servers, with the hosts and files configuring each, and
                                      the config files that could not be read (file, line, reason)
+  snapshot save FILE                 save the server's surface (tools with their schemas and annotations,
+                                     prompts, resources, templates, capabilities, protocol version,
+                                     serverInfo) as a versioned JSON file with sorted keys (diffs in git)
+  diff SNAPSHOT                      compare SNAPSHOT (before) with this server's surface now (after)
+  diff BEFORE AFTER                  compare two snapshot files (no --stdio or --url); breaking changes
+                                     first: a tool, prompt or template removed, a new required parameter,
+                                     a property removed, a type or enum narrowed, a required output field
+                                     removed, a capability dropped, a tool's hints turned riskier
   audit verify FILE...               check audit files (consecutive days, in order): print the first
                                      edited, deleted, inserted or reordered entry, or that all are intact
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
@@ -98,6 +106,7 @@ exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (
             review, by the highest severity of a finding not accepted: 0 none or info only, 7 low, 8 medium,
             9 high, 10 critical
             12 audit verify: an entry was edited, deleted, inserted or reordered, or a day cut short
+            13 diff: a breaking change (compatible changes alone exit 0)
 )");
 }
 

@@ -6,6 +6,7 @@
 #include "proxy.h"
 #include "reviewcli.h"
 #include "runner.h"
+#include "surfacecli.h"
 #include "tracecli.h"
 
 #include <QCoreApplication>
@@ -45,6 +46,8 @@ int main(int argc, char *argv[])
         return runTokenInspect(args);
     if (isTraceReview(args))
         return runTraceReview(args);
+    if (isOfflineDiff(args))
+        return runOfflineDiff(args);
     if (args.verb.value(0) == QStringLiteral("audit"))
         return runAuditVerify(args);
     if (args.verb.value(0) == QStringLiteral("config"))

@@ -4,6 +4,7 @@
 #include "conformance.h"
 #include "reviewcli.h"
 #include "session/skills.h"
+#include "surfacecli.h"
 #include "traffic/replay.h"
 #include "traffic/tracefile.h"
 
@@ -214,6 +215,12 @@ void Runner::runVerb(const QStringList &v)
         replayRecorded(v[2], v[3], v.value(4));
     } else if (noun == QStringLiteral("review") && v.size() == 1) {
         runReview(m_session, m_args, m_auth, this, [this](int exitCode, const Error &error) {
+            if (error)
+                return fail(error);
+            stepDone(exitCode);
+        });
+    } else if (isSurfaceVerb(v)) {
+        runSurfaceVerb(m_session, m_args, this, [this](int exitCode, const Error &error) {
             if (error)
                 return fail(error);
             stepDone(exitCode);

@@ -1,5 +1,7 @@
 #include "jsonfile.h"
 
+#include "../jsonrpc/message.h"
+
 #include <QFile>
 #include <QSaveFile>
 
@@ -25,10 +27,13 @@ std::optional<Json> readJsonFile(const QString &path, qint64 maxBytes, QString *
         *error = QStringLiteral("%1: larger than %2 bytes").arg(path).arg(maxBytes);
         return std::nullopt;
     }
-    const QByteArray bytes = file.readAll();
-    Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    // The protocol's own JSON reader: nesting too deep for what recurses over the result is refused.
+    jsonrpc::Limits limits;
+    limits.maxFrameBytes = maxBytes;
+    jsonrpc::ParseError problem;
+    Json json = jsonrpc::parseJson(file.readAll(), &problem, limits);
     if (json.is_discarded()) {
-        *error = QStringLiteral("%1: not JSON").arg(path);
+        *error = QStringLiteral("%1: not JSON: %2").arg(path, problem.message);
         return std::nullopt;
     }
     return json;
