@@ -160,6 +160,26 @@ bool onlySaysAChildFailed(const std::string &message)
     return false;
 }
 
+QString typeOf(const Json &value)
+{
+    return value.is_number_integer() ? QStringLiteral("integer") : QString::fromLatin1(value.type_name());
+}
+
+// valijson's words, made specific where they say less than we know.
+QString messageOf(const valijson::ValidationResults::Error &error, const Json &value, const QString &pointer)
+{
+    // std::to_string writes 5 as "5.000000"
+    static const QRegularExpression zeros(QStringLiteral("(\\d+\\.\\d*?[1-9])0+(?!\\d)|(\\d+)\\.0+(?!\\d)"));
+    const QString message =
+        QString::fromStdString(error.description).replace(zeros, QStringLiteral("\\1\\2"));
+    if (error.description == "Value type not permitted by 'type' constraint.") {
+        const auto at = Json::json_pointer(pointer.toStdString());
+        if (value.contains(at))
+            return QStringLiteral("%1 is not a type the schema allows").arg(typeOf(value.at(at)));
+    }
+    return message;
+}
+
 } // namespace
 
 struct SchemaValidator::Compiled
@@ -253,8 +273,9 @@ ValidationResult SchemaValidator::validate(const Json &value) const
     for (const valijson::ValidationResults::Error &error : errors) {
         if (onlySaysAChildFailed(error.description))
             continue;
+        const QString pointer = pointerOf(error.context);
         if (result.errors.size() < m_limits.maxErrors)
-            result.errors.append({pointerOf(error.context), QString::fromStdString(error.description)});
+            result.errors.append({pointer, messageOf(error, value, pointer)});
         else
             ++result.moreErrors;
     }

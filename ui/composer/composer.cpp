@@ -1,6 +1,5 @@
 #include "composer.h"
 
-#include "common/jsonschema.h"
 #include "schemaform.h"
 
 #include <QFontDatabase>
@@ -134,14 +133,19 @@ void Composer::onRawEdited()
 void Composer::validate()
 {
     const std::string text = m_raw->toPlainText().toStdString();
+    QStringList shown;
     try {
-        m_problems = mcpui::validate(Json::parse(text), m_form->schema());
+        const mcp::schema::ValidationResult result = m_form->check(Json::parse(text));
+        shown = result.lines();
+        m_problems = shown.mid(0, result.errors.size() + (result.moreErrors ? 1 : 0));
     } catch (const Json::parse_error &e) {
         m_problems = {
             tr("Bad JSON: %1").arg(QString::fromUtf8(e.what()).section(QLatin1Char(':'), 1).trimmed())};
+        shown = m_problems;
     }
-    m_problemsLabel->setText(m_problems.join(QLatin1Char('\n')));
-    m_problemsLabel->setVisible(!m_problems.isEmpty());
+    // Errors block sending; parts of the schema not checked are said, and do not.
+    m_problemsLabel->setText(shown.join(QLatin1Char('\n')));
+    m_problemsLabel->setVisible(!shown.isEmpty());
     updateButtons();
 }
 
