@@ -154,7 +154,7 @@ bool onlySaysAChildFailed(const std::string &message)
 {
     for (const char *prefix :
          {"Failed to validate against schema associated with property name", "Failed to validate item #",
-          "Failed to validate against additional properties"})
+          "Failed to validate against additional properties", "Failed to validate against child schema #"})
         if (message.rfind(prefix, 0) == 0)
             return true;
     return false;

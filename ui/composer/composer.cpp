@@ -39,7 +39,6 @@ Composer::Composer(QWidget *parent) : QWidget(parent)
     m_problemsLabel = new QLabel(this);
     m_problemsLabel->setObjectName(QStringLiteral("problems"));
     m_problemsLabel->setWordWrap(true);
-    m_problemsLabel->setStyleSheet(QStringLiteral("QLabel { color: #d03030; }"));
     m_problemsLabel->hide();
 
     m_send = new QPushButton(tr("Send"), this);
@@ -146,6 +145,9 @@ void Composer::validate()
     // Errors block sending; parts of the schema not checked are said, and do not.
     m_problemsLabel->setText(shown.join(QLatin1Char('\n')));
     m_problemsLabel->setVisible(!shown.isEmpty());
+    // Red for what blocks sending, amber for a schema only partly checked.
+    m_problemsLabel->setStyleSheet(m_problems.isEmpty() ? QStringLiteral("QLabel { color: #9a6700; }")
+                                                        : QStringLiteral("QLabel { color: #d03030; }"));
     updateButtons();
 }
 
