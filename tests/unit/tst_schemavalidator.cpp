@@ -322,8 +322,8 @@ void TestSchemaValidator::limitsRefuseOversizedSchemasAndValues()
     chain["$ref"] = "#/$defs/0";
     QVERIFY(SchemaValidator(chain).notChecked().join('\n').contains("chain longer than"));
 
-    // valijson recurses into each $ref target where it first meets it: 100 targets 20 deep overflowed the
-    // stack before maxRefExpansion.
+    // valijson recurses into each $ref target where it first meets it: 255 targets 30 deep overflowed the
+    // 8 MiB stack before maxRefExpansion.
     Json expanded = {{"$defs", Json::object()}, {"$ref", "#/$defs/0"}};
     for (int i = 0; i < 100; ++i) {
         Json leaf = {{"$ref", "#/$defs/" + std::to_string(i + 1)}};
