@@ -5,7 +5,6 @@
 #include "session/clientsession.h"
 #include "testsupport.h"
 #include "traffic/recorder.h"
-#include "transport/transportfactory.h"
 
 #include <QDeadlineTimer>
 #include <QSignalSpy>
@@ -45,15 +44,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         MCPWB_REQUIRE_PEERS();
-        TransportConfig config;
-        config.kind = TransportConfig::Kind::Stdio;
-        config.stdio = StdioOptions::fromCommandLine(testsupport::everythingStdioCommand());
-        Error error;
-        auto transport = TransportFactory::create(config, &error);
-        QVERIFY2(transport, qPrintable(error.toString()));
-        SessionOptions options;
-        options.connectionName = QStringLiteral("everything-schemas");
-        m_session = std::make_unique<ClientSession>(transport.release(), &m_recorder, options);
+        QString error;
+        m_session =
+            testsupport::everythingStdioSession(&m_recorder, QStringLiteral("everything-schemas"), &error);
+        QVERIFY2(m_session, qPrintable(error));
         QSignalSpy ready(m_session.get(), &ClientSession::ready);
         m_session->start();
         QVERIFY2(ready.wait(20000), qPrintable(m_session->lastError().toString()));
