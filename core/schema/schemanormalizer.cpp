@@ -74,6 +74,8 @@ public:
             result.invalid = refusal.invalid;
         }
         result.notChecked = m_notChecked;
+        if (m_skipsNotListed)
+            result.notChecked << QStringLiteral("%1 more keywords").arg(m_skipsNotListed);
         return result;
     }
 
@@ -94,7 +96,11 @@ private:
 
     void skip(const std::string &keyword, const std::string &at, const QString &why)
     {
-        m_notChecked << QStringLiteral("%1 at %2: %3").arg(QString::fromStdString(keyword), where(at), why);
+        if (m_notChecked.size() < MaxSkipsListed)
+            m_notChecked
+                << QStringLiteral("%1 at %2: %3").arg(QString::fromStdString(keyword), where(at), why);
+        else
+            ++m_skipsNotListed;
     }
 
     // One schema, with the height of its subtree recorded for the $ref expansion bound.
@@ -343,7 +349,9 @@ private:
 
     const Dialect m_dialect;
     const Limits &m_limits;
+    static constexpr int MaxSkipsListed = 20; // a hostile schema could repeat one keyword 20,000 times
     int m_nodes = 0;
+    int m_skipsNotListed = 0;
     int m_deepest = 0;                   // deepest schema met in the current subtree
     std::map<std::string, int> m_height; // normalized pointer -> subtree height
     QStringList m_notChecked;

@@ -69,7 +69,6 @@ ValidationResult check(const char *schema, const char *value)
 
 } // namespace
 
-
 void TestSchemaValidator::fittingValuesAreValid_data()
 {
     QTest::addColumn<QString>("schema");
@@ -332,7 +331,15 @@ void TestSchemaValidator::limitsRefuseOversizedSchemasAndValues()
         expanded["$defs"][std::to_string(i)] = leaf;
     }
     expanded["$defs"]["100"] = true;
-    QVERIFY(SchemaValidator(expanded).notChecked().join('\n').contains("nested through $ref deeper than 1000"));
+    QVERIFY(
+        SchemaValidator(expanded).notChecked().join('\n').contains("nested through $ref deeper than 1000"));
+
+    Json repeated = {{"properties", Json::object()}};
+    for (int i = 0; i < 1000; ++i)
+        repeated["properties"][std::to_string(i)] = {{"unevaluatedProperties", false}};
+    const QStringList listed = SchemaValidator(repeated).notChecked();
+    QCOMPARE(listed.size(), 21);
+    QCOMPARE(listed.last(), QStringLiteral("980 more keywords"));
 
     Json deepValue = Json::array();
     for (int i = 0; i <= limits.maxInstanceDepth; ++i)
