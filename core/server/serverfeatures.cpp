@@ -2,6 +2,7 @@
 // logging), each checked against what the version allows.
 #include "../session/protocolversion.h"
 #include "mcpserver.h"
+#include "schema/schemavalidator.h"
 
 #include <QRegularExpression>
 #include <QUrl>
@@ -17,87 +18,6 @@ const QStringList LogLevels = {QStringLiteral("debug"),  QStringLiteral("info"),
                                QStringLiteral("notice"), QStringLiteral("warning"),
                                QStringLiteral("error"),  QStringLiteral("critical"),
                                QStringLiteral("alert"),  QStringLiteral("emergency")};
-
-QString typeName(const Json &v)
-{
-    if (v.is_null())
-        return QStringLiteral("null");
-    if (v.is_boolean())
-        return QStringLiteral("boolean");
-    if (v.is_number_integer() || v.is_number_unsigned())
-        return QStringLiteral("integer");
-    if (v.is_number())
-        return QStringLiteral("number");
-    if (v.is_string())
-        return QStringLiteral("string");
-    if (v.is_array())
-        return QStringLiteral("array");
-    return QStringLiteral("object");
-}
-
-bool typeMatches(const QString &want, const Json &v)
-{
-    const QString have = typeName(v);
-    return want == have || (want == QStringLiteral("number") && have == QStringLiteral("integer"));
-}
-
-// The part of JSON Schema that tool input schemas use: type, required, properties, items, enum, ranges.
-bool validate(const Json &schema, const Json &value, const QString &path, QString *error)
-{
-    if (!schema.is_object())
-        return true;
-    const QString where = path.isEmpty() ? QStringLiteral("arguments") : path;
-    if (auto t = schema.find("type"); t != schema.end() && t->is_string()) {
-        const QString want = toQString(t->get<std::string>());
-        if (!typeMatches(want, value)) {
-            *error = QStringLiteral("%1 must be %2, not %3").arg(where, want, typeName(value));
-            return false;
-        }
-    }
-    if (auto e = schema.find("enum");
-        e != schema.end() && e->is_array() && std::find(e->begin(), e->end(), value) == e->end()) {
-        *error = QStringLiteral("%1 must be one of %2").arg(where, toQString(e->dump()));
-        return false;
-    }
-    if (value.is_number()) {
-        const double d = value.get<double>();
-        if (auto m = schema.find("minimum"); m != schema.end() && m->is_number() && d < m->get<double>()) {
-            *error = QStringLiteral("%1 must be at least %2").arg(where, toQString(m->dump()));
-            return false;
-        }
-        if (auto m = schema.find("maximum"); m != schema.end() && m->is_number() && d > m->get<double>()) {
-            *error = QStringLiteral("%1 must be at most %2").arg(where, toQString(m->dump()));
-            return false;
-        }
-    }
-    if (value.is_object()) {
-        for (const auto &r : valueOr(schema, "required", Json::array()))
-            if (r.is_string() && !value.contains(r.get<std::string>())) {
-                *error = QStringLiteral("%1 is missing the required property \"%2\"")
-                             .arg(where, toQString(r.get<std::string>()));
-                return false;
-            }
-        const Json props = valueOr(schema, "properties", Json::object());
-        for (const auto &[name, sub] : value.items()) {
-            const QString subPath =
-                path.isEmpty() ? toQString(name) : path + QLatin1Char('.') + toQString(name);
-            if (props.contains(name)) {
-                if (!validate(props[name], sub, subPath, error))
-                    return false;
-            } else if (valueOr(schema, "additionalProperties", Json(true)) == Json(false)) {
-                *error = QStringLiteral("%1 has no property \"%2\"").arg(where, toQString(name));
-                return false;
-            }
-        }
-    }
-    if (value.is_array() && schema.contains("items")) {
-        int i = 0;
-        for (const auto &item : value)
-            if (!validate(schema["items"], item, QStringLiteral("%1[%2]").arg(where).arg(i++), error))
-                return false;
-    }
-    return true;
-}
 
 // RFC 6570 level 1 templates ({var} between literals), as resource templates use them.
 std::optional<QHash<QString, QString>> matchTemplate(const QString &uriTemplate, const QString &uri)
@@ -197,8 +117,10 @@ void ServerSession::onCallTool(const RequestContext::Ptr &ctx)
                      QStringLiteral("tools/call params.arguments must be an object"));
         return;
     }
-    QString problem;
-    if (!validate(valueOr(tool->definition, "inputSchema", Json::object()), arguments, {}, &problem)) {
+    const schema::ValidationResult check =
+        schema::validate(arguments, valueOr(tool->definition, "inputSchema", Json::object()));
+    if (check.status == schema::ValidationResult::Status::Invalid) {
+        const QString problem = check.lines().constFirst();
         // The spec reports bad tool input as a tool error, so that a model can correct itself.
         respond(*ctx,
                 {{"content",

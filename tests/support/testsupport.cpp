@@ -1,6 +1,8 @@
 #include "testsupport.h"
 
+#include "session/clientsession.h"
 #include "transport/childprocess.h"
+#include "transport/transportfactory.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -47,6 +49,24 @@ QString everythingStdioCommand()
 {
     return QStringLiteral("%1 %2/dist/index.js")
         .arg(nodeBinary(), peerPackageDir(QStringLiteral("@modelcontextprotocol/server-everything")));
+}
+
+std::unique_ptr<mcp::ClientSession> everythingStdioSession(mcp::Recorder *recorder, const QString &name,
+                                                           QString *error)
+{
+    mcp::TransportConfig config;
+    config.kind = mcp::TransportConfig::Kind::Stdio;
+    config.stdio = mcp::StdioOptions::fromCommandLine(everythingStdioCommand());
+    mcp::Error failure;
+    auto transport = mcp::TransportFactory::create(config, &failure);
+    if (!transport) {
+        *error = failure.toString();
+        return nullptr;
+    }
+    mcp::SessionOptions options;
+    options.connectionName = name;
+    options.requestTimeoutMs = 20000;
+    return std::make_unique<mcp::ClientSession>(transport.release(), recorder, options);
 }
 
 quint16 freeLoopbackPort()

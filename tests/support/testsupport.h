@@ -7,6 +7,11 @@
 #include <QTest>
 #include <memory>
 
+namespace mcp {
+class ClientSession;
+class Recorder;
+} // namespace mcp
+
 // Shared helpers for tests: where the pinned npm peers are, and how to start them on loopback.
 namespace testsupport {
 
@@ -21,6 +26,10 @@ bool peersInstalled();
 
 // Command line for server-everything over stdio, usable with StdioOptions::fromCommandLine.
 QString everythingStdioCommand();
+// A session with server-everything over stdio, not yet started (the caller starts it and waits for ready),
+// recording into recorder; nullptr, with *error set, when the transport cannot be made.
+std::unique_ptr<mcp::ClientSession> everythingStdioSession(mcp::Recorder *recorder, const QString &name,
+                                                           QString *error);
 
 quint16 freeLoopbackPort();
 

@@ -1,6 +1,5 @@
 #include "composer.h"
 
-#include "common/jsonschema.h"
 #include "schemaform.h"
 
 #include <QFontDatabase>
@@ -40,7 +39,6 @@ Composer::Composer(QWidget *parent) : QWidget(parent)
     m_problemsLabel = new QLabel(this);
     m_problemsLabel->setObjectName(QStringLiteral("problems"));
     m_problemsLabel->setWordWrap(true);
-    m_problemsLabel->setStyleSheet(QStringLiteral("QLabel { color: #d03030; }"));
     m_problemsLabel->hide();
 
     m_send = new QPushButton(tr("Send"), this);
@@ -134,14 +132,22 @@ void Composer::onRawEdited()
 void Composer::validate()
 {
     const std::string text = m_raw->toPlainText().toStdString();
+    QStringList shown;
     try {
-        m_problems = mcpui::validate(Json::parse(text), m_form->schema());
+        const mcp::schema::ValidationResult result = m_form->check(Json::parse(text));
+        shown = result.lines();
+        m_problems = shown.mid(0, result.errors.size() + (result.moreErrors ? 1 : 0));
     } catch (const Json::parse_error &e) {
         m_problems = {
             tr("Bad JSON: %1").arg(QString::fromUtf8(e.what()).section(QLatin1Char(':'), 1).trimmed())};
+        shown = m_problems;
     }
-    m_problemsLabel->setText(m_problems.join(QLatin1Char('\n')));
-    m_problemsLabel->setVisible(!m_problems.isEmpty());
+    // Errors block sending; parts of the schema not checked are said, and do not.
+    m_problemsLabel->setText(shown.join(QLatin1Char('\n')));
+    m_problemsLabel->setVisible(!shown.isEmpty());
+    // Red for what blocks sending, amber for a schema only partly checked.
+    m_problemsLabel->setStyleSheet(m_problems.isEmpty() ? QStringLiteral("QLabel { color: #9a6700; }")
+                                                        : QStringLiteral("QLabel { color: #d03030; }"));
     updateButtons();
 }
 

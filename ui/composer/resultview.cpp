@@ -1,6 +1,6 @@
 #include "resultview.h"
 
-#include "common/jsonschema.h"
+#include "schema/schemavalidator.h"
 
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -81,13 +81,18 @@ void ResultView::showToolResult(const Json &result, const Json &outputSchema)
         addCaption(tr("Structured content"));
         addJson(result["structuredContent"]);
         if (outputSchema.is_object()) {
-            const QStringList problems = validate(result["structuredContent"], outputSchema);
-            if (problems.isEmpty())
+            using Status = mcp::schema::ValidationResult::Status;
+            const auto check = mcp::schema::validate(result["structuredContent"], outputSchema);
+            const QString lines = check.lines().join(QLatin1Char('\n'));
+            if (check.status == Status::Valid)
                 addCaption(tr("✓ Matches the tool's output schema"));
+            else if (check.status == Status::Invalid)
+                addBanner(tr("Does not match the tool's output schema:\n%1").arg(lines), true);
             else
-                addBanner(
-                    tr("Does not match the tool's output schema:\n%1").arg(problems.join(QLatin1Char('\n'))),
-                    true);
+                addBanner(tr("Not fully checked against the tool's output schema (no error in what was "
+                             "checked):\n%1")
+                              .arg(lines),
+                          false);
         }
     } else if (outputSchema.is_object() && !mcp::valueOr(result, "isError", false)) {
         addBanner(tr("The tool declares an output schema but returned no structured content"), true);

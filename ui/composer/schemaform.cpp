@@ -1,6 +1,6 @@
 #include "schemaform.h"
 
-#include "common/jsonschema.h"
+#include "formschema.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -413,7 +413,9 @@ void ObjectField::setValue(const Json &value)
                 m_extra[key] = v;
 }
 
-SchemaForm::SchemaForm(QWidget *parent) : QWidget(parent), m_layout(new QVBoxLayout(this))
+SchemaForm::SchemaForm(QWidget *parent)
+    : QWidget(parent), m_schema(Json::object()),
+      m_validator(std::make_unique<mcp::schema::SchemaValidator>(m_schema)), m_layout(new QVBoxLayout(this))
 {
     m_layout->setContentsMargins(4, 2, 4, 2); // labels off the scroll area's edge
 }
@@ -422,11 +424,17 @@ void SchemaForm::setSchema(const Json &schema)
 {
     delete m_root;
     m_schema = schema;
+    m_validator = std::make_unique<mcp::schema::SchemaValidator>(schema);
     m_root = new ObjectField(schema, QString(), false, this);
     if (schema.is_object() && schema.contains("default"))
         m_root->setValue(schema["default"]);
     connect(m_root, &SchemaField::edited, this, &SchemaForm::edited);
     m_layout->addWidget(m_root);
+}
+
+mcp::schema::ValidationResult SchemaForm::check(const Json &value) const
+{
+    return m_validator->validate(value);
 }
 
 Json SchemaForm::value() const

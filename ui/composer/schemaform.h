@@ -1,9 +1,11 @@
 #pragma once
 
 #include "jsonrpc/json.h"
+#include "schema/schemavalidator.h"
 
 #include <QHash>
 #include <QWidget>
+#include <memory>
 
 class QFormLayout;
 class QVBoxLayout;
@@ -54,8 +56,9 @@ class SchemaForm : public QWidget
 public:
     explicit SchemaForm(QWidget *parent = nullptr);
 
-    void setSchema(const mcp::Json &schema);
+    void setSchema(const mcp::Json &schema); // compiles it once for check()
     const mcp::Json &schema() const { return m_schema; }
+    mcp::schema::ValidationResult check(const mcp::Json &value) const;
     mcp::Json value() const;
     void setValue(const mcp::Json &value); // does not emit edited()
 
@@ -64,6 +67,7 @@ Q_SIGNALS:
 
 private:
     mcp::Json m_schema;
+    std::unique_ptr<mcp::schema::SchemaValidator> m_validator;
     ObjectField *m_root = nullptr;
     QVBoxLayout *m_layout;
 };

@@ -1,6 +1,5 @@
 #include "serverrequestdialogs.h"
 
-#include "common/jsonschema.h"
 #include "composer/schemaform.h"
 #include "transport/urlpolicy.h"
 
@@ -182,10 +181,9 @@ ElicitationDialog::ElicitationDialog(const QString &connectionName, const Json &
     layout->addWidget(buttons);
 
     const auto check = [this] {
-        const QStringList problems = validate(m_form->value(), m_form->schema());
-        m_problems->setText(problems.join(QLatin1Char('\n')));
-        m_problems->setVisible(!problems.isEmpty());
-        return problems.isEmpty();
+        const mcp::schema::ValidationResult result = m_form->check(m_form->value());
+        m_problems->setText(result.lines().join(QLatin1Char('\n')));
+        m_problems->setVisible(!result.lines().isEmpty());
     };
     connect(m_form, &SchemaForm::edited, this, check);
     check();
@@ -194,9 +192,9 @@ ElicitationDialog::ElicitationDialog(const QString &connectionName, const Json &
 
 void ElicitationDialog::acceptRequest()
 {
-    const QStringList problems = validate(m_form->value(), m_form->schema());
-    if (!problems.isEmpty()) {
-        m_problems->setText(problems.join(QLatin1Char('\n')));
+    const mcp::schema::ValidationResult result = m_form->check(m_form->value());
+    if (result.status == mcp::schema::ValidationResult::Status::Invalid) {
+        m_problems->setText(result.lines().join(QLatin1Char('\n')));
         m_problems->show();
         return;
     }

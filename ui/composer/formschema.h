@@ -6,8 +6,8 @@
 
 namespace mcpui {
 
-// The small part of JSON Schema the workbench checks itself: type, required, enum, nested properties and
-// array items. Enough to catch a form's mistakes before sending and a result that breaks its outputSchema.
+// What SchemaForm reads from a schema to choose its editors: the main type and the allowed values. Checking
+// values against a schema is core/schema's SchemaValidator, never done here.
 
 // The schema's main type ("string", "object", ...); the first non-null one of a type list; "" when unknown.
 QString schemaType(const mcp::Json &schema);
@@ -19,8 +19,5 @@ struct EnumOption
     QString title;
 };
 QList<EnumOption> enumOptions(const mcp::Json &schema);
-
-// Readable problems ("a.b: required"), empty when value fits the schema.
-QStringList validate(const mcp::Json &value, const mcp::Json &schema, const QString &path = {});
 
 } // namespace mcpui
