@@ -14,16 +14,9 @@ using mcp::secretReference;
 
 namespace {
 
-// A literal credential: a secret name (or a JWT value) with a value that is not made only of ${env:…} and
-// ${file:…} references, after an authorization scheme ("Bearer ${env:TOKEN}" is saved).
 bool isLiteralSecret(const KeyValue &e)
 {
-    const auto &[name, value] = e;
-    if (value.isEmpty() || !mcp::redaction::isSecretSetting(name.toUtf8(), value.toUtf8()))
-        return false;
-    static const QRegularExpression schemeOnly(QStringLiteral("^(Bearer|Basic|DPoP|Token)?$"),
-                                               QRegularExpression::CaseInsensitiveOption);
-    return !schemeOnly.match(QString(value).remove(secretReference()).trimmed()).hasMatch();
+    return mcp::isLiteralSecret(e.first, e.second);
 }
 
 QStringList literalSecrets(const QStringList &lines, QChar separator)
