@@ -53,6 +53,14 @@ verbs:
                                      --start (starting a server runs its code); the rest as configured
   config list [--project DIR]...     list those servers, with the hosts and files configuring each, and
                                      the config files that could not be read (file, line, reason)
+  config import FILE [--host NAME]   the servers a host's config file or a registry server.json
+                                     configures, each as the mcpwb options that connect to it (nothing is
+                                     started or saved); bad entries with file, line and reason (exit 1)
+  config export --host NAME [--name N] [--output FILE]
+                                     this connection (--stdio/--url, --header, --env, --env-file) in the
+                                     host's format: claude-desktop, claude-code, cursor, vscode, windsurf,
+                                     cline, gemini, codex, server.json; references kept in the host's
+                                     syntax, literal secrets replaced by ${env:NAME} (notes on stderr)
   audit verify FILE...               check audit files (consecutive days, in order): print the first
                                      edited, deleted, inserted or reordered entry, or that all are intact
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
@@ -78,8 +86,13 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
 options:
   --header "K: V"        V may hold ${env:NAME} or ${file:PATH}: read from mcpwb's environment or a file
                          (one line, at most 64 KiB, ~/ is home, not writable by others), not written in argv
-  --env K=V | --env K    a variable for the stdio server (K alone: its value from mcpwb's environment); it
-                         gets only HOME, LOGNAME, PATH, SHELL, TERM, USER and the locale besides
+  --env K=V | --env K    a variable for the stdio server (K alone: its value from mcpwb's environment; V may
+                         hold references as --header); it gets only HOME, LOGNAME, PATH, SHELL, TERM, USER
+                         and the locale besides
+  --env-file FILE        NAME=VALUE lines for the stdio server (a regular file of yours, not writable by
+                         others, at most 256 KiB and 1000 variables; a bad line is an error with its line)
+  --input ID=VALUE       the answer to ${input:ID} in a header, variable, URL or argument (VS Code inputs,
+                         server.json variables); VALUE may hold ${env:NAME} or ${file:PATH}
   --protocol-version V   pin a protocol version (default: negotiate)
   --trace FILE           write all traffic as JSONL (secrets redacted unless --show-secrets)
   --audit DIR            add this session's actions and frames to the hash-chained audit trail in DIR (one
