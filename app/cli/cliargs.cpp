@@ -1,5 +1,6 @@
 #include "cliargs.h"
 
+#include "config/envfile.h"
 #include "config/secretreference.h"
 #include "review/report.h"
 #include "traffic/redaction.h"
@@ -60,6 +61,14 @@ verbs:
                                      first: a tool, prompt or template removed, a new required parameter,
                                      a property removed, a type or enum narrowed, a required output field
                                      removed, a capability dropped, a tool's hints turned riskier
+  config import FILE [--host NAME]   the servers a host's config file or a registry server.json
+                                     configures, each as the mcpwb options that connect to it (nothing is
+                                     started or saved); bad entries with file, line and reason (exit 1)
+  config export --host NAME [--name N] [--output FILE]
+                                     this connection (--stdio/--url, --header, --env, --env-file) in the
+                                     host's format: claude-desktop, claude-code, cursor, vscode, windsurf,
+                                     cline, gemini, codex, server.json; references kept in the host's
+                                     syntax, literal secrets replaced by ${env:NAME} (notes on stderr)
   audit verify FILE...               check audit files (consecutive days, in order): print the first
                                      edited, deleted, inserted or reordered entry, or that all are intact
   token inspect TOKEN                decode a token and check signature (--jwks, else the JWKS found from
@@ -85,8 +94,13 @@ authorization (HTTP; runs when the server answers 401, or 403 insufficient_scope
 options:
   --header "K: V"        V may hold ${env:NAME} or ${file:PATH}: read from mcpwb's environment or a file
                          (one line, at most 64 KiB, ~/ is home, not writable by others), not written in argv
-  --env K=V | --env K    a variable for the stdio server (K alone: its value from mcpwb's environment); it
-                         gets only HOME, LOGNAME, PATH, SHELL, TERM, USER and the locale besides
+  --env K=V | --env K    a variable for the stdio server (K alone: its value from mcpwb's environment; V may
+                         hold references as --header); it gets only HOME, LOGNAME, PATH, SHELL, TERM, USER
+                         and the locale besides
+  --env-file FILE        NAME=VALUE lines for the stdio server (a regular file of yours, not writable by
+                         others, at most 256 KiB and 1000 variables; a bad line is an error with its line)
+  --input ID=VALUE       the answer to ${input:ID} in a header, variable, URL or argument (VS Code inputs,
+                         server.json variables); VALUE may hold ${env:NAME} or ${file:PATH}
   --protocol-version V   pin a protocol version (default: negotiate)
   --trace FILE           write all traffic as JSONL (secrets redacted unless --show-secrets)
   --audit DIR            add this session's actions and frames to the hash-chained audit trail in DIR (one
@@ -123,6 +137,69 @@ bool expand(const QString &option, QString *value, QString *error)
     return failure.isEmpty();
 }
 
+// A value with its ${input:…} references resolved, and its ${env:…} and ${file:…} ones unless it goes on a
+// command line (where other users could read what they hold); false with the reason.
+bool resolve(const QString &what, const QHash<QString, QString> &inputs, QString *value, QString *error,
+             bool secrets = true)
+{
+    QString missing;
+    *value = mcp::expandInputs(*value, inputs, &missing);
+    if (!missing.isEmpty()) {
+        *error = QStringLiteral("%1: ${input:%2} is asked when connecting: give it with --input %2=VALUE")
+                     .arg(what, missing);
+        return false;
+    }
+    return !secrets || expand(what, value, error);
+}
+
+// The connection's headers, variables and the rest, references resolved, as the transport takes them.
+QString resolveConnection(CliArgs *args)
+{
+    QString error;
+    mcp::TransportConfig &t = args->transport;
+    for (QString *value : {&t.stdio.program, &t.stdio.workingDirectory})
+        if (!resolve(QStringLiteral("--stdio"), args->inputs, value, &error, false))
+            return error;
+    for (QString &argument : t.stdio.arguments)
+        if (!resolve(QStringLiteral("--stdio"), args->inputs, &argument, &error, false))
+            return error;
+    if (!args->envFile.isEmpty()) {
+        const mcp::config::EnvFileResult file = mcp::config::readEnvFile(args->envFile);
+        if (!file.problems.isEmpty())
+            return QStringLiteral("--env-file: ") + file.problems.first().toString();
+        for (const auto &[name, value] : file.variables)
+            t.stdio.environment.insert(name, value);
+    }
+    for (QString kv : args->environment) {
+        if (!kv.contains(QLatin1Char('='))) { // NAME alone: its value from our environment, not argv
+            if (!qEnvironmentVariableIsSet(qPrintable(kv)))
+                return QStringLiteral("--env %1: %1 is not set in this environment").arg(kv);
+            kv += QLatin1Char('=') + qEnvironmentVariable(qPrintable(kv));
+        } else {
+            QString value = kv.section(QLatin1Char('='), 1);
+            if (!resolve(QStringLiteral("--env"), args->inputs, &value, &error))
+                return error;
+            kv = kv.section(QLatin1Char('='), 0, 0) + QLatin1Char('=') + value;
+        }
+        t.stdio.environment.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+    }
+    for (const QString &header : args->headers) {
+        const int colon = header.indexOf(QLatin1Char(':'));
+        QString value = header.mid(colon + 1).trimmed();
+        if (!resolve(QStringLiteral("--header"), args->inputs, &value, &error))
+            return error;
+        t.http.headers.append({header.left(colon).trimmed().toUtf8(), value.toUtf8()});
+    }
+    QString url = t.http.url.toString();
+    if (url.contains(QLatin1String("%7Binput:"))) { // QUrl keeps braces percent-encoded
+        url = QUrl::fromPercentEncoding(url.toUtf8());
+        if (!resolve(QStringLiteral("--url"), args->inputs, &url, &error))
+            return error;
+        t.http.url = QUrl(url);
+    }
+    return {};
+}
+
 } // namespace
 
 QString connectionLabel(const CliArgs &args)
@@ -135,7 +212,6 @@ QString connectionLabel(const CliArgs &args)
 QString parseArgs(const QStringList &args, CliArgs *out)
 {
     CliArgs &a = *out;
-    QStringList envPairs;
     QString stdioCommand;
     for (int i = 0; i < args.size(); ++i) {
         const QString &arg = args[i];
@@ -177,12 +253,21 @@ QString parseArgs(const QStringList &args, CliArgs *out)
         } else if (arg == QStringLiteral("--stdio")) {
             stdioCommand = v;
         } else if (arg == QStringLiteral("--env")) {
-            if (!v.contains(QLatin1Char('='))) { // NAME alone: its value from our environment, not argv
-                if (!qEnvironmentVariableIsSet(qPrintable(v)))
-                    return QStringLiteral("--env %1: %1 is not set in this environment").arg(v);
-                v += QLatin1Char('=') + qEnvironmentVariable(qPrintable(v));
-            }
-            envPairs << v;
+            a.environment << v;
+        } else if (arg == QStringLiteral("--env-file")) {
+            a.envFile = v;
+        } else if (arg == QStringLiteral("--input")) {
+            QString answer = v.section(QLatin1Char('='), 1);
+            if (!v.contains(QLatin1Char('=')) || v.section(QLatin1Char('='), 0, 0).isEmpty())
+                return QStringLiteral("--input takes ID=VALUE, got \"%1\"").arg(v);
+            QString error;
+            if (!expand(arg, &answer, &error))
+                return error;
+            a.inputs.insert(v.section(QLatin1Char('='), 0, 0), answer);
+        } else if (arg == QStringLiteral("--host")) {
+            a.host = v;
+        } else if (arg == QStringLiteral("--name")) {
+            a.name = v;
         } else if (arg == QStringLiteral("--cwd")) {
             a.transport.stdio.workingDirectory = v;
         } else if (arg == QStringLiteral("--url")) {
@@ -190,14 +275,9 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             if (!a.transport.http.url.isValid() || a.transport.http.url.scheme().isEmpty())
                 return QStringLiteral("--url: \"%1\" is not a URL").arg(v);
         } else if (arg == QStringLiteral("--header")) {
-            QString error;
-            if (!expand(arg, &v, &error))
-                return error;
-            const int colon = v.indexOf(QLatin1Char(':'));
-            if (colon <= 0)
+            if (v.indexOf(QLatin1Char(':')) <= 0)
                 return QStringLiteral("--header takes \"Name: value\", got \"%1\"").arg(v);
-            a.transport.http.headers.append(
-                {v.left(colon).trimmed().toUtf8(), v.mid(colon + 1).trimmed().toUtf8()});
+            a.headers << v;
         } else if (arg == QStringLiteral("--transport")) {
             const auto kind = mcp::TransportConfig::kindFromString(v);
             if (!kind)
@@ -261,7 +341,7 @@ QString parseArgs(const QStringList &args, CliArgs *out)
                 return QStringLiteral("--format takes markdown, html or sarif, got \"%1\"").arg(v);
             a.reviewFormat = v;
         } else if (arg == QStringLiteral("--output")) {
-            a.reviewOutput = v;
+            a.output = v;
         } else if (arg == QStringLiteral("--accepted")) {
             a.acceptedFile = v;
         } else if (arg == QStringLiteral("--pins")) {
@@ -287,8 +367,7 @@ QString parseArgs(const QStringList &args, CliArgs *out)
         if (a.transport.kind == mcp::TransportConfig::Kind::Auto)
             a.transport.kind = mcp::TransportConfig::Kind::Stdio;
     }
-    for (const QString &kv : envPairs)
-        a.transport.stdio.environment.insert(kv.section(QLatin1Char('='), 0, 0),
-                                             kv.section(QLatin1Char('='), 1));
-    return {};
+    if (a.verb.mid(0, 2) == QStringList{QStringLiteral("config"), QStringLiteral("export")})
+        return {}; // written out as given, references and all
+    return resolveConnection(&a);
 }

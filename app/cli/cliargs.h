@@ -3,6 +3,7 @@
 #include "auth/authflow.h"
 #include "transport/transportfactory.h"
 
+#include <QHash>
 #include <QStringList>
 
 // What the command line asked for: how to reach the server, and which verb to run.
@@ -30,7 +31,7 @@ struct CliArgs
     QString introspectUrl;    // token inspect: ask this RFC 7662 endpoint (as --client-id/--client-secret)
     QStringList replayIgnore; // trace replay: JSON paths left out of the comparison
     QString reviewFormat = QStringLiteral("markdown"); // review: markdown, html or sarif
-    QString reviewOutput;                              // review: write the report here instead of stdout
+    QString output;                                    // review, config export: write here instead of stdout
     QString acceptedFile;                              // review: the reviewer's accepted findings
     QString pinsFile; // approved definitions: review --approve writes them, review and tools call check them
     bool approve = false;       // review: pin what the server defines now
@@ -38,6 +39,13 @@ struct CliArgs
     QStringList projects;       // config list, review --all-configured: project folders to read too
     QStringList startServers;   // review --all-configured: stdio servers the user agreed to start, by name
     QStringList verb;           // e.g. {"tools", "call", "echo", "{...}"}
+    // As written: references in --header and --env values are resolved for connecting, kept by config export.
+    QStringList headers;            // "Name: value"
+    QStringList environment;        // "NAME=value", or NAME alone: its value from our environment
+    QString envFile;                // --env-file: NAME=VALUE lines for the stdio server
+    QHash<QString, QString> inputs; // --input ID=VALUE: the answers for ${input:ID}
+    QString host;                   // config import, config export: a host's format (hostKeys())
+    QString name;                   // config export: the server's name
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.

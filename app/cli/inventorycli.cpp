@@ -157,8 +157,8 @@ int runConfigList(const CliArgs &args)
 {
     QTextStream out(stdout);
     if (args.verb != QStringList{QStringLiteral("config"), QStringLiteral("list")}) {
-        QTextStream(stderr) << "mcpwb: config takes list, got \"" << args.verb.mid(1).join(QLatin1Char(' '))
-                            << "\"\n";
+        QTextStream(stderr) << "mcpwb: config takes list, import or export, got \""
+                            << args.verb.mid(1).join(QLatin1Char(' ')) << "\"\n";
         return 1;
     }
     const config::Inventory inventory = readInventory(args);

@@ -1,6 +1,7 @@
 #include "auditcli.h"
 #include "authcli.h"
 #include "cliargs.h"
+#include "configcli.h"
 #include "demoserver.h"
 #include "inventorycli.h"
 #include "proxy.h"
@@ -51,7 +52,7 @@ int main(int argc, char *argv[])
     if (args.verb.value(0) == QStringLiteral("audit"))
         return runAuditVerify(args);
     if (args.verb.value(0) == QStringLiteral("config"))
-        return runConfigList(args);
+        return runConfig(args);
     if (args.verb.value(0) == QStringLiteral("review") && args.allConfigured)
         return runInventoryReview(args);
     Runner runner(args);

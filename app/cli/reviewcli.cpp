@@ -84,7 +84,7 @@ Error writeReview(const CliArgs &args, const review::Report &report, int *exitCo
 {
     QString problem;
     const auto format = review::reportFormatFromString(args.reviewFormat);
-    if (!writeReport(args.reviewOutput, review::render(report, *format), &problem))
+    if (!writeReport(args.output, review::render(report, *format), &problem))
         return usage(problem);
     *exitCode = reviewExitCode(review::highestOpenSeverity(report.findings, report.accepted));
     return {};

@@ -11,10 +11,27 @@
 namespace mcp::config {
 
 // The programs whose MCP server settings are read, each in its own documented format.
-enum class Host { ClaudeDesktop, ClaudeCode, Cursor, VsCode, Windsurf, Cline, GeminiCli, Codex };
-QString hostName(Host host); // "Claude Desktop", "VS Code", ...
+// Registry is an MCP registry server.json: not a host, but a description of one server's packages and
+// remotes.
+enum class Host { ClaudeDesktop, ClaudeCode, Cursor, VsCode, Windsurf, Cline, GeminiCli, Codex, Registry };
+QString hostName(Host host); // "Claude Desktop", "VS Code", ..., "server.json"
 
 using NamedValues = QList<QPair<QString, QString>>; // in the file's order
+
+// A value asked of the user when connecting, referred to as ${input:ID}: VS Code's "inputs", and the
+// variables and secret settings of a server.json. The answer is never saved.
+struct ConfigInput
+{
+    QString id;
+    QString description;
+    bool password = false;         // typed unseen
+    Json unknown = Json::object(); // every other member, as written ("type", "isRequired", ...)
+
+    bool operator==(const ConfigInput &o) const
+    {
+        return id == o.id && description == o.description && password == o.password && unknown == o.unknown;
+    }
+};
 
 // One server as one host's config file declares it, field by field as written: references such as
 // ${env:NAME}, ${VAR} or $VAR stay as they are (resolved only when connecting), and what the reader does
@@ -37,8 +54,11 @@ struct ConfiguredServer
     QString url;
     NamedValues headers;
     Json unknown = Json::object(); // every other member of the server's entry, as written
+    QList<ConfigInput> inputs;     // the inputs its values refer to as ${input:ID}
 
     bool isRemote() const { return command.isEmpty(); }
+    // The IDs its values refer to as ${input:ID}, first seen first.
+    QStringList inputIds() const;
 };
 
 // A file that could not be read, or an entry in it that was skipped: where and why.

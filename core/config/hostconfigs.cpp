@@ -1,6 +1,8 @@
 #include "hostconfigs.h"
 
 #include "jsonconfigreader.h"
+#include "secretreference.h"
+#include "serverjson.h"
 #include "tomlconfigreader.h"
 
 #include <QDir>
@@ -28,8 +30,24 @@ QString hostName(Host host)
         return QStringLiteral("Gemini CLI");
     case Host::Codex:
         return QStringLiteral("Codex");
+    case Host::Registry:
+        return QStringLiteral("server.json");
     }
     return {};
+}
+
+QStringList ConfiguredServer::inputIds() const
+{
+    QStringList values = QStringList{command, cwd, envFile, url} + args;
+    for (const NamedValues *named : {&env, &headers})
+        for (const auto &[name, value] : *named)
+            values << value;
+    QStringList ids;
+    for (const QString &v : values)
+        for (const QString &id : inputReferences(v))
+            if (!ids.contains(id))
+                ids << id;
+    return ids;
 }
 
 QString ConfigProblem::toString() const
@@ -100,6 +118,8 @@ ConfigFileResult parseHostConfig(const HostConfigFile &file, const QByteArray &b
     if (bytes.size() > kMaxConfigBytes)
         return {{},
                 {{file.path, 0, QStringLiteral("larger than %1 MiB").arg(kMaxConfigBytes / (1024 * 1024))}}};
+    if (file.layout == Layout::ServerJson)
+        return parseServerJson(file, bytes);
     return file.layout == Layout::CodexToml ? parseCodexToml(file, bytes) : parseJsonConfig(file, bytes);
 }
 

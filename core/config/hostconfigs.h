@@ -14,6 +14,7 @@ enum class Layout {
     VsCodeMcp,      // mcp.json: {"servers": {NAME: {...}}, "inputs": [...]}
     VsCodeSettings, // settings.json: {"mcp": {"servers": {...}}}
     CodexToml,      // config.toml: [mcp_servers.NAME]
+    ServerJson,     // an MCP registry server.json: one server's "packages" and "remotes"
 };
 
 // One config file a host reads, whether or not it exists.

@@ -6,10 +6,6 @@
 
 namespace mcp::config {
 
-namespace {
-
-// JSONC (VS Code, Gemini CLI) as strict JSON: comments and trailing commas become spaces, keeping every
-// other byte where it was so that offsets and lines still point into the file.
 void blankJsonc(QByteArray &text)
 {
     const qsizetype n = text.size();
@@ -43,6 +39,8 @@ void blankJsonc(QByteArray &text)
         }
     }
 }
+
+namespace {
 
 using KeyLines = QHash<QString, int>; // "mcpServers\x1fNAME" -> line
 
@@ -124,6 +122,38 @@ public:
             return problem(path, QStringLiteral("\"%1\" is not an object").arg(path.join(QLatin1Char('.'))));
         for (auto it = servers->begin(); it != servers->end(); ++it)
             readServer(toQString(it.key()), it.value(), path, scope);
+    }
+
+    // VS Code's "inputs" at path, each given to the servers that refer to it.
+    void readInputs(const Json &root, const QStringList &path)
+    {
+        const Json *inputs = &root;
+        for (const QString &key : path) {
+            if (!inputs->is_object() || !inputs->contains(toStd(key)))
+                return;
+            inputs = &(*inputs)[toStd(key)];
+        }
+        if (!inputs->is_array())
+            return problem(path, QStringLiteral("\"inputs\" is not an array"));
+        QList<ConfigInput> declared;
+        for (const Json &entry : *inputs) {
+            const QString id = toQString(valueOr(entry, "id", ""));
+            if (id.isEmpty()) {
+                problem(path, QStringLiteral("an input has no \"id\" string"));
+                continue;
+            }
+            ConfigInput input{id, toQString(valueOr(entry, "description", "")),
+                              valueOr(entry, "password", false), Json::object()};
+            for (auto it = entry.begin(); it != entry.end(); ++it)
+                if (it.key() != "id" && it.key() != "description" && it.key() != "password")
+                    input.unknown[it.key()] = it.value();
+            declared << input;
+        }
+        for (ConfiguredServer &s : m_out->servers)
+            for (const QString &id : s.inputIds())
+                for (const ConfigInput &input : declared)
+                    if (input.id == id)
+                        s.inputs << input;
     }
 
     void problem(const QStringList &path, const QString &reason)
@@ -279,9 +309,11 @@ ConfigFileResult parseJsonConfig(const HostConfigFile &file, QByteArray bytes)
         break;
     case Layout::VsCodeMcp:
         reader.readServers(root, {QStringLiteral("servers")}, file.scope);
+        reader.readInputs(root, {QStringLiteral("inputs")});
         break;
     case Layout::VsCodeSettings:
         reader.readServers(root, {QStringLiteral("mcp"), QStringLiteral("servers")}, file.scope);
+        reader.readInputs(root, {QStringLiteral("mcp"), QStringLiteral("inputs")});
         break;
     case Layout::ClaudeCodeUser: {
         reader.readServers(root, {QStringLiteral("mcpServers")}, file.scope);
@@ -293,7 +325,8 @@ ConfigFileResult parseJsonConfig(const HostConfigFile &file, QByteArray bytes)
         break;
     }
     case Layout::CodexToml:
-        break; // not JSON
+    case Layout::ServerJson:
+        break; // read elsewhere
     }
     return result;
 }

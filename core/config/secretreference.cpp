@@ -1,5 +1,7 @@
 #include "secretreference.h"
 
+#include "../traffic/redaction.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -72,6 +74,46 @@ QString expandSecretReferences(QString value, QString *error)
     if (error)
         *error = firstError;
     return value;
+}
+
+const QRegularExpression &inputReference()
+{
+    static const QRegularExpression re(QStringLiteral(R"(\$\{input:([^}]+)\})"));
+    return re;
+}
+
+QStringList inputReferences(const QString &value)
+{
+    QStringList ids;
+    for (const QRegularExpressionMatch &m : inputReference().globalMatch(value))
+        if (!ids.contains(m.captured(1)))
+            ids << m.captured(1);
+    return ids;
+}
+
+QString expandInputs(QString value, const QHash<QString, QString> &answers, QString *missing)
+{
+    QRegularExpressionMatch m;
+    qsizetype from = 0;
+    while ((m = inputReference().match(value, from)).hasMatch()) {
+        const auto answer = answers.constFind(m.captured(1));
+        if (answer == answers.cend() && missing && missing->isEmpty())
+            *missing = m.captured(1);
+        const QString replacement = answer == answers.cend() ? QString() : *answer;
+        value.replace(m.capturedStart(), m.capturedLength(), replacement);
+        from = m.capturedStart() + replacement.size();
+    }
+    return value;
+}
+
+bool isLiteralSecret(const QString &name, const QString &value)
+{
+    if (value.isEmpty() || !redaction::isSecretSetting(name.toUtf8(), value.toUtf8()))
+        return false;
+    static const QRegularExpression schemeOnly(QStringLiteral("^(Bearer|Basic|DPoP|Token)?$"),
+                                               QRegularExpression::CaseInsensitiveOption);
+    return !schemeOnly.match(QString(value).remove(secretReference()).remove(inputReference()).trimmed())
+                .hasMatch();
 }
 
 } // namespace mcp

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QRegularExpression>
 #include <QString>
 
@@ -19,5 +20,16 @@ inline constexpr qint64 maxSecretFileBytes = 64 * 1024;
 // A reference that cannot be expanded expands to nothing, and the first such goes to *error, naming the
 // variable or file and never a file's contents.
 QString expandSecretReferences(QString value, QString *error = nullptr);
+
+// ${input:ID} (VS Code): a value asked of the user when connecting, never saved.
+const QRegularExpression &inputReference();
+// The IDs value refers to, first seen first, without repeats.
+QStringList inputReferences(const QString &value);
+// value with every ${input:ID} replaced by answers[ID]; the first ID without an answer goes to *missing.
+QString expandInputs(QString value, const QHash<QString, QString> &answers, QString *missing = nullptr);
+
+// A literal credential: a secret name (or a JWT value) whose value is not made only of references
+// (${env:…}, ${file:…}, ${input:…}) after an authorization scheme ("Bearer ${env:TOKEN}" is not literal).
+bool isLiteralSecret(const QString &name, const QString &value);
 
 } // namespace mcp

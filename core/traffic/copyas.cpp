@@ -156,13 +156,9 @@ QString json(const QByteArray &frame, const ExportOptions &options)
     return j.is_discarded() ? QString::fromUtf8(bytes) : dumpPretty(j);
 }
 
-QString mcpwbCommand(const QByteArray &request, const CopyTarget &target, const ExportOptions &options)
+QStringList connectionArguments(const TransportConfig &t, const ExportOptions &options)
 {
-    const std::optional<jsonrpc::Message> m = message(request, options);
-    if (!m || !m->isRequest())
-        return {};
-    const TransportConfig &t = target.transport;
-    QStringList words{QStringLiteral("mcpwb")};
+    QStringList words;
     if (isStdio(t)) {
         QStringList command{shellQuote(t.stdio.program)};
         for (const QString &argument : t.stdio.arguments)
@@ -185,6 +181,15 @@ QString mcpwbCommand(const QByteArray &request, const CopyTarget &target, const 
         if (t.http.insecure)
             words << QStringLiteral("--insecure");
     }
+    return words;
+}
+
+QString mcpwbCommand(const QByteArray &request, const CopyTarget &target, const ExportOptions &options)
+{
+    const std::optional<jsonrpc::Message> m = message(request, options);
+    if (!m || !m->isRequest())
+        return {};
+    QStringList words = QStringList{QStringLiteral("mcpwb")} + connectionArguments(target.transport, options);
     if (!target.protocolVersion.isEmpty())
         words << QStringLiteral("--protocol-version") << shellQuote(target.protocolVersion);
     words << verbFor(*m);

@@ -30,6 +30,10 @@ QString shellQuote(const QString &word);
 // The frame pretty-printed (raw text when it is not JSON).
 QString json(const QByteArray &frame, const ExportOptions &options = {});
 
+// The mcpwb options that reach the server (--stdio/--env/--cwd or --url/--transport/--header/--ca), each
+// word shell-quoted; variables the same as in our environment are left out.
+QStringList connectionArguments(const TransportConfig &transport, const ExportOptions &options = {});
+
 // An `mcpwb` command line that sends the request again: the verb that matches its method (tools call,
 // resources read, prompts get, ...) or `request METHOD 'PARAMS'`. Empty for frames that are not requests.
 QString mcpwbCommand(const QByteArray &request, const CopyTarget &target, const ExportOptions &options = {});

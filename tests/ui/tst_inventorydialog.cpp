@@ -135,7 +135,7 @@ private Q_SLOTS:
         QCOMPARE(profile.transport, "http");
         QCOMPARE(profile.headers, QStringList{"Authorization: Bearer ${env:GITHUB_PAT}"}); // not resolved
 
-        const ConnectionProfile slack = InventoryDialog::profileFor(
+        const ConnectionProfile slack = ConnectionProfile::fromConfigured(
             dialog->servers()->entry(rowNamed(dialog->servers(), QStringLiteral("slack"))).first());
         QCOMPARE(slack.kind, ConnectionProfile::Kind::Stdio);
         QCOMPARE(slack.command, "npx");

@@ -1,6 +1,7 @@
 #include "connection.h"
 
 #include "auth/oauthprovider.h"
+#include "inputprompt.h"
 #include "session/serverrequesthandler.h"
 
 #include <QTime>
@@ -23,6 +24,7 @@ void Connection::setProfile(const ConnectionProfile &profile)
 {
     const bool rootsChanged = profile.roots != m_profile.roots;
     m_profile = profile;
+    m_inputAnswers.clear(); // asked again: the inputs may have changed
     Q_EMIT userAction(QStringLiteral("edit"), m_profile.auditSummary());
     if (rootsChanged && isReady())
         m_session->notify(QStringLiteral("notifications/roots/list_changed"));
@@ -46,8 +48,14 @@ void Connection::open()
 {
     // As mcpwb does: a credential that cannot be read stops the connection with the reason, rather than the
     // request going out without it and failing further on for no visible cause.
+    if (const auto asked = m_profile.unansweredInputs(m_inputAnswers);
+        !asked.isEmpty() && !InputPromptDialog::ask(m_profile.name, asked, &m_inputAnswers)) {
+        dropSession();
+        fail(tr("not connected: the values it asks for were not given"));
+        return;
+    }
     QStringList unreadable;
-    mcp::TransportConfig config = m_profile.transportConfig(&unreadable);
+    mcp::TransportConfig config = m_profile.transportConfig(&unreadable, m_inputAnswers);
     if (!unreadable.isEmpty()) {
         dropSession();
         fail(tr("not connected: %1").arg(unreadable.join(QStringLiteral("; "))));

@@ -77,6 +77,7 @@ private:
     void dropSession();
 
     ConnectionProfile m_profile;
+    QHash<QString, QString> m_inputAnswers; // for ${input:ID}: in memory only
     mcp::Recorder *m_recorder;
     mcp::ServerRequestHandler *m_handler = nullptr;
     QPointer<mcp::ClientSession> m_session;

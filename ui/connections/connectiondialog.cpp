@@ -1,6 +1,8 @@
 #include "connectiondialog.h"
 
 #include "common/keyvalueeditor.h"
+#include "config/configimport.h"
+#include "review/report.h"
 #include "session/protocolversion.h"
 
 #include <QCheckBox>
@@ -170,6 +172,25 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     m_roots->setPlainText(profile.roots.join(QLatin1Char('\n')));
     common->addRow(tr("&Roots:"), m_roots);
 
+    // Paste: a host's config snippet or a server.json becomes this connection (nothing starts until Connect).
+    m_snippet = smallTextEdit(tr("Paste a JSON snippet: {\"mcpServers\": {…}}, one server's entry, or a "
+                                 "server.json"),
+                              this);
+    m_snippet->setObjectName(QStringLiteral("snippet"));
+    auto *fill = new QPushButton(tr("&Fill In from Snippet"), this);
+    fill->setObjectName(QStringLiteral("fillFromSnippet"));
+    connect(fill, &QPushButton::clicked, this,
+            [this] { fillFromSnippet(m_snippet->toPlainText().toUtf8()); });
+    m_snippetStatus = new QLabel(this);
+    m_snippetStatus->setObjectName(QStringLiteral("snippetStatus"));
+    m_snippetStatus->setTextFormat(Qt::PlainText); // the snippet's names are no markup
+    m_snippetStatus->setWordWrap(true);
+    auto *pasteRow = new QHBoxLayout;
+    pasteRow->addWidget(m_snippet, 1);
+    pasteRow->addWidget(fill, 0, Qt::AlignTop);
+    form->addRow(tr("Pa&ste:"), pasteRow);
+    form->addRow(QString(), m_snippetStatus);
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &ConnectionDialog::reject);
@@ -180,6 +201,47 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     layout->addLayout(common);
     layout->addWidget(buttons);
     resize(fontMetrics().averageCharWidth() * 80, sizeHint().height());
+}
+
+void ConnectionDialog::setFields(const ConnectionProfile &profile)
+{
+    m_name->setText(profile.name);
+    m_kind->setCurrentIndex(profile.kind == ConnectionProfile::Kind::Url ? 1 : 0);
+    m_command->setText(profile.command);
+    m_arguments->setText(joinCommand(profile.arguments));
+    m_environment->setLines(profile.environment);
+    m_workingDirectory->setText(profile.workingDirectory);
+    m_url->setText(profile.url);
+    m_transport->setCurrentIndex(qMax(0, m_transport->findData(profile.transport)));
+    m_headers->setLines(profile.headers);
+}
+
+bool ConnectionDialog::fillFromSnippet(const QByteArray &snippet)
+{
+    const mcp::config::ConfigFileResult result = mcp::config::parseSnippet(snippet);
+    if (result.servers.isEmpty()) {
+        QStringList problems;
+        for (const mcp::config::ConfigProblem &p : result.problems.mid(0, 3))
+            problems << mcp::review::visibleText(p.toString(), 300);
+        m_snippetStatus->setText(tr("Not filled in: %1").arg(problems.join(QLatin1Char('\n'))));
+        return false;
+    }
+    const ConnectionProfile pasted = ConnectionProfile::fromConfigured(result.servers.first());
+    setFields(pasted);
+    m_profile.envFile = pasted.envFile; // not shown in the form: kept with the connection
+    m_profile.inputs = pasted.inputs;
+    QStringList notes{tr("Filled in from \"%1\"; nothing starts until you connect.")
+                          .arg(mcp::review::visibleText(result.servers.first().name, 80))};
+    if (result.servers.size() > 1)
+        notes << tr("The snippet holds %1 servers: only the first was used.").arg(result.servers.size());
+    if (!pasted.inputs.isEmpty())
+        notes << tr("Asks for %1 when connecting.").arg(pasted.inputs.size());
+    if (!pasted.envFile.isEmpty())
+        notes << tr("Reads variables from %1 when connecting.").arg(pasted.envFile);
+    for (const mcp::config::ConfigProblem &p : result.problems)
+        notes << mcp::review::visibleText(p.toString(), 300);
+    m_snippetStatus->setText(notes.join(QLatin1Char('\n')));
+    return true;
 }
 
 ConnectionProfile ConnectionDialog::profile() const

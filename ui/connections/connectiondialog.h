@@ -6,6 +6,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QStackedWidget;
@@ -25,8 +26,16 @@ public:
 
     void accept() override;
 
+    // A pasted JSON snippet (an "mcpServers" object, one server's entry or a server.json) filled in as the
+    // connection; false with the problems shown when it holds no server.
+    bool fillFromSnippet(const QByteArray &snippet);
+
 private:
+    void setFields(const ConnectionProfile &profile);
+
     ConnectionProfile m_profile;
+    QPlainTextEdit *m_snippet;
+    QLabel *m_snippetStatus;
     QLineEdit *m_name;
     QComboBox *m_kind;
     QStackedWidget *m_pages;

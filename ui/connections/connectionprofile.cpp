@@ -1,7 +1,10 @@
 #include "connectionprofile.h"
 
 #include "common/keyvalueeditor.h"
+#include "config/envfile.h"
+#include "config/inventory.h"
 #include "config/secretreference.h"
+#include "jsonrpc/message.h"
 #include "traffic/redaction.h"
 
 #include <QSettings>
@@ -14,16 +17,9 @@ using mcp::secretReference;
 
 namespace {
 
-// A literal credential: a secret name (or a JWT value) with a value that is not made only of ${env:…} and
-// ${file:…} references, after an authorization scheme ("Bearer ${env:TOKEN}" is saved).
 bool isLiteralSecret(const KeyValue &e)
 {
-    const auto &[name, value] = e;
-    if (value.isEmpty() || !mcp::redaction::isSecretSetting(name.toUtf8(), value.toUtf8()))
-        return false;
-    static const QRegularExpression schemeOnly(QStringLiteral("^(Bearer|Basic|DPoP|Token)?$"),
-                                               QRegularExpression::CaseInsensitiveOption);
-    return !schemeOnly.match(QString(value).remove(secretReference()).trimmed()).hasMatch();
+    return mcp::isLiteralSecret(e.first, e.second);
 }
 
 QStringList literalSecrets(const QStringList &lines, QChar separator)
@@ -55,21 +51,36 @@ QString ConnectionProfile::transportLabel() const
     return transport.isEmpty() ? QStringLiteral("auto") : transport;
 }
 
-mcp::TransportConfig ConnectionProfile::transportConfig(QStringList *unreadable) const
+mcp::TransportConfig ConnectionProfile::transportConfig(QStringList *unreadable,
+                                                        const QHash<QString, QString> &answers) const
 {
-    const auto expand = [unreadable](const QString &what, const QString &name, const QString &value) {
+    const auto expand = [&](const QString &what, const QString &name, const QString &value) {
         QString failure;
-        const QString expanded = expandSecretReferences(value, &failure);
+        QString missing;
+        const QString expanded =
+            mcp::expandInputs(expandSecretReferences(value, &failure), answers, &missing);
+        if (failure.isEmpty() && !missing.isEmpty())
+            failure = QStringLiteral("${input:%1} was not answered").arg(missing);
         if (!failure.isEmpty() && unreadable)
             *unreadable << QStringLiteral("%1 %2: %3").arg(what, name, failure);
         return expanded;
     };
+    const auto answered = [&](const QString &value) { return mcp::expandInputs(value, answers); };
     mcp::TransportConfig config;
     if (kind == Kind::Stdio) {
         config.kind = mcp::TransportConfig::Kind::Stdio;
-        config.stdio.program = command;
-        config.stdio.arguments = arguments;
-        config.stdio.workingDirectory = workingDirectory;
+        config.stdio.program = answered(command);
+        for (const QString &a : arguments)
+            config.stdio.arguments << answered(a);
+        config.stdio.workingDirectory = answered(workingDirectory);
+        if (!envFile.isEmpty()) {
+            const mcp::config::EnvFileResult file = mcp::config::readEnvFile(answered(envFile));
+            for (const mcp::config::ConfigProblem &p : file.problems)
+                if (unreadable)
+                    *unreadable << QStringLiteral("envFile: %1").arg(p.toString());
+            for (const auto &[name, value] : file.variables)
+                config.stdio.environment.insert(name, value);
+        }
         for (const QString &line : environment) {
             const auto [name, value] = splitKeyValue(line, QLatin1Char('='));
             const QString expanded = expand(QStringLiteral("variable"), name, value);
@@ -79,7 +90,7 @@ mcp::TransportConfig ConnectionProfile::transportConfig(QStringList *unreadable)
         return config;
     }
     config.kind = mcp::TransportConfig::kindFromString(transport).value_or(mcp::TransportConfig::Kind::Auto);
-    config.http.url = QUrl::fromUserInput(url);
+    config.http.url = QUrl::fromUserInput(answered(url));
     for (const QString &line : headers) {
         const auto [name, value] = splitKeyValue(line, QLatin1Char(':'));
         const QString expanded = expand(QStringLiteral("header"), name, value);
@@ -89,6 +100,52 @@ mcp::TransportConfig ConnectionProfile::transportConfig(QStringList *unreadable)
     config.http.caFile = caFile;
     config.http.insecure = insecure;
     return config;
+}
+
+ConnectionProfile ConnectionProfile::fromConfigured(const mcp::config::ConfiguredServer &server)
+{
+    using namespace mcp::config;
+    ConnectionProfile profile;
+    profile.name = server.name;
+    profile.inputs = server.inputs;
+    auto ref = [&](const QString &v) { return workbenchReferences(v, server.host); };
+    if (!server.isRemote()) {
+        profile.kind = Kind::Stdio;
+        profile.command = ref(server.command);
+        for (const QString &a : server.args)
+            profile.arguments << ref(a);
+        profile.workingDirectory = ref(server.cwd);
+        profile.envFile = ref(server.envFile);
+        for (const auto &[name, value] : server.env)
+            profile.environment << name + QLatin1Char('=') + ref(value);
+        return profile;
+    }
+    const mcp::TransportConfig config =
+        mcp::config::transportConfig(server); // Codex's variables become headers
+    profile.kind = Kind::Url;
+    profile.url = ref(server.url);
+    profile.transport = mcp::TransportConfig::kindName(config.kind);
+    for (const auto &[name, value] : config.http.headers)
+        profile.headers << QString::fromUtf8(name) + QStringLiteral(": ") + QString::fromUtf8(value);
+    return profile;
+}
+
+QList<mcp::config::ConfigInput>
+ConnectionProfile::unansweredInputs(const QHash<QString, QString> &answers) const
+{
+    QStringList ids;
+    for (const QString &value :
+         QStringList{command, workingDirectory, envFile, url} + arguments + environment + headers)
+        for (const QString &id : mcp::inputReferences(value))
+            if (!answers.contains(id) && !ids.contains(id))
+                ids << id;
+    QList<mcp::config::ConfigInput> out;
+    for (const QString &id : ids) {
+        auto declared =
+            std::find_if(inputs.cbegin(), inputs.cend(), [&](const auto &i) { return i.id == id; });
+        out << (declared != inputs.cend() ? *declared : mcp::config::ConfigInput{id, QString(), false, {}});
+    }
+    return out;
 }
 
 namespace {
@@ -167,6 +224,13 @@ QList<ConnectionProfile> ConnectionProfile::load(QSettings &settings)
         p.insecure = settings.value(QStringLiteral("insecure")).toBool();
         p.protocolVersion = settings.value(QStringLiteral("protocolVersion")).toString();
         p.roots = settings.value(QStringLiteral("roots")).toStringList();
+        p.envFile = settings.value(QStringLiteral("envFile")).toString();
+        const mcp::Json inputs =
+            mcp::jsonrpc::parseJson(settings.value(QStringLiteral("inputs")).toByteArray());
+        for (const mcp::Json &i : inputs.is_array() ? inputs : mcp::Json::array())
+            p.inputs << mcp::config::ConfigInput{mcp::toQString(mcp::valueOr(i, "id", "")),
+                                                 mcp::toQString(mcp::valueOr(i, "description", "")),
+                                                 mcp::valueOr(i, "password", false), mcp::Json::object()};
         profiles.append(p);
     }
     settings.endArray();
@@ -196,6 +260,13 @@ void ConnectionProfile::save(QSettings &settings, const QList<ConnectionProfile>
         settings.setValue(QStringLiteral("insecure"), p.insecure);
         settings.setValue(QStringLiteral("protocolVersion"), p.protocolVersion);
         settings.setValue(QStringLiteral("roots"), p.roots);
+        settings.setValue(QStringLiteral("envFile"), p.envFile);
+        mcp::Json inputs = mcp::Json::array(); // what to ask, never the answers
+        for (const mcp::config::ConfigInput &i : p.inputs)
+            inputs.push_back({{"id", mcp::toStd(i.id)},
+                              {"description", mcp::toStd(i.description)},
+                              {"password", i.password}});
+        settings.setValue(QStringLiteral("inputs"), QByteArray::fromStdString(inputs.dump()));
     }
     settings.endArray();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/configuredserver.h"
 #include "transport/transportfactory.h"
 
 #include <QList>
@@ -27,6 +28,7 @@ struct ConnectionProfile
     QStringList arguments;
     QStringList environment; // KEY=VALUE, added to StdioOptions::minimalEnvironment()
     QString workingDirectory;
+    QString envFile; // NAME=VALUE lines read when connecting (config/envfile.h), under `environment`
 
     // URL
     QString url;
@@ -35,14 +37,23 @@ struct ConnectionProfile
     QString caFile;
     bool insecure = false;
 
-    QString protocolVersion; // empty: negotiate
-    QStringList roots;       // URIs offered to the server through roots/list
+    QString protocolVersion;                // empty: negotiate
+    QStringList roots;                      // URIs offered to the server through roots/list
+    QList<mcp::config::ConfigInput> inputs; // asked when connecting, for ${input:ID} in any value
+
+    // From a server a host's config file, a server.json or a pasted snippet configures: references in the
+    // host's syntax become ${env:NAME}, kept as references (resolved when connecting, never saved resolved).
+    static ConnectionProfile fromConfigured(const mcp::config::ConfiguredServer &server);
+    // The ${input:ID} its values refer to and answers does not hold, as declared (or bare, by ID).
+    QList<mcp::config::ConfigInput> unansweredInputs(const QHash<QString, QString> &answers) const;
 
     // The transport's short name for the sidebar ("stdio", "http", ...).
     QString transportLabel() const;
-    // ${env:NAME} and ${file:PATH} references resolved now. One that cannot be read leaves its header or
-    // variable out, and says why in *unreadable ("header X-Api-Key: ..."), where given.
-    mcp::TransportConfig transportConfig(QStringList *unreadable = nullptr) const;
+    // ${env:NAME} and ${file:PATH} references resolved now, ${input:ID} from answers, and the envFile read.
+    // One that cannot be read leaves its header or variable out, and says why in *unreadable ("header
+    // X-Api-Key: ...", "envFile: FILE:LINE: reason"), where given.
+    mcp::TransportConfig transportConfig(QStringList *unreadable = nullptr,
+                                         const QHash<QString, QString> &answers = {}) const;
 
     // What the audit trail records of the profile: target, transport, headers and variables with secret
     // values masked, and arguments with the value of a secret-named option (--api-key X, --token=X) masked.

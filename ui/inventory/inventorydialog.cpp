@@ -63,7 +63,7 @@ InventoryDialog::InventoryDialog(const QString &home, QWidget *parent)
     connect(m_open, &QPushButton::clicked, this, [this] {
         const int row = m_serverView->currentIndex().row();
         if (row >= 0)
-            Q_EMIT openConnection(profileFor(m_servers->entry(row).first()));
+            Q_EMIT openConnection(ConnectionProfile::fromConfigured(m_servers->entry(row).first()));
     });
     rescan();
 }
@@ -98,28 +98,6 @@ void InventoryDialog::showSelected()
     const int row = m_serverView->currentIndex().row();
     m_details->setPlainText(m_servers->details(row));
     m_open->setEnabled(row >= 0);
-}
-
-ConnectionProfile InventoryDialog::profileFor(const ConfiguredServer &server)
-{
-    const mcp::TransportConfig config = transportConfig(server);
-    ConnectionProfile profile;
-    profile.name = server.name;
-    if (!server.isRemote()) {
-        profile.kind = ConnectionProfile::Kind::Stdio;
-        profile.command = config.stdio.program;
-        profile.arguments = config.stdio.arguments;
-        profile.workingDirectory = config.stdio.workingDirectory;
-        for (const auto &[name, value] : server.env)
-            profile.environment << name + QLatin1Char('=') + workbenchReferences(value, server.host);
-        return profile;
-    }
-    profile.kind = ConnectionProfile::Kind::Url;
-    profile.url = config.http.url.toString();
-    profile.transport = mcp::TransportConfig::kindName(config.kind);
-    for (const auto &[name, value] : config.http.headers)
-        profile.headers << QString::fromUtf8(name) + QStringLiteral(": ") + QString::fromUtf8(value);
-    return profile;
 }
 
 } // namespace mcpui

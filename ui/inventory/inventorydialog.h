@@ -33,10 +33,6 @@ public:
     QPushButton *openButton() const { return m_open; }
     QLabel *summaryLabel() const { return m_summary; }
 
-    // The connection profile for one configured server: references in the host's syntax become ${env:NAME},
-    // kept as references (resolved when connecting, never saved resolved).
-    static ConnectionProfile profileFor(const mcp::config::ConfiguredServer &server);
-
 Q_SIGNALS:
     void openConnection(const mcpui::ConnectionProfile &profile);
 
