@@ -35,6 +35,19 @@ class TestModern : public QObject
             Reply{nullptr, makeError(Error::Category::Timeout, method, QStringLiteral("test timeout"))});
     }
 
+    // A new HTTP transport to the v2 peer; null (and a failed check) if it cannot be made.
+    std::unique_ptr<Transport> peerTransport() const
+    {
+        TransportConfig config;
+        config.kind = TransportConfig::Kind::Http;
+        config.http.url = QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port));
+        Error error;
+        auto transport = TransportFactory::create(config, &error);
+        if (!transport)
+            qWarning() << error.toString();
+        return transport;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -54,16 +67,13 @@ private Q_SLOTS:
     void negotiatesModernAndCallsATool()
     {
         QFETCH(QString, pinned);
-        TransportConfig config;
-        config.kind = TransportConfig::Kind::Http;
-        config.http.url = QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port));
-        Error error;
-        auto transport = TransportFactory::create(config, &error);
+        auto transport = peerTransport();
         QVERIFY(transport);
         Recorder recorder;
         QTemporaryDir dir;
         const QString tracePath = dir.filePath(QStringLiteral("trace.jsonl"));
         TraceWriter trace(&recorder);
+        Error error;
         QVERIFY(trace.open(tracePath, &error));
         SessionOptions options;
         options.protocolVersion = pinned;
@@ -123,11 +133,7 @@ private Q_SLOTS:
     // opens one after the handshake, and a tool added mid-session is heard and listed.
     void hearsToolListChangesThroughSubscription()
     {
-        TransportConfig config;
-        config.kind = TransportConfig::Kind::Http;
-        config.http.url = QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port));
-        Error error;
-        auto transport = TransportFactory::create(config, &error);
+        auto transport = peerTransport();
         QVERIFY(transport);
         Recorder recorder;
         SessionOptions options;
@@ -196,11 +202,9 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(printed("notifications/subscriptions/acknowledged"),
                                   qPrintable(out + watch.readAllStandardError()), 20000);
 
-        TransportConfig config;
-        config.kind = TransportConfig::Kind::Http;
-        config.http.url = QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(m_port));
-        Error error;
-        ClientSession other(TransportFactory::create(config, &error).release(), nullptr);
+        auto transport = peerTransport();
+        QVERIFY(transport);
+        ClientSession other(transport.release(), nullptr);
         QSignalSpy ready(&other, &ClientSession::ready);
         other.start();
         QVERIFY(ready.wait(15000));

@@ -6,6 +6,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include <functional>
 #include <optional>
 
 using namespace mcp;
@@ -32,6 +33,24 @@ class TestSession : public QObject
             QSignalSpy ready(session, &ClientSession::ready);
             session->start();
             return ready.count() > 0 || ready.wait(2000);
+        }
+        // Answers as a 2026-07-28 server named "modern" with these capabilities; every other request the
+        // session sends goes to `onRequest`.
+        void serveModern(Json capabilities, std::function<void(const Json &)> onRequest = {})
+        {
+            transport->autoInitialize = false;
+            transport->onSend = [this, capabilities = std::move(capabilities),
+                                 onRequest = std::move(onRequest)](const Json &m) {
+                if (m["method"] == "server/discover")
+                    transport->injectJson(reply(
+                        m,
+                        {{"resultType", "complete"},
+                         {"supportedVersions", {"2026-07-28"}},
+                         {"capabilities", capabilities},
+                         {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
+                else if (onRequest)
+                    onRequest(m);
+            };
         }
     };
 
@@ -104,17 +123,10 @@ private Q_SLOTS:
     void modernServerViaDiscover()
     {
         Fixture f;
-        f.transport->autoInitialize = false;
-        f.transport->onSend = [&](const Json &m) {
-            if (m["method"] == "server/discover")
-                f.transport->injectJson(reply(
-                    m, {{"resultType", "complete"},
-                        {"supportedVersions", {"2026-07-28"}},
-                        {"capabilities", {{"tools", Json::object()}}},
-                        {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
-            else if (m["method"] == "tools/list")
+        f.serveModern({{"tools", Json::object()}}, [&](const Json &m) {
+            if (m["method"] == "tools/list")
                 f.transport->injectJson(reply(m, {{"resultType", "complete"}, {"tools", Json::array()}}));
-        };
+        });
         QVERIFY(f.start());
         QCOMPARE(f.session->protocolVersion(), protocol::V2026_07_28);
         QCOMPARE(f.session->serverInfo()["name"], "modern");
@@ -147,18 +159,9 @@ private Q_SLOTS:
         o.listenForChanges = true;
         o.requestTimeoutMs = 100;
         Fixture f(o);
-        f.transport->autoInitialize = false;
-        f.transport->onSend = [&](const Json &m) {
-            if (m["method"] == "server/discover")
-                f.transport->injectJson(reply(
-                    m, {{"resultType", "complete"},
-                        {"supportedVersions", {"2026-07-28"}},
-                        {"capabilities",
-                         {{"tools", {{"listChanged", true}}},
-                          {"prompts", {{"listChanged", true}}},
-                          {"resources", {{"subscribe", true}}}}},
-                        {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
-        };
+        f.serveModern({{"tools", {{"listChanged", true}}},
+                       {"prompts", {{"listChanged", true}}},
+                       {"resources", {{"subscribe", true}}}});
         QSignalSpy diagnostics(f.session, &ClientSession::diagnostic);
         QVERIFY(f.start());
         const Json listen = f.transport->lastSent(QStringLiteral("subscriptions/listen"));
@@ -201,15 +204,7 @@ private Q_SLOTS:
     void resourceSubscriptionIsAStreamOfItsOwn()
     {
         Fixture f;
-        f.transport->autoInitialize = false;
-        f.transport->onSend = [&](const Json &m) {
-            if (m["method"] == "server/discover")
-                f.transport->injectJson(reply(
-                    m, {{"resultType", "complete"},
-                        {"supportedVersions", {"2026-07-28"}},
-                        {"capabilities", {{"resources", {{"subscribe", true}}}}},
-                        {"_meta", {{protocol::MetaServerInfo, {{"name", "modern"}, {"version", "2"}}}}}}));
-        };
+        f.serveModern({{"resources", {{"subscribe", true}}}});
         QVERIFY(f.start());
         QVERIFY(f.transport->lastSent(QStringLiteral("subscriptions/listen")).is_null()); // not asked for
         const auto acknowledge = [&](const Json &listen, Json honoured) {
@@ -295,13 +290,8 @@ private Q_SLOTS:
         Fixture f;
         RulesHandler rules(Json{{"elicitation", {{"action", "accept"}, {"content", {{"name", "octocat"}}}}}});
         f.session->setServerRequestHandler(&rules);
-        f.transport->autoInitialize = false;
         int calls = 0;
-        f.transport->onSend = [&](const Json &m) {
-            if (m["method"] == "server/discover")
-                f.transport->injectJson(reply(m, {{"resultType", "complete"},
-                                                  {"supportedVersions", {"2026-07-28"}},
-                                                  {"capabilities", Json::object()}}));
+        f.serveModern(Json::object(), [&](const Json &m) {
             if (m["method"] != "tools/call")
                 return;
             if (++calls == 1)
@@ -318,7 +308,7 @@ private Q_SLOTS:
                 f.transport->injectJson(
                     reply(m, {{"resultType", "complete"},
                               {"content", {{{"type", "text"}, {"text", "hi octocat"}}}}}));
-        };
+        });
         QVERIFY(f.start());
         Reply got;
         bool done = false;
