@@ -77,7 +77,7 @@ private Q_SLOTS:
         QCOMPARE(p.inputs.size(), 1);
         const QString status = dialog.findChild<QLabel *>(QStringLiteral("snippetStatus"))->text();
         QVERIFY2(status.contains("Filled in from \"notes\"") && status.contains("holds 2 servers") &&
-                     status.contains("Asks for 1"),
+                     status.contains("Asks when connecting for: Notes API key."),
                  qPrintable(status));
         QTest::qWait(50); // let the dialog lay out before the grab
         testsupport::saveScreenshot(&dialog, QStringLiteral("connection-paste"));

@@ -234,8 +234,12 @@ bool ConnectionDialog::fillFromSnippet(const QByteArray &snippet)
                           .arg(mcp::review::visibleText(result.servers.first().name, 80))};
     if (result.servers.size() > 1)
         notes << tr("The snippet holds %1 servers: only the first was used.").arg(result.servers.size());
-    if (!pasted.inputs.isEmpty())
-        notes << tr("Asks for %1 when connecting.").arg(pasted.inputs.size());
+    if (!pasted.inputs.isEmpty()) {
+        QStringList asked;
+        for (const mcp::config::ConfigInput &input : pasted.inputs)
+            asked << mcp::review::visibleText(input.description.isEmpty() ? input.id : input.description, 80);
+        notes << tr("Asks when connecting for: %1.").arg(asked.join(QStringLiteral("; ")));
+    }
     if (!pasted.envFile.isEmpty())
         notes << tr("Reads variables from %1 when connecting.").arg(pasted.envFile);
     for (const mcp::config::ConfigProblem &p : result.problems)
