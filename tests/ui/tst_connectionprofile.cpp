@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QFile>
+#include <QLabel>
 #include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -169,6 +170,20 @@ private Q_SLOTS:
                               QStringLiteral("X-Api-Key: ${env:MCPWB_TEST_API_KEY}"),
                               QStringLiteral("X-New: 1")}));
         QCOMPARE(dialog.profile().environment, urlProfile().environment);
+    }
+
+    // A label with a mnemonic ("&Working directory:") shows its "&" literally unless it has a buddy to focus.
+    void everyMnemonicFocusesAField()
+    {
+        ConnectionDialog dialog(urlProfile());
+        int mnemonics = 0;
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            if (!QKeySequence::mnemonic(label->text()).isEmpty()) {
+                ++mnemonics;
+                QVERIFY2(label->buddy(), qPrintable(label->text()));
+            }
+        }
+        QVERIFY(mnemonics >= 10);
     }
 };
 

@@ -66,6 +66,15 @@ QLabel *secretsHint(QWidget *parent)
     return hint;
 }
 
+// A form label whose mnemonic focuses `buddy`: QFormLayout sets the buddy only when the field is a widget,
+// and a label without one shows its "&" literally.
+QLabel *labelFor(const QString &text, QWidget *buddy)
+{
+    auto *label = new QLabel(text, buddy->parentWidget());
+    label->setBuddy(buddy);
+    return label;
+}
+
 } // namespace
 
 ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *parent)
@@ -113,7 +122,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     auto *cwdRow = new QHBoxLayout;
     cwdRow->addWidget(m_workingDirectory);
     cwdRow->addWidget(browseDir);
-    stdioForm->addRow(tr("&Working directory:"), cwdRow);
+    stdioForm->addRow(labelFor(tr("&Working directory:"), m_workingDirectory), cwdRow);
 
     // URL page
     auto *urlPage = new QWidget(this);
@@ -148,7 +157,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     auto *caRow = new QHBoxLayout;
     caRow->addWidget(m_caFile);
     caRow->addWidget(browseCa);
-    urlForm->addRow(tr("CA &file:"), caRow);
+    urlForm->addRow(labelFor(tr("CA &file:"), m_caFile), caRow);
     m_insecure = new QCheckBox(tr("Ignore TLS certificate errors (insecure)"), urlPage);
     m_insecure->setChecked(profile.insecure);
     urlForm->addRow(QString(), m_insecure);
@@ -188,7 +197,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, QWidget *pa
     auto *pasteRow = new QHBoxLayout;
     pasteRow->addWidget(m_snippet, 1);
     pasteRow->addWidget(fill, 0, Qt::AlignTop);
-    form->addRow(tr("Pa&ste:"), pasteRow);
+    form->addRow(labelFor(tr("Pa&ste:"), m_snippet), pasteRow);
     form->addRow(QString(), m_snippetStatus);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
