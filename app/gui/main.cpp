@@ -8,6 +8,7 @@
 #include <QDockWidget>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QIcon>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
@@ -61,6 +62,12 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("MCP Workbench"));
     QApplication::setApplicationName(QStringLiteral("mcp-workbench"));
     QApplication::setApplicationVersion(QStringLiteral(MCPWB_VERSION));
+    // The desktop entry's name: Wayland compositors match the window to its entry (and icon) by it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.mcpworkbench.Workbench"));
+    QIcon icon;
+    for (const int size : {16, 32, 48, 64, 256})
+        icon.addFile(QStringLiteral(":/icons/%1x%1/io.github.mcpworkbench.Workbench.png").arg(size));
+    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A desktop workbench for the Model Context Protocol"));
@@ -75,6 +82,13 @@ int main(int argc, char *argv[])
             "Also connect to the vulnerable demo server (poisoned on purpose, harmless) and show the "
             "review: for presenting what the review finds."));
     parser.addOption(vulnerableDemo);
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral(
+            "Save a picture of the window to FILE (PNG) two seconds after it opens, then quit: for "
+            "bug reports, documentation, and checking an installation without a display."),
+        QStringLiteral("FILE"));
+    parser.addOption(screenshot);
     parser.process(app);
 
     // Tokens survive a restart in the system keychain where there is one (the auth pane says which).
@@ -92,6 +106,15 @@ int main(int argc, char *argv[])
         // Half the window once the dock is laid out: the findings are what this entry is for.
         QTimer::singleShot(0, &window, [&window] {
             window.resizeDocks({window.reviewDock()}, {window.height() / 2}, Qt::Vertical);
+        });
+    }
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QTimer::singleShot(2000, &window, [&window, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            if (!saved)
+                qCritical("could not write the screenshot to %s", qPrintable(file));
+            QCoreApplication::exit(saved ? 0 : 1);
         });
     }
     const int status = app.exec();
