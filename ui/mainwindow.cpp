@@ -153,6 +153,7 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     if (m_connections->rowCount() > 0)
         selectConnection(m_connections->at(0));
     setTheme(themeFromName(m_settings->value(QStringLiteral("view/theme")).toString()));
+    updateGlyphs();
     if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
         resize(fontMetrics().averageCharWidth() * 200, fontMetrics().height() * 50);
     updateActions();
@@ -209,7 +210,7 @@ void MainWindow::createActions()
     m_removeAction = menu->addAction(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this,
                                      &MainWindow::askToRemoveConnection);
     menu->addSeparator();
-    // Their icons follow the theme: setTheme().
+    // Their icons follow the palette: updateGlyphs().
     m_connectAction = menu->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::Key_O), this,
                                       [this] { currentConnection()->open(); });
     m_disconnectAction = menu->addAction(tr("&Disconnect"), this, [this] { currentConnection()->close(); });
@@ -401,10 +402,21 @@ void MainWindow::saveProfiles()
 void MainWindow::setTheme(Theme theme)
 {
     applyTheme(theme);
-    m_connectAction->setIcon(glyphIcon(QStyle::SP_MediaPlay, QApplication::palette()));
-    m_disconnectAction->setIcon(glyphIcon(QStyle::SP_MediaStop, QApplication::palette()));
     m_settings->setValue(QStringLiteral("view/theme"), themeName(theme));
     m_themeActions.value(theme)->setChecked(true);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        updateGlyphs();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::updateGlyphs()
+{
+    m_connectAction->setIcon(glyphIcon(QStyle::SP_MediaPlay, QWidget::palette()));
+    m_disconnectAction->setIcon(glyphIcon(QStyle::SP_MediaStop, QWidget::palette()));
 }
 
 void MainWindow::showPalette()

@@ -79,8 +79,10 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override; // the glyphs follow the palette, ours or the platform's
 
 private:
+    void updateGlyphs();
     void openSession();
     void createActions();
     void openDialog(const ConnectionProfile &profile, bool isNew);

@@ -53,12 +53,22 @@ QIcon glyphIcon(QStyle::StandardPixmap glyph, const QPalette &palette)
 
 void applyTheme(Theme theme)
 {
-    // The platform's own palette, taken before the first theme replaces it.
-    static const bool systemIsDark = isDarkPalette(QApplication::palette());
-    const bool dark = theme == Theme::Dark || (theme == Theme::System && systemIsDark);
+    // What the platform gave, taken before the first theme replaces it: its style, and the palette the
+    // application started with (the platform's, unless the application set one).
+    static const QString platformStyle = QApplication::style()->name();
+    static const QPalette platformPalette = QApplication::palette();
+    static const bool platformPaletteWasSet = QCoreApplication::testAttribute(Qt::AA_SetPalette);
+    if (theme == Theme::System) {
+        if (QApplication::style()->name() != platformStyle)
+            QApplication::setStyle(platformStyle);
+        // An empty palette resolves to the platform's, and Qt keeps following the platform's changes (a
+        // desktop switched to dark while the workbench runs) only while none is set.
+        QApplication::setPalette(platformPaletteWasSet ? platformPalette : QPalette());
+        return;
+    }
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QPalette p = QApplication::style()->standardPalette();
-    if (dark) {
+    if (theme == Theme::Dark) {
         const QColor window(0x2b, 0x2d, 0x30), base(0x1e, 0x1f, 0x22), text(0xdf, 0xe1, 0xe5),
             disabled(0x80, 0x84, 0x8a);
         p.setColor(QPalette::Window, window);

@@ -8,11 +8,12 @@ class QPalette;
 
 namespace mcpui {
 
-// System follows the platform's palette at startup (dark when its window colour is dark).
+// System is the platform's own style and palette, followed when they change while the workbench runs.
 enum class Theme { System, Light, Dark };
 
-// The Fusion style with a light or dark palette, so every widget follows the same colours. Widgets that
-// compute colours from the palette recompute them on QEvent::PaletteChange.
+// System: the platform's style and palette. Light and Dark: the Fusion style with our palette, so every
+// widget follows the same colours. Widgets that compute colours from the palette recompute them on
+// QEvent::ApplicationPaletteChange.
 void applyTheme(Theme theme);
 
 // The settings value of a theme ("system", "light", "dark") and back; anything else is System.
