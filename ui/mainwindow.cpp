@@ -198,7 +198,12 @@ void MainWindow::createActions()
         dialog->open();
     });
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    // The platform's Quit key; where its key scheme has none (Qt's generic and Windows schemes), Ctrl+Q,
+    // which every Linux desktop uses.
+    quit->setShortcuts(QKeySequence::keyBindings(QKeySequence::Quit).isEmpty()
+                           ? QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Q)}
+                           : QKeySequence::keyBindings(QKeySequence::Quit));
 
     auto *menu = menuBar()->addMenu(tr("&Connection"));
     menu->addAction(s->standardIcon(QStyle::SP_FileDialogNewFolder), tr("&New Connection…"),
@@ -211,7 +216,8 @@ void MainWindow::createActions()
                                      &MainWindow::askToRemoveConnection);
     menu->addSeparator();
     // Their icons follow the palette: updateGlyphs().
-    m_connectAction = menu->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::Key_O), this,
+    // Not Ctrl+O: that is Open Session (QKeySequence::Open), and a key bound twice fires neither action.
+    m_connectAction = menu->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
                                       [this] { currentConnection()->open(); });
     m_disconnectAction = menu->addAction(tr("&Disconnect"), this, [this] { currentConnection()->close(); });
     m_reconnectAction =
