@@ -19,8 +19,10 @@
 #include "workbenchtest.h"
 
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -439,6 +441,40 @@ private Q_SLOTS:
         QVERIFY(!m_pane->approvalBar()->isVisible());
         QDesktopServices::unsetUrlHandler(QStringLiteral("http"));
         QDesktopServices::unsetUrlHandler(QStringLiteral("https"));
+    }
+
+    // Where no browser can be opened (offscreen, like a remote or headless session), the pane says so and
+    // offers copying the URL or following the redirect instead; meanwhile the connection says what it waits
+    // for, in its page and in the connection list.
+    void withoutABrowserTheUrlCanBeCopiedOrFollowed()
+    {
+        m_pane->stepThroughToggle()->setChecked(false);
+        m_pane->userAgentChoice()->setCurrentIndex(0); // system browser
+        m_pane->restartButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(m_pane->approvalBar()->isVisible(), Timeout);
+        QCOMPARE(m_connection->stateText(), QStringLiteral("waiting for authorization"));
+        QVERIFY(m_window->pageFor(m_connection)
+                    ->findChild<QLabel *>(QStringLiteral("status"))
+                    ->text()
+                    .contains(QStringLiteral("waiting for authorization")));
+        QVERIFY(!m_pane->followRedirectButton()->isVisible());
+
+        m_pane->openBrowserButton()->click(); // the offscreen platform opens no URL
+        const QUrl shown = m_pane->model()->authorizationUrl();
+        QVERIFY2(m_pane->approvalText()->text().contains(QStringLiteral("No web browser could be opened")),
+                 qPrintable(m_pane->approvalText()->text()));
+        QVERIFY(m_pane->approvalText()->text().contains(shown.authority()));
+        QVERIFY(m_pane->followRedirectButton()->isVisible());
+        m_pane->copyUrlButton()->click();
+        QCOMPARE(QGuiApplication::clipboard()->text(), shown.toString(QUrl::FullyEncoded));
+        QTest::qWait(50); // laid out with the new buttons
+        testsupport::saveScreenshot(m_pane, QStringLiteral("auth-no-browser"));
+
+        m_pane->followRedirectButton()->click(); // cancels the waiting flow and starts again
+        QCOMPARE(m_pane->userAgentChoice()->currentIndex(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(m_connection->isReady(), Timeout);
+        QVERIFY2(model()->succeeded(), qPrintable(model()->outcome()));
+        QVERIFY(m_connection->stateText() != QStringLiteral("waiting for authorization"));
     }
 
     void cleanupTestCase() { m_workbench.close(); }

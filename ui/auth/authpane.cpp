@@ -12,8 +12,10 @@
 #include "traffic/redaction.h"
 
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -141,12 +143,29 @@ AuthPane::AuthPane(Connection *connection, QWidget *parent)
         m_connection->noteUserAction(
             QStringLiteral("approve"),
             {{"url", mcp::toStd(mcp::redaction::redactUrl(m_approvalUrl).toString())}});
-        QDesktopServices::openUrl(m_approvalUrl);
+        if (!QDesktopServices::openUrl(m_approvalUrl))
+            browserDidNotOpen();
+    });
+    m_copyUrl = new QPushButton(tr("Cop&y URL"), m_approval);
+    m_copyUrl->setObjectName(QStringLiteral("copyUrlButton"));
+    connect(m_copyUrl, &QPushButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(m_approvalUrl.toString(QUrl::FullyEncoded)); });
+    m_followRedirect = new QPushButton(tr("&Follow the Redirect Instead"), m_approval);
+    m_followRedirect->setObjectName(QStringLiteral("followRedirectButton"));
+    m_followRedirect->setToolTip(
+        tr("Start again with the workbench as the user agent: it requests the URL and "
+           "follows the redirects itself, which works where the authorization server "
+           "approves without a login page."));
+    m_followRedirect->hide();
+    connect(m_followRedirect, &QPushButton::clicked, this, [this] {
+        m_userAgent->setCurrentIndex(1); // follow the redirect
+        restart();
     });
     auto *approvalLayout = new QHBoxLayout(m_approval);
     approvalLayout->setContentsMargins(0, 0, 0, 0);
     approvalLayout->addWidget(m_approvalText, 1);
-    approvalLayout->addWidget(m_openBrowser);
+    for (QPushButton *b : {m_openBrowser, m_copyUrl, m_followRedirect})
+        approvalLayout->addWidget(b);
     m_approval->hide();
 
     m_steps = new QTreeView(this);
@@ -270,7 +289,19 @@ void AuthPane::offerApproval(const QUrl &url)
     m_approvalText->setText(tr("The authorization server at %1 asks for your approval in a browser. Nothing "
                                "opens until you click:\n%2")
                                 .arg(url.authority(QUrl::FullyEncoded), url.toString(QUrl::FullyEncoded)));
+    m_followRedirect->hide();
     m_approval->show();
+}
+
+void AuthPane::browserDidNotOpen()
+{
+    m_approvalText->setText(
+        tr("No web browser could be opened here (none is installed, or this is a remote or headless "
+           "session). "
+           "Copy the URL into a browser on this machine (the answer comes back to 127.0.0.1), or let the "
+           "workbench follow the redirect itself. The authorization server is at %1:\n%2")
+            .arg(m_approvalUrl.authority(QUrl::FullyEncoded), m_approvalUrl.toString(QUrl::FullyEncoded)));
+    m_followRedirect->show();
 }
 
 void AuthPane::restart()

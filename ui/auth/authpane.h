@@ -51,6 +51,8 @@ public:
     QWidget *approvalBar() const { return m_approval; }
     QLabel *approvalText() const { return m_approvalText; }
     QPushButton *openBrowserButton() const { return m_openBrowser; }
+    QPushButton *copyUrlButton() const { return m_copyUrl; }
+    QPushButton *followRedirectButton() const { return m_followRedirect; }
 
     // Steps that use parameters a reviewer may edit: Continue stops before them.
     static bool isEditableStep(const QString &name);
@@ -67,6 +69,7 @@ private:
     void fillParameters();
     void updateControls();
     void offerApproval(const QUrl &url);
+    void browserDidNotOpen(); // says so, and offers copying the URL or following the redirect
 
     Connection *m_connection;
     QPointer<mcp::auth::AuthFlow> m_flow;
@@ -82,6 +85,8 @@ private:
     QWidget *m_approval;
     QLabel *m_approvalText;
     QPushButton *m_openBrowser;
+    QPushButton *m_copyUrl;
+    QPushButton *m_followRedirect;
     QUrl m_approvalUrl;
     QTreeView *m_steps;
     QLabel *m_parametersTitle;

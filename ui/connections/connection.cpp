@@ -71,7 +71,17 @@ void Connection::open()
                                                                  m_profile.id, m_tokens);
             m_oauthUrl = config.http.url;
             connect(m_oauth.get(), &mcp::auth::OAuthProvider::flowStarted, this,
-                    &Connection::authFlowStarted);
+                    [this](mcp::auth::AuthFlow *flow) {
+                        m_authorizing = flow;
+                        const auto ended = [this] {
+                            m_authorizing = nullptr;
+                            Q_EMIT changed();
+                        };
+                        connect(flow, &mcp::auth::AuthFlow::finished, this, ended);
+                        connect(flow, &mcp::auth::AuthFlow::failed, this, ended);
+                        Q_EMIT authFlowStarted(flow);
+                        Q_EMIT changed();
+                    });
         }
         config.http.auth = m_oauth;
     }
@@ -167,6 +177,13 @@ void Connection::log(const QString &kind, const QString &text)
 {
     Q_EMIT logLine(QStringLiteral("%1  [%2] %3")
                        .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz")), kind, text));
+}
+
+QString Connection::stateText() const
+{
+    const bool waiting = m_state == State::Connecting || m_state == State::Initializing;
+    return waiting && m_authorizing ? tr("waiting for authorization")
+                                    : mcp::ClientSession::stateName(m_state);
 }
 
 } // namespace mcpui

@@ -36,6 +36,9 @@ public:
     State state() const { return m_state; }
     QString lastError() const { return m_lastError; }
     bool isReady() const { return m_state == State::Ready; }
+    // The state as the user reads it: "waiting for authorization" while an OAuth flow runs, not
+    // "initializing".
+    QString stateText() const;
     // The live session, or nullptr when never connected; requests are only valid while isReady().
     mcp::ClientSession *session() const { return m_session; }
     mcp::Recorder *recorder() const { return m_recorder; }
@@ -87,6 +90,7 @@ private:
     QUrl m_oauthUrl; // the endpoint m_oauth was made for
     State m_state = State::Idle;
     QString m_lastError;
+    QPointer<mcp::auth::AuthFlow> m_authorizing; // the OAuth flow running, until it ends
 };
 
 } // namespace mcpui

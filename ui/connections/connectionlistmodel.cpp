@@ -27,13 +27,14 @@ QVariant ConnectionListModel::data(const QModelIndex &index, int role) const
         return c->profile().name;
     case Qt::ToolTipRole:
         return c->lastError().isEmpty()
-                   ? QStringLiteral("%1 — %2").arg(c->profile().transportLabel(),
-                                                   mcp::ClientSession::stateName(c->state()))
+                   ? QStringLiteral("%1 — %2").arg(c->profile().transportLabel(), c->stateText())
                    : c->lastError();
     case TransportRole:
         return c->profile().transportLabel();
     case StateRole:
         return QVariant::fromValue(c->state());
+    case StateTextRole:
+        return c->stateText();
     case ErrorRole:
         return c->state() == Connection::State::Failed ? c->lastError() : QString();
     default:
@@ -154,7 +155,7 @@ void ConnectionDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     const QString second =
         error.isEmpty()
             ? QStringLiteral("%1 · %2").arg(index.data(ConnectionListModel::TransportRole).toString(),
-                                            mcp::ClientSession::stateName(state))
+                                            index.data(ConnectionListModel::StateTextRole).toString())
             : error;
     QColor secondColor = opt.palette.color(QPalette::Disabled, textRole);
     if (!error.isEmpty())

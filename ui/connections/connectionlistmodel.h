@@ -14,7 +14,7 @@ class ConnectionListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role { TransportRole = Qt::UserRole + 1, StateRole, ErrorRole };
+    enum Role { TransportRole = Qt::UserRole + 1, StateRole, StateTextRole, ErrorRole };
 
     // Every connection keeps its tokens in `tokens`; removing a connection forgets them.
     ConnectionListModel(mcp::Recorder *recorder, std::shared_ptr<mcp::auth::TokenStore> tokens,

@@ -142,7 +142,7 @@ void ConnectionPage::updateStatus()
                               ? QStringList(QStringList{p.command} + p.arguments).join(QLatin1Char(' '))
                               : p.url;
     QString text = QStringLiteral("<b>%1</b> &nbsp; %2 · %3")
-                       .arg(p.name.toHtmlEscaped(), p.transportLabel(), mcp::ClientSession::stateName(state));
+                       .arg(p.name.toHtmlEscaped(), p.transportLabel(), m_connection->stateText());
     if (state == Connection::State::Ready) {
         const Json info = m_connection->session()->serverInfo();
         text += QStringLiteral(" · %1 %2 · protocol %3")
