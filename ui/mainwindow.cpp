@@ -3,6 +3,7 @@
 #include "audit/auditlog.h"
 #include "auth/tokeninspectordialog.h"
 #include "common/jsonhighlighter.h"
+#include "common/splitterstate.h"
 #include "common/theme.h"
 #include "connections/connection.h"
 #include "connections/connectiondialog.h"
@@ -156,6 +157,8 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     updateGlyphs();
     if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
         resize(fontMetrics().averageCharWidth() * 200, fontMetrics().height() * 50);
+    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray()); // docks
+    restoreSplitters(this, *m_settings);
     updateActions();
 }
 
@@ -299,6 +302,7 @@ void MainWindow::onConnectionAdded(Connection *connection)
     m_pages.insert(connection, page);
     m_review->guardCalls(connection, page->tools());
     m_stack->addWidget(page);
+    restoreSplitters(page, *m_settings);
 }
 
 void MainWindow::selectConnection(Connection *connection)
@@ -491,6 +495,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveProfiles();
     m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings->setValue(QStringLiteral("window/state"), saveState());
+    saveSplitters(this, m_settings);
+    if (ConnectionPage *page = currentPage())
+        saveSplitters(page, m_settings); // the page in front is the one the user arranged last
     for (Connection *c : m_connections->connections())
         c->close();
     event->accept();

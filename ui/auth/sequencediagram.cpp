@@ -15,8 +15,9 @@ namespace mcpui {
 
 namespace {
 
-constexpr int Gutter = 40;        // step numbers
-constexpr int MinLaneWidth = 160; // below this the diagram scrolls horizontally
+constexpr int Gutter = 40; // step numbers
+// Below this the diagram scrolls horizontally; four lanes fit the Auth pane of a 1200-pixel window.
+constexpr int MinLaneWidth = 110;
 
 // The redirect back to our loopback listener: its URL is the authorization request's redirect_uri.
 bool isRedirectToClient(const mcp::HttpExchange &ex, const QUrl &redirectUri)

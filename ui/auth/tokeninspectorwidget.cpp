@@ -63,7 +63,11 @@ QTreeWidget *makeTree(const QStringList &headers, const QString &name, QWidget *
     tree->setRootIsDecorated(false);
     tree->setAlternatingRowColors(true);
     tree->setWordWrap(true);
-    tree->header()->setStretchLastSection(true);
+    // Every column in view however narrow the pane (the names are short; values and reasons wrap).
+    tree->header()->setStretchLastSection(false); // Stretch below shares the width; this would not
+    tree->header()->setSectionResizeMode(QHeaderView::Stretch);
+    tree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    tree->header()->setMinimumSectionSize(tree->fontMetrics().averageCharWidth() * 6);
     tree->setSelectionMode(QAbstractItemView::SingleSelection);
     return tree;
 }
@@ -177,7 +181,6 @@ void TokenInspectorWidget::setTokenSet(const mcp::auth::TokenSet &tokens)
             : QString());
     add(tr("refresh token"), tokens.refreshToken.isEmpty() ? tr("none issued") : tr("issued (kept, masked)"));
     item->setExpanded(true);
-    fitColumns();
 }
 
 void TokenInspectorWidget::showReport(const TokenReport &report)
@@ -229,17 +232,6 @@ void TokenInspectorWidget::showReport(const TokenReport &report)
         else if (c.result == TokenCheck::Result::Pass)
             item->setForeground(1, passedColor(pal));
     }
-    fitColumns();
-}
-
-void TokenInspectorWidget::fitColumns()
-{
-    // Names fit; a long value (a URL, a scope list) is cut so that the last column stays in view.
-    for (QTreeWidget *tree : {m_claims, m_checks})
-        for (int column = 0; column < tree->columnCount() - 1; ++column) {
-            tree->resizeColumnToContents(column);
-            tree->setColumnWidth(column, qMin(tree->columnWidth(column), tree->viewport()->width() / 2));
-        }
 }
 
 } // namespace mcpui

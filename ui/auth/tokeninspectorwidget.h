@@ -39,7 +39,6 @@ public:
 private:
     void showReport(const mcp::auth::TokenReport &report);
     void showToken();
-    void fitColumns();
 
     QPointer<mcp::auth::TokenInspector> m_inspector;
     QByteArray m_token;

@@ -1,0 +1,113 @@
+// The window as a user leaves it comes back on the next start (docks, splitters), and at the default size and
+// at 1366×768 every pane fits: no pane forces the window wider than the screen, and each column of the Auth
+// pane (steps, sequence diagram, token inspector) is wide enough to read.
+#include "auth/authpane.h"
+#include "auth/sequencediagram.h"
+#include "auth/tokeninspectorwidget.h"
+#include "connections/connectionpage.h"
+#include "discovery/toolspane.h"
+#include "workbenchtest.h"
+
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTreeView>
+
+using namespace mcpui;
+
+class TestLayout : public QObject
+{
+    Q_OBJECT
+
+    static ConnectionProfile urlProfile()
+    {
+        ConnectionProfile p;
+        p.name = QStringLiteral("remote");
+        p.kind = ConnectionProfile::Kind::Url;
+        p.url = QStringLiteral("http://127.0.0.1:9/mcp"); // never connected here
+        return p;
+    }
+
+private Q_SLOTS:
+    // Docks and splitters as the user left them come back on the next start, on every connection's page.
+    void windowComesBackAsLeft()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        QList<int> toolsSizes;
+        {
+            MainWindow window(&settings);
+            window.resize(1366, 768);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            Connection *c = window.addConnection(urlProfile());
+            window.selectConnection(c);
+            auto *split = window.pageFor(c)->tools()->findChild<QSplitter *>();
+            QVERIFY(split);
+            QTest::qWait(50);
+            const int total = split->sizes().value(0) + split->sizes().value(1);
+            split->setSizes({total / 5, total - total / 5});
+            toolsSizes = split->sizes();
+            window.reviewDock()->show();
+            window.close();
+        }
+        MainWindow again(&settings);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QTRY_VERIFY(again.reviewDock()->isVisible());
+        QCOMPARE(again.size(), QSize(1366, 768));
+        Connection *restored = again.addConnection(urlProfile()); // a new connection's page too
+        again.selectConnection(restored);
+        auto *split = again.pageFor(restored)->tools()->findChild<QSplitter *>();
+        QTRY_COMPARE(split->sizes(), toolsSizes);
+    }
+
+    void panesFitAt_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1366x768") << QSize(1366, 768);
+        QTest::newRow("default") << QSize();
+    }
+
+    void panesFitAt()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        MainWindow window(&settings);
+        if (size.isValid())
+            window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        Connection *c = window.addConnection(urlProfile());
+        window.selectConnection(c);
+        ConnectionPage *page = window.pageFor(c);
+        page->tabs()->setCurrentWidget(page->auth());
+        QTest::qWait(100);
+        qInfo() << "window" << window.size() << "minimum" << window.minimumSizeHint();
+        if (size.isValid())
+            QCOMPARE(window.size(), size);
+        // Every column of the Auth pane in view: the sequence diagram's four lanes, every column of the steps
+        // and of the token inspector's trees, without scrolling sideways.
+        auto *diagram = page->auth()->findChild<SequenceDiagram *>();
+        QVERIFY(diagram);
+        QCOMPARE(diagram->horizontalScrollBar()->maximum(), 0);
+        const QList<QTreeView *> trees = page->auth()->findChildren<QTreeView *>();
+        QVERIFY(trees.size() >= 3);
+        for (const QTreeView *tree : trees) {
+            if (!tree->isVisible())
+                continue;
+            QTRY_VERIFY2(tree->header()->length() <= tree->viewport()->width(),
+                         qPrintable(QStringLiteral("%1: columns %2 wide in %3")
+                                        .arg(tree->objectName())
+                                        .arg(tree->header()->length())
+                                        .arg(tree->viewport()->width())));
+        }
+        testsupport::saveScreenshot(&window,
+                                    QStringLiteral("layout-%1").arg(size.isValid() ? "1366" : "default"));
+    }
+};
+
+QTEST_MAIN(TestLayout)
+#include "tst_layout.moc"
