@@ -121,6 +121,7 @@ void ResultView::addBanner(const QString &text, bool error)
 {
     auto *label = new QLabel(text, m_body);
     label->setObjectName(error ? QStringLiteral("errorBanner") : QStringLiteral("banner"));
+    label->setTextFormat(Qt::PlainText); // errors quote what the server said
     label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     label->setStyleSheet(

@@ -1,6 +1,7 @@
 #include "promptspane.h"
 
 #include "common/argumentcompleter.h"
+#include "common/busybar.h"
 #include "common/rowtable.h"
 #include "composer/resultview.h"
 #include "composer/schemaform.h"
@@ -14,6 +15,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace mcpui {
 
@@ -57,6 +59,7 @@ PromptsPane::PromptsPane(Connection *connection, QWidget *parent) : QWidget(pare
     m_completionStatus->setEnabled(false); // quiet: a failed completion is no error of the prompt
     m_completionStatus->hide();
     m_get = new QPushButton(tr("Get Prompt"), this);
+    m_get->setObjectName(QStringLiteral("getPrompt"));
     connect(m_get, &QPushButton::clicked, this, &PromptsPane::get);
     m_result = new ResultView(this);
 
@@ -67,6 +70,8 @@ PromptsPane::PromptsPane(Connection *connection, QWidget *parent) : QWidget(pare
     topLayout->addWidget(scroll, 1);
     topLayout->addWidget(m_completionStatus);
     topLayout->addWidget(m_get, 0, Qt::AlignLeft);
+    m_busy = new BusyBar(connection, this);
+    topLayout->addWidget(m_busy);
     right->addWidget(top);
     right->addWidget(m_result);
 
@@ -136,15 +141,23 @@ void PromptsPane::get()
         return;
     const mcp::Json params = {{"name", mcp::toStd(m_prompt)}, {"arguments", m_form->value()}};
     m_connection->noteUserAction(QStringLiteral("request"), {{"method", "prompts/get"}, {"params", params}});
-    m_connection->session()->request(
+    auto answered = std::make_shared<bool>(false);
+    const qint64 id = m_connection->session()->request(
         QStringLiteral("prompts/get"), params,
-        [this](const mcp::Reply &r) {
+        [this, answered](const mcp::Reply &r) {
+            *answered = true;
+            m_busy->finish();
+            m_get->setEnabled(m_connection->isReady());
             if (r.ok())
                 m_result->showPromptMessages(r.result);
             else
                 m_result->showError(r.error.toString());
         },
-        {}, this);
+        progressReported(), this);
+    if (!*answered) {
+        m_get->setEnabled(false); // one prompt at a time: Cancel first
+        m_busy->track(id);
+    }
 }
 
 } // namespace mcpui

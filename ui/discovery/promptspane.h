@@ -8,6 +8,8 @@ class QTableView;
 
 namespace mcpui {
 
+class BusyBar;
+
 class Connection;
 class JsonListModel;
 class ResultView;
@@ -28,6 +30,7 @@ public:
     JsonListModel *model() const { return m_model; }
     SchemaForm *form() const { return m_form; }
     ResultView *resultView() const { return m_result; }
+    BusyBar *busyBar() const { return m_busy; }
 
 private:
     void onCurrentChanged();
@@ -39,6 +42,7 @@ private:
     QLabel *m_completionStatus;
     QPushButton *m_get;
     ResultView *m_result;
+    BusyBar *m_busy; // a get in flight
     QString m_prompt;
 };
 

@@ -1,6 +1,7 @@
 #include "resourcespane.h"
 
 #include "common/argumentcompleter.h"
+#include "common/busybar.h"
 #include "common/rowtable.h"
 #include "composer/resultview.h"
 #include "composer/schemaform.h"
@@ -18,6 +19,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace mcpui {
 
@@ -83,6 +85,8 @@ ResourcesPane::ResourcesPane(Connection *connection, QWidget *parent)
     rightLayout->addLayout(bar);
     rightLayout->addWidget(m_variables);
     rightLayout->addWidget(m_completionStatus);
+    m_busy = new BusyBar(connection, this);
+    rightLayout->addWidget(m_busy);
     rightLayout->addWidget(m_result, 1);
 
     auto *split = new QSplitter(this);
@@ -197,17 +201,23 @@ void ResourcesPane::read()
     m_shown = uri;
     m_connection->noteUserAction(QStringLiteral("request"),
                                  {{"method", "resources/read"}, {"params", {{"uri", mcp::toStd(uri)}}}});
-    m_connection->session()->request(
+    m_busy->cancel(); // a read still in flight: the user moved on
+    auto answered = std::make_shared<bool>(false);
+    const qint64 id = m_connection->session()->request(
         QStringLiteral("resources/read"), {{"uri", mcp::toStd(uri)}},
-        [this, uri](const mcp::Reply &r) {
+        [this, uri, answered](const mcp::Reply &r) {
+            *answered = true;
             if (uri != m_shown)
                 return; // the user moved on
+            m_busy->finish();
             if (r.ok())
                 m_result->showResourceContents(r.result);
             else
                 m_result->showError(r.error.toString());
         },
-        {}, this);
+        progressReported(), this);
+    if (!*answered)
+        m_busy->track(id);
 }
 
 void ResourcesPane::toggleSubscription()

@@ -12,6 +12,8 @@ class QTabWidget;
 
 namespace mcpui {
 
+class BusyBar;
+
 class Connection;
 class JsonListModel;
 class ResultView;
@@ -33,6 +35,7 @@ public:
     QLineEdit *uriEdit() const { return m_uri; }
     SchemaForm *templateVariables() const { return m_variables; }
     ResultView *resultView() const { return m_result; }
+    BusyBar *busyBar() const { return m_busy; }
     void read();
     void toggleSubscription();
 
@@ -52,6 +55,7 @@ private:
     QPushButton *m_read;
     QPushButton *m_subscribe;
     ResultView *m_result;
+    BusyBar *m_busy; // a read in flight
     QString m_shown; // the URI whose contents the result view shows
     QSet<QString> m_subscribed;
 };
