@@ -62,6 +62,7 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
             [this](const QString &message) { statusBar()->showMessage(tr("Audit trail: %1").arg(message)); });
     m_sidebar = new QListView(this);
     m_sidebar->setObjectName(QStringLiteral("connections"));
+    m_sidebar->setAccessibleName(tr("Connections"));
     m_sidebar->setModel(m_connections);
     m_sidebar->setItemDelegate(new ConnectionDelegate(m_sidebar));
     m_sidebar->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -92,6 +93,7 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     // A dock, not a page: it sits under whichever connection is open (or floats on a second screen), the way
     // browser developer tools and Wireshark show traffic beside the work that causes it.
     m_allTraffic = new TrafficPane(m_recorder, true, this);
+    m_allTraffic->setAccessibleName(tr("All traffic"));
     m_allTrafficDock = new QDockWidget(tr("All Traffic"), this);
     m_allTrafficDock->setObjectName(QStringLiteral("allTrafficDock"));
     m_allTrafficDock->setWidget(m_allTraffic);
@@ -118,6 +120,7 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     });
 
     m_review = new ReviewPane(m_connections, ReviewStore::defaultFolder(), this);
+    m_review->setAccessibleName(tr("Review"));
     m_reviewDock = new QDockWidget(tr("Review"), this);
     m_reviewDock->setObjectName(QStringLiteral("reviewDock"));
     m_reviewDock->setWidget(m_review);

@@ -477,6 +477,30 @@ private Q_SLOTS:
         QVERIFY(m_connection->stateText() != QStringLiteral("waiting for authorization"));
     }
 
+    // The sequence diagram is walked with the keyboard: Home, Down, End select steps as a click would, and
+    // the step's arrows are its accessible description.
+    void sequenceDiagramWalksWithTheKeyboard()
+    {
+        auto *diagram = m_pane->findChild<SequenceDiagram *>();
+        QVERIFY(diagram && diagram->items().size() >= 4);
+        QCOMPARE(diagram->accessibleName(), QStringLiteral("Authorization sequence diagram"));
+        diagram->setFocus();
+        auto *steps = m_pane->findChild<QTreeView *>(QStringLiteral("authSteps"));
+        QTest::keyClick(diagram, Qt::Key_Home);
+        QCOMPARE(diagram->currentStep(), diagram->items().first().step);
+        QCOMPARE(steps->currentIndex().row(), diagram->items().first().step);
+        QTest::keyClick(diagram, Qt::Key_Down);
+        const int second = diagram->currentStep();
+        QVERIFY(second > diagram->items().first().step);
+        QCOMPARE(steps->currentIndex().row(), second);
+        QVERIFY2(diagram->accessibleDescription().contains(diagram->items().at(1).label),
+                 qPrintable(diagram->accessibleDescription()));
+        QTest::keyClick(diagram, Qt::Key_End);
+        QCOMPARE(diagram->currentStep(), diagram->items().last().step);
+        QTest::keyClick(diagram, Qt::Key_Up);
+        QVERIFY(diagram->currentStep() < diagram->items().last().step);
+    }
+
     void cleanupTestCase() { m_workbench.close(); }
 };
 

@@ -10,8 +10,10 @@
 
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QListView>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTreeView>
 
 using namespace mcpui;
@@ -61,6 +63,28 @@ private Q_SLOTS:
         again.selectConnection(restored);
         auto *split = again.pageFor(restored)->tools()->findChild<QSplitter *>();
         QTRY_COMPARE(split->sizes(), toolsSizes);
+    }
+
+    // Screen readers can name the connection list, each pane (with its connection) and the docks' panes.
+    void panesHaveAccessibleNames()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        MainWindow window(&settings);
+        Connection *c = window.addConnection(urlProfile());
+        auto *list = window.findChild<QListView *>(QStringLiteral("connections"));
+        QVERIFY(list);
+        QCOMPARE(list->accessibleName(), QStringLiteral("Connections"));
+        QCOMPARE(list->model()->index(0, 0).data(Qt::AccessibleTextRole).toString(),
+                 QStringLiteral("remote, auto, idle"));
+        QTabWidget *tabs = window.pageFor(c)->tabs();
+        QStringList names;
+        for (int i = 0; i < tabs->count(); ++i)
+            names << tabs->widget(i)->accessibleName();
+        QCOMPARE(names, (QStringList{"Tools of remote", "Resources of remote", "Prompts of remote",
+                                     "Traffic of remote", "Log of remote", "Auth of remote"}));
+        QCOMPARE(window.allTrafficDock()->widget()->accessibleName(), QStringLiteral("All traffic"));
+        QCOMPARE(window.reviewDock()->widget()->accessibleName(), QStringLiteral("Review"));
     }
 
     void panesFitAt_data()

@@ -5,6 +5,7 @@
 #include "exchangeview.h"
 
 #include <QHelpEvent>
+#include <QKeyEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QScrollBar>
@@ -32,6 +33,8 @@ SequenceDiagram::SequenceDiagram(AuthStepModel *model, QWidget *parent)
     : QAbstractScrollArea(parent), m_model(model)
 {
     setObjectName(QStringLiteral("sequenceDiagram"));
+    setAccessibleName(tr("Authorization sequence diagram"));
+    setFocusPolicy(Qt::StrongFocus); // walked with the arrow keys, step by step
     viewport()->setMouseTracking(true);
     connect(model, &QAbstractItemModel::modelReset, this, &SequenceDiagram::rebuild);
     connect(model, &QAbstractItemModel::rowsInserted, this, &SequenceDiagram::rebuild);
@@ -161,7 +164,43 @@ void SequenceDiagram::setCurrentStep(int step)
                                               viewport()->height());
             break;
         }
+    QStringList said; // what a screen reader reads for the step: its arrows and notes
+    for (const Item &item : std::as_const(m_items))
+        if (item.step == step)
+            said << item.label;
+    setAccessibleDescription(said.join(QStringLiteral("; ")));
     viewport()->update();
+}
+
+void SequenceDiagram::keyPressEvent(QKeyEvent *event)
+{
+    QList<int> steps;
+    for (const Item &item : std::as_const(m_items))
+        if (steps.isEmpty() || steps.last() != item.step)
+            steps << item.step;
+    const qsizetype at = steps.indexOf(m_currentStep);
+    qsizetype next = -1;
+    switch (event->key()) {
+    case Qt::Key_Down:
+        next = at < 0 ? 0 : qMin(at + 1, steps.size() - 1);
+        break;
+    case Qt::Key_Up:
+        next = at < 0 ? 0 : qMax<qsizetype>(at - 1, 0);
+        break;
+    case Qt::Key_Home:
+        next = 0;
+        break;
+    case Qt::Key_End:
+        next = steps.size() - 1;
+        break;
+    default:
+        QAbstractScrollArea::keyPressEvent(event);
+        return;
+    }
+    if (next < 0 || next >= steps.size() || steps.at(next) == m_currentStep)
+        return;
+    setCurrentStep(steps.at(next));
+    Q_EMIT stepClicked(m_currentStep);
 }
 
 void SequenceDiagram::resizeEvent(QResizeEvent *event)

@@ -9,7 +9,8 @@ class AuthStepModel;
 
 // The flow as a sequence diagram: lanes Client, Browser, Authorization server, Resource server; one arrow
 // per HTTP exchange, labelled with method, path and status; a note for a step decided without one. Failed
-// exchanges are red, a tampered step's are in the warning colour. Clicking an item selects its step.
+// exchanges are red, a tampered step's are in the warning colour. Clicking an item selects its step, and so
+// do the arrow keys (Up, Down, Home, End) step by step; the step's items are its accessible description.
 // Painted by hand, rows scroll vertically (the lane titles stay on top).
 class SequenceDiagram : public QAbstractScrollArea
 {
@@ -46,6 +47,7 @@ protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
     bool viewportEvent(QEvent *event) override;
 
 private:

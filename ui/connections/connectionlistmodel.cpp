@@ -29,6 +29,10 @@ QVariant ConnectionListModel::data(const QModelIndex &index, int role) const
         return c->lastError().isEmpty()
                    ? QStringLiteral("%1 — %2").arg(c->profile().transportLabel(), c->stateText())
                    : c->lastError();
+    case Qt::AccessibleTextRole:
+        return QStringLiteral("%1, %2, %3")
+            .arg(c->profile().name, c->profile().transportLabel(),
+                 c->state() == Connection::State::Failed ? c->lastError() : c->stateText());
     case TransportRole:
         return c->profile().transportLabel();
     case StateRole:

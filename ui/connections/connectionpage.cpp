@@ -77,6 +77,11 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     m_tabs->addTab(m_traffic, tr("Tra&ffic"));
     m_tabs->addTab(m_log, tr("&Log"));
     m_tabs->addTab(m_auth, tr("&Auth"));
+    // Screen readers name each pane by its tab, with the connection it belongs to.
+    for (int i = 0; i < m_tabs->count(); ++i)
+        m_tabs->widget(i)->setAccessibleName(
+            tr("%1 of %2")
+                .arg(QString(m_tabs->tabText(i)).remove(QLatin1Char('&')), connection->profile().name));
     // A reviewer stepping through an authorization wants to see it pause.
     connect(m_auth, &AuthPane::pausedForReview, this, [this] { m_tabs->setCurrentWidget(m_auth); });
 
