@@ -87,6 +87,20 @@ private Q_SLOTS:
         QCOMPARE(window.reviewDock()->widget()->accessibleName(), QStringLiteral("Review"));
     }
 
+    // Counted strings are written once with %n; the English translation, compiled in and installed when the
+    // application starts, gives each number its form.
+    void pluralsReadAsEnglish()
+    {
+        const auto servers = [](int n) {
+            return QCoreApplication::translate("mcpui::InventoryDialog", "%n server(s)", nullptr, n);
+        };
+        QCOMPARE(servers(1), QStringLiteral("1 server"));
+        QCOMPARE(servers(14), QStringLiteral("14 servers"));
+        QCOMPARE(QCoreApplication::translate("mcpui::ReplayDialog", "%n path(s) differ from the recording.",
+                                             nullptr, 1),
+                 QStringLiteral("1 path differs from the recording."));
+    }
+
     void panesFitAt_data()
     {
         QTest::addColumn<QSize>("size");

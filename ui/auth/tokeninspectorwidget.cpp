@@ -212,8 +212,7 @@ void TokenInspectorWidget::showReport(const TokenReport &report)
         addSection(tr("Claims"), report.claims);
     } else {
         // An opaque token means nothing to us; introspection (where the server offers it) tells its claims.
-        m_summary->setText(tr("<b>Opaque token</b> (%1 characters) · %2 · %3")
-                               .arg(m_token.size())
+        m_summary->setText(tr("<b>Opaque token</b> (%n character(s)) · %1 · %2", nullptr, int(m_token.size()))
                                .arg(report.claims.isEmpty()
                                         ? tr("not a JWT: only its authorization server knows "
                                              "what it means")

@@ -111,11 +111,13 @@ void ArgumentCompleter::show(const Json &result)
     const bool more =
         member("hasMore") == Json(true) || (total.is_number_integer() && total.get<qint64>() > values.size());
     Q_EMIT statusChanged(
-        more ? tr("%1: showing %2 of %3 completions")
-                   .arg(m_argument)
-                   .arg(values.size())
-                   .arg(total.is_number_integer() ? QString::number(total.get<qint64>()) : tr("more"))
-             : QString());
+        !more ? QString()
+        : total.is_number_integer()
+            ? tr("%1: showing %2 of %n completion(s)", nullptr,
+                 int(qMin<qint64>(total.get<qint64>(), INT_MAX)))
+                  .arg(m_argument)
+                  .arg(values.size())
+            : tr("%1: showing the first %n completion(s)", nullptr, int(values.size())).arg(m_argument));
     if (values.isEmpty() || !m_field->hasFocus()) {
         m_completer->popup()->hide();
         return;

@@ -242,7 +242,8 @@ bool ConnectionDialog::fillFromSnippet(const QByteArray &snippet)
     QStringList notes{tr("Filled in from \"%1\"; nothing starts until you connect.")
                           .arg(mcp::review::visibleText(result.servers.first().name, 80))};
     if (result.servers.size() > 1)
-        notes << tr("The snippet holds %1 servers: only the first was used.").arg(result.servers.size());
+        notes << tr("The snippet holds %n server(s): only the first was used.", nullptr,
+                    int(result.servers.size()));
     if (!pasted.inputs.isEmpty()) {
         QStringList asked;
         for (const mcp::config::ConfigInput &input : pasted.inputs)

@@ -81,11 +81,11 @@ void InventoryDialog::rescan()
     m_servers->setInventory(inventory);
     m_problems->setProblems(inventory.problems);
     m_problemView->setVisible(!inventory.problems.isEmpty());
-    m_summary->setText(tr("%1 servers in %2 config files; %3 could not be read. Project folders: %4")
-                           .arg(inventory.entries.size())
-                           .arg(inventory.files.size())
-                           .arg(inventory.problems.size())
-                           .arg(m_projects.isEmpty() ? tr("none") : m_projects.join(QStringLiteral(", "))));
+    m_summary->setText(tr("%1 in %2; %3. Project folders: %4")
+                           .arg(tr("%n server(s)", nullptr, int(inventory.entries.size())),
+                                tr("%n config file(s)", nullptr, int(inventory.files.size())),
+                                tr("%n could not be read", nullptr, int(inventory.problems.size())),
+                                m_projects.isEmpty() ? tr("none") : m_projects.join(QStringLiteral(", "))));
     m_serverView->resizeColumnsToContents();
     m_problemView->resizeColumnsToContents();
     if (m_servers->rowCount() > 0)

@@ -302,9 +302,9 @@ void ReviewPane::finishReview(const QStringList &errors)
     const auto highest = review::highestOpenSeverity(findings, m_store.acceptances());
     QStringList lines;
     if (!m_snapshots.isEmpty())
-        lines << tr("%n finding(s) on %1 server(s), %2 accepted; highest open severity: %3", nullptr,
-                    int(findings.size()))
-                     .arg(m_snapshots.size())
+        lines << tr("%1 on %2, %3 accepted; highest open severity: %4")
+                     .arg(tr("%n finding(s)", nullptr, int(findings.size())),
+                          tr("%n server(s)", nullptr, int(m_snapshots.size())))
                      .arg(accepted)
                      .arg(highest ? review::severityName(*highest) : tr("none"));
     lines += errors;

@@ -140,9 +140,7 @@ void ReplayDialog::showOutcome(const mcp::ReplayOutcome &outcome)
                                         change.path.isEmpty() ? tr("(whole value)") : change.path,
                                         compact(change.before), compact(change.after)});
     const qsizetype n = outcome.changes.size();
-    setStatus(n == 0   ? tr("Same as recorded.")
-              : n == 1 ? tr("1 path differs from the recording.")
-                       : tr("%1 paths differ from the recording.").arg(n),
+    setStatus(n == 0 ? tr("Same as recorded.") : tr("%n path(s) differ from the recording.", nullptr, int(n)),
               false);
 }
 
