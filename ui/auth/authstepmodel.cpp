@@ -1,6 +1,7 @@
 #include "authstepmodel.h"
 
 #include "authcolors.h"
+#include "common/plaintext.h"
 
 #include <QFont>
 #include <QGuiApplication>
@@ -132,8 +133,8 @@ QVariant AuthStepModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
-        return r.step.reason.isEmpty() ? r.step.decision
-                                       : r.step.decision + QStringLiteral("\n") + r.step.reason;
+        return plainToolTip(r.step.reason.isEmpty() ? r.step.decision
+                                                    : r.step.decision + QStringLiteral("\n") + r.step.reason);
     case Qt::ForegroundRole:
         if (r.state == State::Failed)
             return failedColor(QGuiApplication::palette());

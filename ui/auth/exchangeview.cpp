@@ -1,6 +1,7 @@
 #include "exchangeview.h"
 
 #include "authcolors.h"
+#include "common/plaintext.h"
 #include "traffic/rawhttp.h"
 #include "traffic/redaction.h"
 
@@ -137,7 +138,7 @@ void ExchangeView::rebuild()
         button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         button->setArrowType(Qt::RightArrow);
         button->setText(exchangeLabel(ex));
-        button->setToolTip(ex.url.toString());
+        button->setToolTip(plainToolTip(ex.url.toString()));
         auto *raw = new QPlainTextEdit;
         raw->setObjectName(QStringLiteral("rawExchange"));
         raw->setReadOnly(true);

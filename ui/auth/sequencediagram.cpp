@@ -2,6 +2,7 @@
 
 #include "authcolors.h"
 #include "authstepmodel.h"
+#include "common/plaintext.h"
 #include "exchangeview.h"
 
 #include <QHelpEvent>
@@ -232,7 +233,7 @@ bool SequenceDiagram::viewportEvent(QEvent *event)
         auto *help = static_cast<QHelpEvent *>(event);
         const int item = itemAt(help->pos());
         if (item >= 0)
-            QToolTip::showText(help->globalPos(), m_items.at(item).label, viewport());
+            QToolTip::showText(help->globalPos(), plainToolTip(m_items.at(item).label), viewport());
         else
             QToolTip::hideText();
         return true;

@@ -2,6 +2,7 @@
 
 #include "auth/secrets.h"
 #include "authcolors.h"
+#include "common/plaintext.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>
@@ -223,7 +224,7 @@ void TokenInspectorWidget::showReport(const TokenReport &report)
     }
     for (const TokenCheck &c : report.checks) {
         auto *item = new QTreeWidgetItem(m_checks, {c.name, resultText(c.result), c.detail});
-        item->setToolTip(2, c.detail);
+        item->setToolTip(2, plainToolTip(c.detail));
         if (c.result == TokenCheck::Result::Fail)
             item->setForeground(1, failedColor(pal));
         else if (c.result == TokenCheck::Result::Warn)

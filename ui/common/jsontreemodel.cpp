@@ -1,5 +1,7 @@
 #include "jsontreemodel.h"
 
+#include "common/plaintext.h"
+
 namespace mcpui {
 
 using mcp::Json;
@@ -121,7 +123,7 @@ QVariant JsonTreeModel::data(const QModelIndex &index, int role) const
         return {};
     const Node *node = nodeOf(index);
     if (role == Qt::ToolTipRole && index.column() == Value && node->value->is_string())
-        return preview(*node->value).left(4096);
+        return plainToolTip(preview(*node->value).left(4096));
     if (role != Qt::DisplayRole)
         return {};
     switch (Column(index.column())) {

@@ -1,5 +1,6 @@
 #include "resultview.h"
 
+#include "common/plaintext.h"
 #include "schema/schemavalidator.h"
 
 #include <QFileDialog>
@@ -135,6 +136,7 @@ void ResultView::addBanner(const QString &text, bool error)
 void ResultView::addCaption(const QString &text)
 {
     auto *label = new QLabel(text, m_body);
+    label->setTextFormat(Qt::PlainText); // a prompt's or a result's description: the server's words
     label->setWordWrap(true);
     QFont f = label->font();
     f.setBold(true);
@@ -176,7 +178,7 @@ void ResultView::addContent(const Json &block)
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextBrowserInteraction);
         label->setOpenExternalLinks(false);
-        label->setToolTip(uri);
+        label->setToolTip(plainToolTip(uri));
         m_layout->insertWidget(m_layout->count() - 1, label);
         m_texts << uri;
     } else if (type == QLatin1String("resource")) {

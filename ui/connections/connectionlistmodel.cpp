@@ -1,5 +1,7 @@
 #include "connectionlistmodel.h"
 
+#include "common/plaintext.h"
+
 #include <QApplication>
 #include <QPainter>
 #include <QSettings>
@@ -28,7 +30,7 @@ QVariant ConnectionListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         return c->lastError().isEmpty()
                    ? QStringLiteral("%1 — %2").arg(c->profile().transportLabel(), c->stateText())
-                   : c->lastError();
+                   : plainToolTip(c->lastError());
     case Qt::AccessibleTextRole:
         return QStringLiteral("%1, %2, %3")
             .arg(c->profile().name, c->profile().transportLabel(),

@@ -1,6 +1,7 @@
 #include "connectionpage.h"
 
 #include "auth/authpane.h"
+#include "common/plaintext.h"
 #include "connection.h"
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
@@ -156,7 +157,7 @@ void ConnectionPage::updateStatus()
                          m_connection->session()->protocolVersion());
     }
     m_status->setText(text);
-    m_status->setToolTip(where);
+    m_status->setToolTip(plainToolTip(where));
     const bool url = p.kind == ConnectionProfile::Kind::Url;
     m_tabs->setTabEnabled(m_tabs->indexOf(m_auth), url);
     m_tabs->setTabToolTip(m_tabs->indexOf(m_auth), url ? tr("OAuth authorization, step by step")

@@ -1,5 +1,7 @@
 #include "jsonlistmodel.h"
 
+#include "common/plaintext.h"
+
 namespace mcpui {
 
 JsonListModel::JsonListModel(QList<Column> columns, QObject *parent)
@@ -70,8 +72,10 @@ QVariant JsonListModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || size_t(index.row()) >= m_cells.size())
         return {};
-    if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
+    if (role == Qt::DisplayRole)
         return m_cells[size_t(index.row())].value(index.column());
+    if (role == Qt::ToolTipRole) // a description shown whole: the server wrote it
+        return plainToolTip(m_cells[size_t(index.row())].value(index.column()));
     return {};
 }
 

@@ -1,5 +1,6 @@
 #include "inventorymodel.h"
 
+#include "common/plaintext.h"
 #include "review/review.h"
 #include "traffic/redaction.h"
 
@@ -44,7 +45,9 @@ int InventoryModel::columnCount(const QModelIndex &parent) const
 
 QVariant InventoryModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= rowCount() || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+    if (role == Qt::ToolTipRole) // the whole cell, as the config file wrote it
+        return plainToolTip(data(index, Qt::DisplayRole).toString());
+    if (!index.isValid() || index.row() >= rowCount() || role != Qt::DisplayRole)
         return {};
     const InventoryEntry &e = entry(index.row());
     switch (index.column()) {
@@ -132,7 +135,9 @@ int ConfigProblemModel::columnCount(const QModelIndex &parent) const
 
 QVariant ConfigProblemModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= rowCount() || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+    if (role == Qt::ToolTipRole) // the whole cell, as the config file wrote it
+        return plainToolTip(data(index, Qt::DisplayRole).toString());
+    if (!index.isValid() || index.row() >= rowCount() || role != Qt::DisplayRole)
         return {};
     const ConfigProblem &p = m_problems.at(index.row());
     switch (index.column()) {

@@ -1,5 +1,7 @@
 #include "reviewmodel.h"
 
+#include "common/plaintext.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QMap>
@@ -98,14 +100,14 @@ void ReviewModel::setFindings(const QList<review::Finding> &findings, const revi
                 auto *title = new QStandardItem(f.title);
                 title->setData(i, FindingRole);
                 title->setData(int(f.severity), SeverityRole);
-                title->setToolTip(f.title);
+                title->setToolTip(plainToolTip(f.title));
                 auto *severity = new QStandardItem(review::severityName(f.severity).toUpper());
                 severity->setForeground(severityColor(f.severity));
                 QFont bold = severity->font();
                 bold.setBold(true);
                 severity->setFont(bold);
                 auto *where = new QStandardItem(findingPlace(f));
-                where->setToolTip(where->text());
+                where->setToolTip(plainToolTip(where->text()));
                 QList<QStandardItem *> row{title, severity, where, new QStandardItem()};
                 for (QStandardItem *item : row)
                     item->setEditable(false);
@@ -132,7 +134,7 @@ void ReviewModel::updateAccepted(const review::Acceptances &accepted)
                     accepted.isAccepted(fingerprint)
                         ? tr("accepted: %1").arg(review::visibleText(accepted.reason(fingerprint), 200))
                         : QString());
-                cell->setToolTip(cell->text());
+                cell->setToolTip(plainToolTip(cell->text()));
             }
         }
     }

@@ -1,5 +1,6 @@
 #include "surfacediffmodel.h"
 
+#include "common/plaintext.h"
 #include "review/findings.h"
 
 #include <QApplication>
@@ -81,7 +82,7 @@ QVariant SurfaceDiffModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
-        return details(index.row());
+        return plainToolTip(details(index.row()));
     case Qt::DecorationRole:
         if (index.column() == Impact)
             return QApplication::style()->standardIcon(c.breaking ? QStyle::SP_MessageBoxWarning
