@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 APT_PACKAGES=(build-essential cmake qt6-base-dev qt6-websockets-dev nlohmann-json3-dev libcpptoml-dev libvalijson-dev
-              curl libssl-dev libgl-dev xvfb xauth imagemagick clang-14 libclang-rt-14-dev)
+              curl libssl-dev libgl-dev xvfb xauth imagemagick clang-14 libclang-rt-14-dev libxml2-utils)
 # Optional: installed only where the distribution has them (KSyntaxHighlighting for Qt 6 is not in Debian 12).
 # qtkeychain keeps OAuth tokens in the system keychain; without it they stay in memory.
 OPTIONAL_PACKAGES=(libkf6syntaxhighlighting-dev qtkeychain-qt6-dev)
