@@ -11,6 +11,7 @@ namespace mcp::collection {
 // One expectation an answer did not meet.
 struct Failure
 {
+    Failure() = default;
     Failure(QString check, QString message, QList<JsonChange> diff = {})
         : check(std::move(check)), message(std::move(message)), diff(std::move(diff))
     {}
