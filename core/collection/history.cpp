@@ -16,9 +16,7 @@ Json HistoryEntry::toJson() const
     return {{"time", toStd(time.toUTC().toString(Qt::ISODateWithMs))},
             {"connection", toStd(connection)},
             {"method", toStd(method)},
-            {"params", params},
-            {"outcome", toStd(outcome)},
-            {"latencyMs", latencyMs}};
+            {"params", params}};
 }
 
 std::optional<HistoryEntry> HistoryEntry::fromJson(const Json &json)
@@ -30,8 +28,6 @@ std::optional<HistoryEntry> HistoryEntry::fromJson(const Json &json)
         return std::nullopt;
     e.connection = stringOr(json, "connection");
     e.params = valueOr(json, "params", Json::object());
-    e.outcome = stringOr(json, "outcome");
-    e.latencyMs = valueOr(json, "latencyMs", qint64(0));
     return e;
 }
 
@@ -39,7 +35,7 @@ bool HistoryEntry::matches(const QString &text) const
 {
     if (text.isEmpty())
         return true;
-    for (const QString &field : {method, connection, outcome})
+    for (const QString &field : {method, connection})
         if (field.contains(text, Qt::CaseInsensitive))
             return true;
     return QString::fromUtf8(dumpCompact(params)).contains(text, Qt::CaseInsensitive);

@@ -15,12 +15,10 @@ struct HistoryEntry
     QString connection; // the connection's name
     QString method;
     Json params = Json::object();
-    QString outcome; // "ok", or the error in a line
-    qint64 latencyMs = 0;
 
     Json toJson() const;
     static std::optional<HistoryEntry> fromJson(const Json &json);
-    // What a search looks in: method, connection, outcome and the params' text.
+    // What a search looks in: method, connection and the params' text.
     bool matches(const QString &text) const;
 };
 

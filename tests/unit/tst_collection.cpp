@@ -395,7 +395,6 @@ void TstCollection::historyIsRedactedBoundedAndSearchable()
     e.connection = QStringLiteral("everything");
     e.method = QStringLiteral("tools/call");
     e.params = Json::parse(R"({"name": "login", "arguments": {"user": "ada", "password": "hunter2"}})");
-    e.outcome = QStringLiteral("ok");
     QVERIFY2(history.append(e, &error), qPrintable(error));
     QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
              QFileDevice::Permissions());
