@@ -2,9 +2,11 @@
 
 #include "../jsonrpc/message.h"
 #include "../review/jsonfile.h"
+#include "../traffic/redaction.h"
 #include "variables.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -183,6 +185,30 @@ bool readRequest(const Json &r, const QString &at, const Limits &limits, const Q
            referencesEarlier(r["expect"]["equals"], earlier, at + QStringLiteral("/expect/equals"), refusal);
 }
 
+// Strings under secret names replaced by ${env:NAME} (the name in upper snake case), recursively.
+void secretsAsReferences(Json &value, QStringList *variables)
+{
+    if (!value.is_structured())
+        return;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        if (value.is_object() && it.value().is_string() &&
+            redaction::isSecretName(QByteArray::fromStdString(it.key()), redaction::Place::Field) &&
+            !QString::fromStdString(it.value().get<std::string>()).startsWith(QStringLiteral("${env:"))) {
+            QString name = toQString(it.key());
+            name.replace(QRegularExpression(QStringLiteral("([a-z0-9])([A-Z])")), QStringLiteral("\\1_\\2"));
+            name =
+                name.toUpper().replace(QRegularExpression(QStringLiteral("[^A-Z0-9_]")), QStringLiteral("_"));
+            if (name.isEmpty() || name[0].isDigit())
+                name.prepend(QLatin1Char('_'));
+            it.value() = toStd(QStringLiteral("${env:%1}").arg(name));
+            if (!variables->contains(name))
+                variables->append(name);
+        } else {
+            secretsAsReferences(it.value(), variables);
+        }
+    }
+}
+
 // 1-based line and column of a byte offset.
 void locate(QByteArrayView bytes, qsizetype offset, int *line, int *column)
 {
@@ -348,6 +374,34 @@ QString uniqueId(const QString &wanted, const QStringList &taken)
     for (int n = 2; taken.contains(id); ++n)
         id = QStringLiteral("%1-%2").arg(base).arg(n);
     return id;
+}
+
+bool appendRequest(const QString &path, const QString &method, const Json &params, QStringList *variables,
+                   QString *error)
+{
+    Collection target;
+    if (QFileInfo::exists(path)) {
+        ParseProblem problem;
+        std::optional<Collection> existing = loadCollection(path, &problem);
+        if (!existing) {
+            *error = problem.toString();
+            return false;
+        }
+        target = std::move(*existing);
+    } else {
+        target.name = QFileInfo(path).completeBaseName();
+    }
+    QStringList taken;
+    for (const Request &r : target.requests)
+        taken << r.id;
+    Request request;
+    const QString tool = stringOr(params, "name");
+    request.id = uniqueId(tool.isEmpty() ? method : tool, taken);
+    request.method = method;
+    request.params = params.is_object() ? params : Json::object();
+    secretsAsReferences(request.params, variables);
+    target.requests.append(std::move(request));
+    return saveCollection(path, target, error);
 }
 
 } // namespace mcp::collection

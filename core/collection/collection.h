@@ -91,4 +91,10 @@ bool saveCollection(const QString &path, const Collection &collection, QString *
 // A request id made from a method and tool name, unique among `taken` ("get-sum", "get-sum-2").
 QString uniqueId(const QString &wanted, const QStringList &taken);
 
+// Appends a request (an id from its tool's name or method) to the collection file, made when missing. A
+// collection is meant for git: each string under a secret name (core/traffic/redaction) is written as a
+// ${env:NAME} reference instead, NAME listed in *variables for the user to set. False with *error.
+bool appendRequest(const QString &path, const QString &method, const Json &params, QStringList *variables,
+                   QString *error);
+
 } // namespace mcp::collection

@@ -110,6 +110,12 @@ private Q_SLOTS:
         QCOMPARE(c->requests[1].params,
                  Json::parse(R"({"name": "echo", "arguments": {"message": "hello history"}})"));
         dialog->close();
+
+        // The composer's request goes into a collection too (Save to Collection…).
+        QVERIFY(tools()->composer()->saveButton()->isEnabled());
+        QVERIFY2(tools()->saveToCollection(saved, &error), qPrintable(error));
+        QVERIFY(tools()->resultView()->plainText().contains(QStringLiteral("echo added to the collection")));
+        QCOMPARE(collection::loadCollection(saved, &problem)->requests.size(), 3);
     }
 
     void aCollectionRunShowsEachVerdictAndTheDiff()

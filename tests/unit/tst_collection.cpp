@@ -77,6 +77,7 @@ private Q_SLOTS:
     void junitXmlIsWellFormedWhateverTheServerSent();
     void historyIsRedactedBoundedAndSearchable();
     void uniqueIdsForSavedRequests();
+    void appendedRequestsHoldNoLiteralSecret();
 };
 
 void TstCollection::readsAndWritesInAStableOrder()
@@ -439,6 +440,45 @@ void TstCollection::uniqueIdsForSavedRequests()
     QCOMPARE(uniqueId(QStringLiteral("echo"), {QStringLiteral("echo"), QStringLiteral("echo-2")}),
              QStringLiteral("echo-3"));
     QCOMPARE(uniqueId(QString(), {}), QStringLiteral("request"));
+}
+
+void TstCollection::appendedRequestsHoldNoLiteralSecret()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("saved.json"));
+    QStringList variables;
+    QString error;
+    const Json params = Json::parse(R"({"name": "login", "arguments": {"user": "ada", "apiKey": "s3cret",
+        "nested": {"client_secret": "x", "token": "${env:MINE}"}, "max_tokens": 5}})");
+    QVERIFY2(appendRequest(path, QStringLiteral("tools/call"), params, &variables, &error),
+             qPrintable(error));
+    QVERIFY2(appendRequest(path, QStringLiteral("tools/call"), params, &variables, &error),
+             qPrintable(error));
+    QVERIFY(appendRequest(path, QStringLiteral("ping"), Json::object(), &variables, &error));
+    QCOMPARE(variables, QStringList({QStringLiteral("API_KEY"), QStringLiteral("CLIENT_SECRET")}));
+    ParseProblem problem;
+    const std::optional<Collection> c = loadCollection(path, &problem);
+    QVERIFY2(c, qPrintable(problem.toString()));
+    QCOMPARE(c->name, QStringLiteral("saved"));
+    QCOMPARE(c->requests.size(), 3);
+    QCOMPARE(c->requests[0].id, QStringLiteral("login"));
+    QCOMPARE(c->requests[1].id, QStringLiteral("login-2"));
+    QCOMPARE(c->requests[2].id, QStringLiteral("ping"));
+    QCOMPARE(c->requests[0].params["arguments"], Json::parse(R"({"user": "ada", "apiKey": "${env:API_KEY}",
+                 "nested": {"client_secret": "${env:CLIENT_SECRET}", "token": "${env:MINE}"}, "max_tokens": 5})"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains("s3cret"));
+
+    // an unreadable collection is not overwritten
+    QFile broken(dir.filePath(QStringLiteral("broken.json")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{oops");
+    broken.close();
+    QVERIFY(!appendRequest(broken.fileName(), QStringLiteral("ping"), Json::object(), &variables, &error));
+    QVERIFY2(error.contains(QStringLiteral("not JSON")), qPrintable(error));
+    QVERIFY(broken.open(QIODevice::ReadOnly));
+    QCOMPARE(broken.readAll(), QByteArray("{oops"));
 }
 
 QTEST_GUILESS_MAIN(TstCollection)

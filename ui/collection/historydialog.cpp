@@ -102,30 +102,8 @@ void HistoryDialog::updateButtons()
 bool HistoryDialog::addSelectedToCollection(const QString &path, QString *error)
 {
     const collection::HistoryEntry *e = selected();
-    if (!e)
-        return false;
-    collection::Collection target;
-    if (QFileInfo::exists(path)) {
-        collection::ParseProblem problem;
-        std::optional<collection::Collection> existing = collection::loadCollection(path, &problem);
-        if (!existing) {
-            *error = problem.toString();
-            return false;
-        }
-        target = std::move(*existing);
-    } else {
-        target.name = QFileInfo(path).completeBaseName();
-    }
-    QStringList taken;
-    for (const collection::Request &r : target.requests)
-        taken << r.id;
-    collection::Request request;
-    const QString tool = mcp::stringOr(e->params, "name");
-    request.id = collection::uniqueId(tool.isEmpty() ? e->method : tool, taken);
-    request.method = e->method;
-    request.params = e->params.is_object() ? e->params : mcp::Json::object();
-    target.requests.append(request);
-    return collection::saveCollection(path, target, error);
+    QStringList variables;
+    return e && collection::appendRequest(path, e->method, e->params, &variables, error);
 }
 
 } // namespace mcpui
