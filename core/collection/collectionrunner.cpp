@@ -26,7 +26,23 @@ int RunResult::count(StepResult::Status status) const
 CollectionRunner::CollectionRunner(ClientSession *session, Collection collection, EnvLookup env,
                                    QObject *parent)
     : QObject(parent), m_session(session), m_collection(std::move(collection)), m_env(std::move(env))
-{}
+{
+    connect(session, &QObject::destroyed, this, &CollectionRunner::sessionGone);
+}
+
+void CollectionRunner::sessionGone()
+{
+    const qsizetype index = m_result.steps.size();
+    if (m_finished || !m_clock.isValid() || index >= m_collection.requests.size())
+        return;
+    StepResult step;
+    step.id = m_collection.requests[index].id;
+    step.label = m_collection.requests[index].label();
+    step.method = m_collection.requests[index].method;
+    step.params = m_collection.requests[index].params;
+    step.error = QStringLiteral("the connection was closed before the answer came");
+    finishStep(std::move(step));
+}
 
 void CollectionRunner::start(const QString &connection)
 {
@@ -36,6 +52,7 @@ void CollectionRunner::start(const QString &connection)
     m_result.started = QDateTime::currentDateTimeUtc();
     m_answers.clear();
     m_tools.reset();
+    m_finished = false;
     m_clock.start();
     runNext();
 }
@@ -43,7 +60,10 @@ void CollectionRunner::start(const QString &connection)
 void CollectionRunner::runNext()
 {
     const qsizetype index = m_result.steps.size();
+    if (m_finished)
+        return;
     if (index >= m_collection.requests.size() || !m_session) {
+        m_finished = true;
         m_result.elapsedMs = m_clock.elapsed();
         Q_EMIT finished();
         return;

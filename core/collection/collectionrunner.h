@@ -66,6 +66,7 @@ private:
     void send(const Request &request, const Json &params);
     void answered(const Request &request, const Json &params, const Reply &reply, qint64 latencyMs);
     void finishStep(StepResult step);
+    void sessionGone(); // a request in flight is never answered: said as its error, and the run ends
     // The tool's definitions are listed once, before the first step that needs them: a check against the
     // outputSchema, or a tools/call whose headers come from the schema (2026-07-28 over HTTP).
     bool needsToolList(const Request &request) const;
@@ -78,6 +79,7 @@ private:
     QHash<QString, Json> m_answers; // by request id, for ${step:…}
     std::optional<Json> m_tools;    // tools/list, once listed
     QElapsedTimer m_clock;
+    bool m_finished = false;
 };
 
 } // namespace mcp::collection

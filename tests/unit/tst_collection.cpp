@@ -3,11 +3,15 @@
 // JUnit XML writer with hostile text, and the request history (redaction, size cap, search, damaged lines).
 #include "collection/assertions.h"
 #include "collection/collection.h"
+#include "collection/collectionrunner.h"
 #include "collection/history.h"
 #include "collection/report.h"
 #include "collection/variables.h"
+#include "faketransport.h"
+#include "session/clientsession.h"
 
 #include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -78,6 +82,7 @@ private Q_SLOTS:
     void historyIsRedactedBoundedAndSearchable();
     void uniqueIdsForSavedRequests();
     void appendedRequestsHoldNoLiteralSecret();
+    void runnerCarriesAnswersAndEndsWithTheSession();
 };
 
 void TstCollection::readsAndWritesInAStableOrder()
@@ -479,6 +484,67 @@ void TstCollection::appendedRequestsHoldNoLiteralSecret()
     QVERIFY2(error.contains(QStringLiteral("not JSON")), qPrintable(error));
     QVERIFY(broken.open(QIODevice::ReadOnly));
     QCOMPARE(broken.readAll(), QByteArray("{oops"));
+}
+
+// The runner over an in-process server that answers tools/call with its arguments, and never answers "hang".
+void TstCollection::runnerCarriesAnswersAndEndsWithTheSession()
+{
+    auto *transport = new FakeTransport;
+    transport->onSend = [transport](const Json &message) {
+        const std::string method = valueOr(message, "method", std::string());
+        if (method == "tools/call")
+            transport->injectJson(
+                {{"jsonrpc", "2.0"},
+                 {"id", message["id"]},
+                 {"result",
+                  {{"content", Json::array()}, {"structuredContent", message["params"]["arguments"]}}}});
+        else if (method == "prompts/get")
+            transport->injectJson({{"jsonrpc", "2.0"},
+                                   {"id", message["id"]},
+                                   {"error", {{"code", -32602}, {"message", "no"}}}});
+    };
+    auto session = std::make_unique<ClientSession>(transport, nullptr);
+    QSignalSpy ready(session.get(), &ClientSession::ready);
+    session->start();
+    QVERIFY(ready.count() == 1 || ready.wait(5000));
+
+    ParseProblem problem;
+    const std::optional<Collection> c =
+        parseCollection(R"({"format": "mcpwb-collection", "version": 1, "name": "fake",
+      "requests": [
+        {"id": "first", "method": "tools/call", "params": {"name": "t", "arguments": {"n": 7, "password": "p"}}},
+        {"id": "second", "method": "tools/call", "params": {"name": "t", "arguments": {"m": "${step:first/structuredContent/n}"}},
+         "expect": {"equals": {"/structuredContent/m": 7, "/structuredContent": {"m": "${step:first/structuredContent/n}"}}}},
+        {"id": "refused", "method": "prompts/get", "params": {"name": "x"}, "expect": {"equals": {"/code": -32601}}},
+        {"id": "unsent", "method": "tools/call", "params": {"name": "${env:NOPE}"}},
+        {"id": "hang", "method": "resources/read", "params": {"uri": "x:"}}
+      ]})",
+                        &problem);
+    QVERIFY2(c, qPrintable(problem.toString()));
+    CollectionRunner runner(session.get(), *c, env({}));
+    QSignalSpy finished(&runner, &CollectionRunner::finished);
+    QSignalSpy started(&runner, &CollectionRunner::stepStarted);
+    runner.start(QStringLiteral("fake server"));
+    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 5, 5000);
+    QCOMPARE(finished.count(), 0); // "hang" waits for its answer
+    session.reset();               // the connection goes away under it
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+
+    const RunResult &run = runner.result();
+    QCOMPARE(run.steps.size(), 5);
+    QCOMPARE(run.steps[0].status, StepResult::Status::Passed);
+    QCOMPARE(run.steps[0].params["arguments"]["password"], Json("[redacted]")); // reports carry no secret
+    QCOMPARE(run.steps[1].status, StepResult::Status::Passed);
+    QCOMPARE(run.steps[1].params["arguments"]["m"], Json(7));
+    QCOMPARE(run.steps[2].status, StepResult::Status::Failed); // an error, and the wrong code
+    QCOMPARE(run.steps[2].failures.size(), 2);
+    QCOMPARE(run.steps[2].failures[1].diff.value(0).path, QStringLiteral("/code"));
+    QCOMPARE(run.steps[3].status, StepResult::Status::Errored);
+    QVERIFY(run.steps[3].error.contains(QStringLiteral("NOPE is not set")));
+    QCOMPARE(run.steps[4].status, StepResult::Status::Errored);
+    QVERIFY(run.steps[4].error.contains(QStringLiteral("connection was closed")));
+    QVERIFY(!run.passed());
+    QCOMPARE(run.connection, QStringLiteral("fake server"));
 }
 
 QTEST_GUILESS_MAIN(TstCollection)
