@@ -122,7 +122,8 @@ QByteArray junitXml(const RunResult &run)
     xml.writeAttribute(QStringLiteral("errors"), errors);
     xml.writeAttribute(QStringLiteral("skipped"), QStringLiteral("0"));
     xml.writeAttribute(QStringLiteral("time"), seconds(run.elapsedMs));
-    xml.writeAttribute(QStringLiteral("timestamp"), run.started.toUTC().toString(Qt::ISODate).chopped(1));
+    xml.writeAttribute(QStringLiteral("timestamp"),
+                       run.started.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss")));
     xml.writeAttribute(QStringLiteral("hostname"), xmlSafe(QHostInfo::localHostName()));
     xml.writeStartElement(QStringLiteral("properties"));
     xml.writeStartElement(QStringLiteral("property"));
