@@ -2,9 +2,13 @@
 
 #include "audit/auditlog.h"
 #include "auth/tokeninspectordialog.h"
+#include "collection/collectionrundialog.h"
+#include "collection/history.h"
+#include "collection/historydialog.h"
 #include "common/jsonhighlighter.h"
 #include "common/splitterstate.h"
 #include "common/theme.h"
+#include "composer/composer.h"
 #include "connections/connection.h"
 #include "connections/connectiondialog.h"
 #include "connections/connectionlistmodel.h"
@@ -53,6 +57,8 @@ namespace mcpui {
 MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStore> tokens, QWidget *parent)
     : QMainWindow(parent), m_settings(settings), m_recorder(new mcp::Recorder(this)),
       m_audit(new mcp::audit::AuditLog(mcp::audit::AuditLog::defaultDirectory(), this)),
+      m_history(
+          std::make_unique<mcp::collection::RequestHistory>(mcp::collection::RequestHistory::defaultPath())),
       m_connections(new ConnectionListModel(
           m_recorder, tokens ? std::move(tokens) : std::make_shared<mcp::auth::TokenStore>(), this))
 {
@@ -254,6 +260,16 @@ void MainWindow::createActions()
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
     });
+    tools->addAction(tr("Request &History…"), QKeySequence(Qt::CTRL | Qt::Key_H), this,
+                     &MainWindow::showHistory);
+    tools->addAction(tr("Run &Collection…"), this, [this] {
+        if (CollectionRunDialog *dialog = runCollection()) {
+            const QString path = QFileDialog::getOpenFileName(dialog, tr("Run Collection"), QString(),
+                                                              tr("Collections (*.json)"));
+            if (!path.isEmpty() && dialog->open(path))
+                dialog->run();
+        }
+    });
     tools->addAction(tr("&Configured Servers…"), this, [this] {
         auto *dialog = new InventoryDialog(QDir::homePath(), this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -300,6 +316,18 @@ void MainWindow::onConnectionAdded(Connection *connection)
     connect(connection, &Connection::userAction, m_audit,
             [this, connection](const QString &event, const mcp::Json &detail) {
                 m_audit->action(connection->profile().name, event, detail);
+                if (event != QLatin1String("request"))
+                    return;
+                mcp::collection::HistoryEntry entry;
+                entry.time = QDateTime::currentDateTimeUtc();
+                entry.connection = connection->profile().name;
+                entry.method = mcp::stringOr(detail, "method");
+                entry.params = mcp::valueOr(detail, "params", mcp::Json::object());
+                QString error;
+                if (!m_history->append(entry, &error))
+                    statusBar()->showMessage(tr("Request history: %1").arg(error));
+                else if (m_historyDialog)
+                    m_historyDialog->reload();
             });
     auto *page = new ConnectionPage(connection, this, m_stack);
     m_pages.insert(connection, page);
@@ -492,6 +520,69 @@ void MainWindow::goTo(CommandPalette::Kind kind, const QString &name, int connec
         page->prompts()->selectPrompt(name);
         break;
     }
+}
+
+HistoryDialog *MainWindow::showHistory()
+{
+    if (!m_historyDialog) {
+        m_historyDialog = new HistoryDialog(m_history.get(), this);
+        m_historyDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_historyDialog, &HistoryDialog::openRequested, this,
+                [this](const mcp::collection::HistoryEntry &e) {
+                    if (!openInComposer(e.connection, e.method, e.params))
+                        statusBar()->showMessage(tr("%1 has no pane to open it in").arg(e.method));
+                });
+    }
+    m_historyDialog->reload();
+    m_historyDialog->show();
+    m_historyDialog->raise();
+    return m_historyDialog;
+}
+
+CollectionRunDialog *MainWindow::runCollection()
+{
+    Connection *c = currentConnection();
+    if (!c)
+        return nullptr;
+    auto *dialog = new CollectionRunDialog(c, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_connections, &ConnectionListModel::connectionAboutToBeRemoved, dialog,
+            [dialog, c](Connection *gone) {
+                if (gone == c)
+                    dialog->close();
+            });
+    dialog->show();
+    return dialog;
+}
+
+bool MainWindow::openInComposer(const QString &connection, const QString &method, const mcp::Json &params)
+{
+    Connection *c = currentConnection();
+    for (Connection *candidate : m_connections->connections())
+        if (candidate->profile().name == connection)
+            c = candidate;
+    ConnectionPage *page = m_pages.value(c);
+    if (!page)
+        return false;
+    selectConnection(c);
+    const QString name = mcp::stringOr(params, "name");
+    if (method == QLatin1String("tools/call")) {
+        page->tabs()->setCurrentIndex(ConnectionPage::ToolsTab);
+        if (!page->tools()->selectTool(name))
+            return false;
+        page->tools()->composer()->setArguments(mcp::valueOr(params, "arguments", mcp::Json::object()));
+        return true;
+    }
+    if (method == QLatin1String("prompts/get")) {
+        page->tabs()->setCurrentIndex(ConnectionPage::PromptsTab);
+        return page->prompts()->selectPrompt(name);
+    }
+    if (method == QLatin1String("resources/read")) {
+        page->tabs()->setCurrentIndex(ConnectionPage::ResourcesTab);
+        page->resources()->uriEdit()->setText(mcp::stringOr(params, "uri"));
+        return true;
+    }
+    return false;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

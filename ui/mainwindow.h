@@ -3,10 +3,12 @@
 #include "common/theme.h"
 #include "connections/connectionprofile.h"
 #include "discovery/commandpalette.h"
+#include "jsonrpc/json.h"
 
 #include <QHash>
 #include <QMainWindow>
 #include <QMap>
+#include <QPointer>
 #include <memory>
 
 class QAction;
@@ -17,6 +19,9 @@ class QStackedWidget;
 
 namespace mcp {
 class Recorder;
+namespace collection {
+class RequestHistory;
+}
 namespace audit {
 class AuditLog;
 }
@@ -29,7 +34,9 @@ namespace mcpui {
 
 class Connection;
 class ConnectionListModel;
+class CollectionRunDialog;
 class CompareDialog;
+class HistoryDialog;
 class ConnectionPage;
 class ReviewPane;
 class TrafficPane;
@@ -76,6 +83,15 @@ public:
     void removeConnection(); // at once; the Remove action asks first (askToRemoveConnection)
     // Connection › Compare Surface… for the current connection when it is ready: the dialog shown, or null.
     CompareDialog *compareSurface();
+    // Every request sent from the window, in <AppDataLocation>/history.jsonl (secrets redacted).
+    mcp::collection::RequestHistory *requestHistory() const { return m_history.get(); }
+    // Tools › Request History…: the dialog shown.
+    HistoryDialog *showHistory();
+    // Tools › Run Collection… on the current connection: the dialog shown, or null without a connection.
+    CollectionRunDialog *runCollection();
+    // A request from the history back in its pane: the tool's composer with its arguments, the prompt, or the
+    // resource's URI, on the connection of that name (else the current one). False when no pane takes it.
+    bool openInComposer(const QString &connection, const QString &method, const mcp::Json &params);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -95,6 +111,8 @@ private:
     QSettings *m_settings;
     mcp::Recorder *m_recorder;
     mcp::audit::AuditLog *m_audit;
+    std::unique_ptr<mcp::collection::RequestHistory> m_history;
+    QPointer<HistoryDialog> m_historyDialog;
     ConnectionListModel *m_connections;
     QListView *m_sidebar;
     QStackedWidget *m_stack;

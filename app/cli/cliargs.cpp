@@ -61,6 +61,11 @@ verbs:
                                      first: a tool, prompt or template removed, a new required parameter,
                                      a property removed, a type or enum narrowed, a required output field
                                      removed, a capability dropped, a tool's hints turned riskier
+  run COLLECTION [--junit FILE]      run a collection's requests (docs/collections.md) in order, check each
+                                     answer against its expectations (success or error code, JSON pointer
+                                     equals or matches, the tool's outputSchema, latency) and print the diff
+                                     of each failure; ${env:NAME} and ${step:ID/pointer} fill in values;
+                                     --junit writes JUnit XML for CI
   config import FILE [--host NAME]   the servers a host's config file or a registry server.json
                                      configures, each as the mcpwb options that connect to it (nothing is
                                      started or saved); bad entries with file, line and reason (exit 1)
@@ -121,6 +126,7 @@ exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (
             9 high, 10 critical
             12 audit verify: an entry was edited, deleted, inserted or reordered, or a day cut short
             13 diff: a breaking change (compatible changes alone exit 0)
+            14 run: an answer did not meet its expectations, or a request could not be sent
 )");
 }
 
@@ -344,6 +350,8 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.output = v;
         } else if (arg == QStringLiteral("--accepted")) {
             a.acceptedFile = v;
+        } else if (arg == QStringLiteral("--junit")) {
+            a.junitFile = v;
         } else if (arg == QStringLiteral("--pins")) {
             a.pinsFile = v;
         } else if (arg == QStringLiteral("--project")) {

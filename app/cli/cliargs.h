@@ -33,6 +33,7 @@ struct CliArgs
     QString reviewFormat = QStringLiteral("markdown"); // review: markdown, html or sarif
     QString output;                                    // review, config export: write here instead of stdout
     QString acceptedFile;                              // review: the reviewer's accepted findings
+    QString junitFile;                                 // run: the JUnit XML report goes here
     QString pinsFile; // approved definitions: review --approve writes them, review and tools call check them
     bool approve = false;       // review: pin what the server defines now
     bool allConfigured = false; // review --all-configured: every server the host programs configure

@@ -1,6 +1,7 @@
 #include "auditcli.h"
 #include "authcli.h"
 #include "cliargs.h"
+#include "collectioncli.h"
 #include "configcli.h"
 #include "demoserver.h"
 #include "inventorycli.h"
@@ -42,6 +43,13 @@ int main(int argc, char *argv[])
         err << "mcpwb: " << (problem.isEmpty() ? QStringLiteral("no verb given") : problem) << "\n\n"
             << usageText();
         return 1;
+    }
+    if (isCollectionVerb(args.verb)) { // a bad file is said before any server is started
+        const QString bad = checkCollectionFile(args);
+        if (!bad.isEmpty()) {
+            err << "mcpwb: error: run: " << bad << "\n";
+            return 1;
+        }
     }
     if (args.verb.value(0) == QStringLiteral("token"))
         return runTokenInspect(args);

@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "authcli.h"
+#include "collectioncli.h"
 #include "conformance.h"
 #include "reviewcli.h"
 #include "session/skills.h"
@@ -221,6 +222,12 @@ void Runner::runVerb(const QStringList &v)
         });
     } else if (isSurfaceVerb(v)) {
         runSurfaceVerb(m_session, m_args, this, [this](int exitCode, const Error &error) {
+            if (error)
+                return fail(error);
+            stepDone(exitCode);
+        });
+    } else if (isCollectionVerb(v)) {
+        runCollectionVerb(m_session, m_args, this, [this](int exitCode, const Error &error) {
             if (error)
                 return fail(error);
             stepDone(exitCode);

@@ -45,6 +45,10 @@ Composer::Composer(QWidget *parent) : QWidget(parent)
     m_send->setObjectName(QStringLiteral("send"));
     m_send->setToolTip(tr("Send the request (Ctrl+Enter)"));
     m_send->setDefault(true);
+    m_save = new QPushButton(tr("Save to Collection…"), this);
+    m_save->setObjectName(QStringLiteral("saveToCollection"));
+    m_save->setToolTip(
+        tr("Add this request to a collection file (secret values become ${env:NAME} references)"));
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setObjectName(QStringLiteral("cancel"));
     m_progress = new QProgressBar(this);
@@ -57,6 +61,7 @@ Composer::Composer(QWidget *parent) : QWidget(parent)
     bar->addWidget(m_progressMessage, 1);
     bar->addWidget(m_cancel);
     bar->addStretch();
+    bar->addWidget(m_save);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -72,6 +77,7 @@ Composer::Composer(QWidget *parent) : QWidget(parent)
             Q_EMIT sendRequested();
     });
     connect(m_cancel, &QPushButton::clicked, this, &Composer::cancelRequested);
+    connect(m_save, &QPushButton::clicked, this, &Composer::saveRequested);
     for (const QKeySequence &keys :
          {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
         auto *shortcut = new QShortcut(keys, this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
@@ -184,6 +190,7 @@ void Composer::updateButtons()
 {
     m_send->setEnabled(m_connected && !m_running && !m_target.isEmpty() && m_problems.isEmpty());
     m_send->setToolTip(!m_connected ? tr("Not connected") : tr("Send the request (Ctrl+Enter)"));
+    m_save->setEnabled(!m_target.isEmpty() && m_problems.isEmpty());
 }
 
 } // namespace mcpui

@@ -41,11 +41,13 @@ public:
     QPlainTextEdit *rawEditor() const { return m_raw; }
     QPushButton *sendButton() const { return m_send; }
     QPushButton *cancelButton() const { return m_cancel; }
+    QPushButton *saveButton() const { return m_save; }
     QProgressBar *progressBar() const { return m_progress; }
 
 Q_SIGNALS:
     void sendRequested();
     void cancelRequested();
+    void saveRequested(); // Save to Collection…
 
 private:
     void onFormEdited();
@@ -62,6 +64,7 @@ private:
     QLabel *m_problemsLabel;
     QPushButton *m_send;
     QPushButton *m_cancel;
+    QPushButton *m_save;
     QProgressBar *m_progress;
     QLabel *m_progressMessage;
     QStringList m_problems;

@@ -1,11 +1,14 @@
 #include "toolspane.h"
 
+#include "collection/collection.h"
 #include "common/rowtable.h"
 #include "composer/composer.h"
 #include "composer/resultview.h"
 #include "connections/connection.h"
 #include "jsonlistmodel.h"
 
+#include <QDir>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -100,6 +103,14 @@ ToolsPane::ToolsPane(Connection *connection, QWidget *parent) : QWidget(parent),
     m_composer = new Composer(this);
     connect(m_composer, &Composer::sendRequested, this, &ToolsPane::send);
     connect(m_composer, &Composer::cancelRequested, this, &ToolsPane::cancel);
+    connect(m_composer, &Composer::saveRequested, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save to Collection"), QString(),
+                                                          tr("Collections (*.json)"), nullptr,
+                                                          QFileDialog::DontConfirmOverwrite);
+        QString error;
+        if (!path.isEmpty() && !saveToCollection(path, &error))
+            m_result->showError(error);
+    });
     m_result = new ResultView(this);
     m_result->setObjectName(QStringLiteral("result"));
 
@@ -247,6 +258,23 @@ void ToolsPane::send()
         options, this);
     if (!*answered)
         m_running = id;
+}
+
+bool ToolsPane::saveToCollection(const QString &path, QString *error)
+{
+    const QString name = m_composer->target();
+    if (name.isEmpty())
+        return false;
+    QStringList variables;
+    const Json params = {{"name", mcp::toStd(name)}, {"arguments", m_composer->arguments()}};
+    if (!mcp::collection::appendRequest(path, QStringLiteral("tools/call"), params, &variables, error))
+        return false;
+    QString note = tr("%1 added to the collection %2.").arg(name, QDir::toNativeSeparators(path));
+    if (!variables.isEmpty())
+        note += QLatin1Char(' ') + tr("Secret values were written as references: set %1 when running it.")
+                                       .arg(variables.join(QStringLiteral(", ")));
+    m_result->showNote(note);
+    return true;
 }
 
 void ToolsPane::cancel()

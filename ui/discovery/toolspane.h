@@ -31,6 +31,9 @@ public:
     using CallGuard = std::function<QString(const QString &tool, const mcp::Json &definition)>;
     void setCallGuard(CallGuard guard) { m_callGuard = std::move(guard); }
     bool selectTool(const QString &name);
+    // The composer's call appended to a collection file; the result view says where, and which ${env:}
+    // variables its secret values became. False with *error.
+    bool saveToCollection(const QString &path, QString *error);
 
     JsonListModel *model() const { return m_model; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
