@@ -11,6 +11,7 @@
 #include "discovery/jsonlistmodel.h"
 #include "discovery/toolspane.h"
 #include "mainwindow.h"
+#include "stallwatchdog.h"
 #include "testsupport.h"
 #include "traffic/recorder.h"
 #include "traffic/redaction.h"
@@ -53,34 +54,6 @@ void resetPeak()
     if (f.open(QIODevice::WriteOnly))
         f.write("5");
 }
-
-// The longest gap between ticks of a 5 ms timer: how long the event loop was blocked.
-class StallWatchdog : public QObject
-{
-public:
-    StallWatchdog()
-    {
-        m_timer.setInterval(5);
-        connect(&m_timer, &QTimer::timeout, this, [this] { m_longest = qMax(m_longest, m_clock.restart()); });
-    }
-    void start()
-    {
-        m_longest = 0;
-        m_clock.start();
-        m_timer.start();
-    }
-    qint64 stop()
-    {
-        m_longest = qMax(m_longest, m_clock.elapsed());
-        m_timer.stop();
-        return m_longest;
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_longest = 0;
-};
 
 // Timestamps the first paint of a widget inside `area` after arm().
 class PaintClock : public QObject

@@ -58,6 +58,14 @@ int longestDocument(const QWidget *view)
     return longest;
 }
 
+// Shows a tool result of one text block; its LargeResult, or null.
+LargeResult *showText(ResultView &view, const std::string &text)
+{
+    view.show();
+    view.showToolResult({{"content", {{{"type", "text"}, {"text", text}}}}});
+    return view.findChild<LargeResult *>();
+}
+
 } // namespace
 
 class TestLargeResult : public QObject
@@ -87,6 +95,8 @@ private Q_SLOTS:
             large->textView()->toPlainText().startsWith(QStringLiteral("line 0000000: the quick brown fox\n"
                                                                        "line 0000001:")));
         QVERIFY(longestDocument(&view) <= LargeResult::PageBytes); // a page, not 3 MB
+        // Nobody shows this view's frames in a traffic detail (a Resources pane): not offered.
+        QVERIFY(!large->findChild<QPushButton *>(QStringLiteral("openInTraffic"))->isVisibleTo(large));
 
         large->showMore();
         QVERIFY(large->shownBytes() > LargeResult::PageBytes);
@@ -98,9 +108,7 @@ private Q_SLOTS:
     {
         const std::string text = numberedLines(3 * 1024 * 1024);
         ResultView view;
-        view.show();
-        view.showToolResult({{"content", {{{"type", "text"}, {"text", text}}}}});
-        auto *large = view.findChild<LargeResult *>();
+        LargeResult *large = showText(view, text);
         QVERIFY(large);
         QSignalSpy finished(large, &LargeResult::searchFinished);
         large->searchEdit()->setText(QStringLiteral("NEEDLE"));
@@ -124,9 +132,7 @@ private Q_SLOTS:
     {
         const std::string text = numberedLines(3 * 1024 * 1024);
         ResultView view;
-        view.show();
-        view.showToolResult({{"content", {{{"type", "text"}, {"text", text}}}}});
-        auto *large = view.findChild<LargeResult *>();
+        LargeResult *large = showText(view, text);
         QVERIFY(large);
         QSignalSpy finished(large, &LargeResult::searchFinished);
         large->search(QStringLiteral("not in the text"));
@@ -229,7 +235,7 @@ private Q_SLOTS:
         QVERIFY(large->banner()->text().contains(QStringLiteral("2.0 MB")));
 
         auto *open = large->findChild<QPushButton *>(QStringLiteral("openInTraffic"));
-        QVERIFY(open);
+        QVERIFY(open && open->isVisibleTo(large));
         QTest::mouseClick(open, Qt::LeftButton);
         QCOMPARE(page->tabs()->currentWidget(), page->traffic());
         const int index = page->traffic()->currentRecorderIndex();

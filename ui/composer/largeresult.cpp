@@ -56,10 +56,10 @@ LargeResult::LargeResult(Kind kind, QByteArray data, mcp::ByteRange range, QWidg
     m_more = new QPushButton(tr("Show More"), this);
     m_more->setObjectName(QStringLiteral("showMore"));
     connect(m_more, &QPushButton::clicked, this, &LargeResult::showMore);
-    auto *traffic = new QPushButton(tr("Open in Traffic"), this);
-    traffic->setObjectName(QStringLiteral("openInTraffic"));
-    traffic->setToolTip(tr("The whole frame in the traffic detail, with its tree"));
-    connect(traffic, &QPushButton::clicked, this, &LargeResult::openInTrafficRequested);
+    m_traffic = new QPushButton(tr("Open in Traffic"), this);
+    m_traffic->setObjectName(QStringLiteral("openInTraffic"));
+    m_traffic->setToolTip(tr("The whole frame in the traffic detail, with its tree"));
+    connect(m_traffic, &QPushButton::clicked, this, &LargeResult::openInTrafficRequested);
     auto *saveButton = new QPushButton(tr("Save…"), this);
     saveButton->setObjectName(QStringLiteral("saveResult"));
     connect(saveButton, &QPushButton::clicked, this, &LargeResult::save);
@@ -81,7 +81,7 @@ LargeResult::LargeResult(Kind kind, QByteArray data, mcp::ByteRange range, QWidg
     bar->addWidget(m_find, 1);
     bar->addWidget(m_cancelSearch);
     bar->addWidget(m_status);
-    bar->addWidget(traffic);
+    bar->addWidget(m_traffic);
     bar->addWidget(saveButton);
 
     m_text = new QPlainTextEdit(this);
@@ -230,6 +230,11 @@ bool LargeResult::saveTo(const QString &path, QString *error) const
         return true;
     *error = file.errorString();
     return false;
+}
+
+void LargeResult::offerTraffic(bool offer)
+{
+    m_traffic->setVisible(offer);
 }
 
 void LargeResult::save()

@@ -38,6 +38,7 @@ public:
     void cancelSearch();
     bool isSearching() const { return bool(m_cancel); }
     bool saveTo(const QString &path, QString *error) const;
+    void offerTraffic(bool offer); // "Open in Traffic" only where someone can show the frame
 
     QPlainTextEdit *textView() const { return m_text; }
     QLabel *banner() const { return m_banner; }
@@ -65,6 +66,7 @@ private:
     QLabel *m_banner;
     QPlainTextEdit *m_text;
     QPushButton *m_more;
+    QPushButton *m_traffic;
     QLineEdit *m_find;
     QPushButton *m_cancelSearch;
     QLabel *m_status;

@@ -7,6 +7,7 @@
 #include <QFontDatabase>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QMimeDatabase>
 #include <QPixmap>
 #include <QPlainTextEdit>
@@ -56,7 +57,8 @@ const Json &member(const Json &obj, const char *key, Json::value_t like)
 void releaseFreedMemory(QObject *context)
 {
 #ifdef __GLIBC__
-    QTimer::singleShot(0, context, [] { malloc_trim(0); }); // once the reply's parsed JSON is gone
+    // Later than the reply's parsed JSON is gone and the first screen painted: the trim takes a while.
+    QTimer::singleShot(500, context, [] { malloc_trim(0); });
 #else
     Q_UNUSED(context);
 #endif
@@ -199,6 +201,7 @@ void ResultView::addCaption(const QString &text)
 void ResultView::addLarge(LargeResult *large)
 {
     connect(large, &LargeResult::openInTrafficRequested, this, &ResultView::openInTrafficRequested);
+    large->offerTraffic(isSignalConnected(QMetaMethod::fromSignal(&ResultView::openInTrafficRequested)));
     m_layout->insertWidget(m_layout->count() - 1, large, 1);
     m_texts << large->bannerText();
     m_hasLarge = true;
