@@ -9,6 +9,7 @@
 #include "common/splitterstate.h"
 #include "common/theme.h"
 #include "composer/composer.h"
+#include "composer/resultview.h"
 #include "connections/connection.h"
 #include "connections/connectiondialog.h"
 #include "connections/connectionlistmodel.h"
@@ -36,6 +37,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -53,6 +55,10 @@
 #include <QVBoxLayout>
 
 namespace mcpui {
+
+namespace {
+constexpr qsizetype MiB = 1024 * 1024;
+} // namespace
 
 MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStore> tokens, QWidget *parent)
     : QMainWindow(parent), m_settings(settings), m_recorder(new mcp::Recorder(this)),
@@ -162,6 +168,11 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     m_connections->load(*m_settings);
     if (m_connections->rowCount() > 0)
         selectConnection(m_connections->at(0));
+    ResultView::setLargeResultBytes(
+        m_settings
+            ->value(QStringLiteral("results/largeResultMB"), int(ResultView::DefaultLargeResultBytes / MiB))
+            .toLongLong() *
+        MiB);
     setTheme(themeFromName(m_settings->value(QStringLiteral("view/theme")).toString()));
     updateGlyphs();
     if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray()))
@@ -253,6 +264,21 @@ void MainWindow::createActions()
         themeGroup->addAction(a);
         m_themeActions.insert(theme, a);
     }
+    view->addAction(tr("&Large Result Size…"), this, [this] {
+        auto *dialog = new QInputDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle(tr("Large Result Size"));
+        dialog->setLabelText(
+            tr("Results larger than this many MB show their size and beginning, with search, "
+               "save and the traffic detail, instead of being laid out whole:"));
+        dialog->setIntRange(1, 4096);
+        dialog->setIntValue(int(ResultView::largeResultBytes() / MiB));
+        connect(dialog, &QInputDialog::intValueSelected, this, [this](int megabytes) {
+            ResultView::setLargeResultBytes(megabytes * MiB);
+            m_settings->setValue(QStringLiteral("results/largeResultMB"), megabytes);
+        });
+        dialog->open();
+    });
 
     auto *tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("&Token Inspector…"), this, [this] {

@@ -79,4 +79,82 @@ QByteArray indentJson(const QByteArray &json, qsizetype maxInput, bool *cut)
     return out;
 }
 
+// The end of the string that opens at json[i] (the index after its closing quote), or json.size().
+static qsizetype skipString(QByteArrayView json, qsizetype i)
+{
+    for (++i; i < json.size(); ++i) {
+        if (json[i] == '\\')
+            ++i;
+        else if (json[i] == '"')
+            return i + 1;
+    }
+    return json.size();
+}
+
+// The end of the value that starts at json[i]: a string, a container (nesting counted, strings skipped)
+// or a scalar up to the next delimiter.
+static qsizetype skipValue(QByteArrayView json, qsizetype i)
+{
+    if (i >= json.size())
+        return i;
+    if (json[i] == '"')
+        return skipString(json, i);
+    if (json[i] == '{' || json[i] == '[') {
+        qsizetype depth = 0;
+        while (i < json.size()) {
+            const char c = json[i];
+            if (c == '"') {
+                i = skipString(json, i);
+                continue;
+            }
+            if (c == '{' || c == '[')
+                ++depth;
+            else if ((c == '}' || c == ']') && --depth == 0)
+                return i + 1;
+            ++i;
+        }
+        return i;
+    }
+    while (i < json.size() && json[i] != ',' && json[i] != '}' && json[i] != ']' && !isSpace(json[i]))
+        ++i;
+    return i;
+}
+
+static qsizetype skipSpace(QByteArrayView json, qsizetype i)
+{
+    while (i < json.size() && isSpace(json[i]))
+        ++i;
+    return i;
+}
+
+ByteRange findJsonMember(QByteArrayView json, std::initializer_list<QByteArrayView> path)
+{
+    qsizetype at = skipSpace(json, 0);
+    for (const QByteArrayView key : path) {
+        if (at >= json.size() || json[at] != '{')
+            return {};
+        at = skipSpace(json, at + 1);
+        bool found = false;
+        while (at < json.size() && json[at] == '"') {
+            const qsizetype keyEnd = skipString(json, at);
+            found = json.sliced(at + 1, qMax<qsizetype>(0, keyEnd - at - 2)) == key;
+            at = skipSpace(json, keyEnd);
+            if (at >= json.size() || json[at] != ':')
+                return {};
+            at = skipSpace(json, at + 1);
+            if (found)
+                break;
+            at = skipSpace(json, skipValue(json, at));
+            if (at < json.size() && json[at] == ',')
+                at = skipSpace(json, at + 1);
+        }
+        if (!found)
+            return {};
+    }
+    const qsizetype end = skipValue(json, at);
+    if (at >= json.size() || end <= at)
+        return {};
+    return {at, end - at};
+}
+
 } // namespace mcp

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <poll.h>
 #include <unistd.h>
+#include <utility>
 
 namespace mcp {
 
@@ -18,14 +19,25 @@ QList<QByteArray> LineFramer::feed(const QByteArray &chunk)
     qsizetype start = 0;
     qsizetype nl;
     while ((nl = m_buffer.indexOf('\n', scanFrom)) >= 0) {
-        QByteArray line = m_buffer.mid(start, nl - start);
+        QByteArray line;
+        if (start == 0 && nl == m_buffer.size() - 1) {
+            // The whole buffer is one frame (a big answer read chunk by chunk): taken, not copied.
+            line = std::exchange(m_buffer, QByteArray());
+            line.chop(1);
+        } else {
+            line = m_buffer.mid(start, nl - start);
+        }
         start = scanFrom = nl + 1;
         if (line.endsWith('\r'))
             line.chop(1);
         if (!line.trimmed().isEmpty())
             frames.append(line);
     }
-    m_buffer.remove(0, start);
+    // All consumed: the buffer's capacity (as large as the largest frame so far) is given back.
+    if (start >= m_buffer.size())
+        m_buffer = QByteArray();
+    else
+        m_buffer.remove(0, start);
     return frames;
 }
 

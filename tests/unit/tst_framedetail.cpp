@@ -101,6 +101,26 @@ private Q_SLOTS:
         QCOMPARE(indentJson("not json}}]"), QByteArray("notjson\n}\n}\n]")); // malformed: shown, never thrown
     }
 
+    void findsAMemberWithoutParsing()
+    {
+        const QByteArray frame =
+            "{\"jsonrpc\":\"2.0\", \"id\":7,\"result\":{\"content\":[{\"text\":\"a } \\\" ]\"}],"
+            "\"structuredContent\" : {\"items\":[1,{\"x\":\"}\"}]} ,\"z\":null}}";
+        const auto text = [&](ByteRange r) {
+            return r.begin < 0 ? QByteArray() : frame.mid(r.begin, r.size);
+        };
+        QCOMPARE(text(findJsonMember(frame, {"result", "structuredContent"})),
+                 QByteArray("{\"items\":[1,{\"x\":\"}\"}]}"));
+        QCOMPARE(text(findJsonMember(frame, {"id"})), QByteArray("7"));
+        QCOMPARE(text(findJsonMember(frame, {"result", "z"})), QByteArray("null"));
+        QCOMPARE(findJsonMember(frame, {"result", "missing"}).begin, -1);
+        QCOMPARE(findJsonMember(frame, {"id", "deeper"}).begin, -1);
+        // Cut or malformed text finds nothing rather than reading past the end.
+        QCOMPARE(findJsonMember(frame.left(60), {"result", "structuredContent"}).begin, -1);
+        QCOMPARE(findJsonMember("{\"a\"", {"a"}).begin, -1);
+        QCOMPARE(findJsonMember("", {"a"}).begin, -1);
+    }
+
     void rawHttpMasksSecretsUntilRevealed()
     {
         HttpExchange x;

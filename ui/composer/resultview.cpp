@@ -1,18 +1,25 @@
 #include "resultview.h"
 
 #include "common/plaintext.h"
+#include "largeresult.h"
 #include "schema/schemavalidator.h"
 
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QMimeDatabase>
 #include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <atomic>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace mcpui {
 
@@ -34,12 +41,48 @@ QPlainTextEdit *textBlock(const QString &text, bool monospace, QWidget *parent)
     return edit;
 }
 
+// obj[key] by reference when it has the type of `like`, else an empty value of that type: a 60 MB text or
+// a content array is read in place, not copied as valueOr() would.
+const Json &member(const Json &obj, const char *key, Json::value_t like)
+{
+    static const Json emptyArray = Json::array();
+    static const Json emptyString = "";
+    if (obj.is_object())
+        if (const auto it = obj.find(key); it != obj.end() && it->type() == like)
+            return *it;
+    return like == Json::value_t::array ? emptyArray : emptyString;
+}
+
+// glibc keeps the freed nodes of a parsed result of a million objects (hundreds of MB) as resident memory
+// until told otherwise; after a large result arrives or goes, they are handed back.
+void releaseFreedMemory(QObject *context)
+{
+#ifdef __GLIBC__
+    // Later than the reply's parsed JSON is gone and the first screen painted: the trim takes a while.
+    QTimer::singleShot(500, context, [] { malloc_trim(0); });
+#else
+    Q_UNUSED(context);
+#endif
+}
+
+std::atomic<qsizetype> g_largeResultBytes{ResultView::DefaultLargeResultBytes};
+
 QString describeSize(qsizetype bytes)
 {
     return QLocale().formattedDataSize(bytes);
 }
 
 } // namespace
+
+qsizetype ResultView::largeResultBytes()
+{
+    return g_largeResultBytes;
+}
+
+void ResultView::setLargeResultBytes(qsizetype bytes)
+{
+    g_largeResultBytes = qMax<qsizetype>(1024, bytes);
+}
 
 ResultView::ResultView(QWidget *parent)
     : QScrollArea(parent), m_body(new QWidget), m_layout(new QVBoxLayout(m_body))
@@ -51,6 +94,9 @@ ResultView::ResultView(QWidget *parent)
 
 void ResultView::clear()
 {
+    if (m_hasLarge)
+        releaseFreedMemory(this);
+    m_hasLarge = false;
     while (m_layout->count() > 1) {
         QLayoutItem *item = m_layout->takeAt(0);
         delete item->widget();
@@ -71,17 +117,27 @@ void ResultView::showNote(const QString &message)
     addCaption(message);
 }
 
-void ResultView::showToolResult(const Json &result, const Json &outputSchema)
+void ResultView::showToolResult(const Json &result, const Json &outputSchema, const QByteArray &frame)
 {
     clear();
     if (mcp::valueOr(result, "isError", false))
         addBanner(tr("The tool reported an error"), true);
-    for (const Json &block : mcp::valueOr(result, "content", Json::array()))
+    for (const Json &block : member(result, "content", Json::value_t::array))
         addContent(block);
     if (result.contains("structuredContent")) {
         addCaption(tr("Structured content"));
-        addJson(result["structuredContent"]);
-        if (outputSchema.is_object()) {
+        const mcp::ByteRange range = mcp::findJsonMember(frame, {"result", "structuredContent"});
+        const bool large = range.size > largeResultBytes();
+        if (large) {
+            addLarge(new LargeResult(LargeResult::Kind::Json, frame, range, m_body));
+            if (outputSchema.is_object()) // validating a million objects would hold the window for seconds
+                addBanner(tr("Not checked against the tool's output schema: the content is larger than %1")
+                              .arg(describeSize(largeResultBytes())),
+                          false);
+        } else {
+            addJson(result["structuredContent"]);
+        }
+        if (outputSchema.is_object() && !large) {
             using Status = mcp::schema::ValidationResult::Status;
             const auto check = mcp::schema::validate(result["structuredContent"], outputSchema);
             const QString lines = check.lines().join(QLatin1Char('\n'));
@@ -145,6 +201,27 @@ void ResultView::addCaption(const QString &text)
     m_texts << text;
 }
 
+void ResultView::addLarge(LargeResult *large)
+{
+    connect(large, &LargeResult::openInTrafficRequested, this, &ResultView::openInTrafficRequested);
+    large->offerTraffic(isSignalConnected(QMetaMethod::fromSignal(&ResultView::openInTrafficRequested)));
+    m_layout->insertWidget(m_layout->count() - 1, large, 1);
+    m_texts << large->bannerText();
+    m_hasLarge = true;
+    releaseFreedMemory(this);
+}
+
+void ResultView::addText(const std::string &text)
+{
+    if (qsizetype(text.size()) > largeResultBytes()) {
+        QByteArray bytes = QByteArray::fromStdString(text);
+        const mcp::ByteRange all{0, bytes.size()};
+        addLarge(new LargeResult(LargeResult::Kind::Text, std::move(bytes), all, m_body));
+        return;
+    }
+    addText(QString::fromStdString(text));
+}
+
 void ResultView::addText(const QString &text)
 {
     m_layout->insertWidget(m_layout->count() - 1, textBlock(text, false, m_body));
@@ -162,7 +239,7 @@ void ResultView::addContent(const Json &block)
 {
     const QString type = mcp::stringOr(block, "type");
     if (type == QLatin1String("text")) {
-        addText(mcp::stringOr(block, "text"));
+        addText(member(block, "text", Json::value_t::string).get_ref<const std::string &>());
     } else if (type == QLatin1String("image")) {
         addImage(mcp::stringOr(block, "data").toLatin1(), mcp::stringOr(block, "mimeType"));
     } else if (type == QLatin1String("audio")) {
@@ -195,7 +272,7 @@ void ResultView::addResource(const Json &resource)
     addCaption(QStringLiteral("%1%2").arg(mcp::stringOr(resource, "uri"),
                                           mime.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(mime)));
     if (resource.contains("text")) {
-        addText(mcp::stringOr(resource, "text"));
+        addText(member(resource, "text", Json::value_t::string).get_ref<const std::string &>());
         return;
     }
     const QByteArray blob = mcp::stringOr(resource, "blob").toLatin1();

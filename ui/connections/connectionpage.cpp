@@ -14,6 +14,7 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTabWidget>
@@ -73,6 +74,15 @@ ConnectionPage::ConnectionPage(Connection *connection, QWidget *dialogParent, QW
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_tools, tr("&Tools"));
+    connect(m_tools, &ToolsPane::openFrameRequested, this, [this](int index) {
+        m_tabs->setCurrentWidget(m_traffic);
+        m_traffic->setFollowing(false);
+        if (!m_traffic->selectRecorderIndex(index)) { // hidden by the filter: shown without it
+            m_traffic->filterEdit()->clear();
+            m_traffic->applyFilter();
+            m_traffic->selectRecorderIndex(index);
+        }
+    });
     m_tabs->addTab(m_resources, tr("&Resources"));
     m_tabs->addTab(m_prompts, tr("&Prompts"));
     m_tabs->addTab(m_traffic, tr("Tra&ffic"));

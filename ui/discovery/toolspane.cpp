@@ -6,6 +6,7 @@
 #include "composer/resultview.h"
 #include "connections/connection.h"
 #include "jsonlistmodel.h"
+#include "traffic/recorder.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -113,6 +114,10 @@ ToolsPane::ToolsPane(Connection *connection, QWidget *parent) : QWidget(parent),
     });
     m_result = new ResultView(this);
     m_result->setObjectName(QStringLiteral("result"));
+    connect(m_result, &ResultView::openInTrafficRequested, this, [this] {
+        if (m_resultFrame >= 0)
+            Q_EMIT openFrameRequested(m_resultFrame);
+    });
 
     auto *right = new QSplitter(Qt::Vertical, this);
     right->addWidget(info);
@@ -250,8 +255,12 @@ void ToolsPane::send()
             *answered = true;
             m_running = -1;
             m_composer->setRunning(false);
+            m_resultFrame = lastResponseFrame();
+            const mcp::Recorder *recorder = m_connection->recorder();
             if (r.ok())
-                m_result->showToolResult(r.result, outputSchema);
+                m_result->showToolResult(r.result, outputSchema,
+                                         m_resultFrame >= 0 ? recorder->at(m_resultFrame).bytes
+                                                            : QByteArray());
             else
                 m_result->showError(r.error.toString());
         },
@@ -275,6 +284,23 @@ bool ToolsPane::saveToCollection(const QString &path, QString *error)
                                        .arg(variables.join(QStringLiteral(", ")));
     m_result->showNote(note);
     return true;
+}
+
+// The reply being handled: the session records each frame before it handles it, so it is the last frame
+// received on this connection (looked for among the last few, notifications may follow in a batch).
+int ToolsPane::lastResponseFrame() const
+{
+    const mcp::Recorder *recorder = m_connection->recorder();
+    const mcp::ClientSession *session = m_connection->session();
+    if (!recorder || !session)
+        return -1;
+    for (qsizetype i = recorder->size() - 1; i >= qMax<qsizetype>(0, recorder->size() - 64); --i) {
+        const mcp::FrameRecord &f = recorder->at(i);
+        if (f.connection == session->connectionId() && f.direction == mcp::Direction::Received &&
+            (f.kind == mcp::jsonrpc::Kind::Response || f.kind == mcp::jsonrpc::Kind::Error))
+            return int(i);
+    }
+    return -1;
 }
 
 void ToolsPane::cancel()

@@ -43,8 +43,12 @@ public:
     ResultView *resultView() const { return m_result; }
     QListWidget *history() const { return m_history; }
 
+Q_SIGNALS:
+    void openFrameRequested(int recorderIndex); // the last result's frame, in the traffic detail
+
 private:
     void onCurrentChanged();
+    int lastResponseFrame() const;
     void send();
     void cancel();
     mcp::Json currentTool() const;
@@ -59,6 +63,7 @@ private:
     Composer *m_composer;
     ResultView *m_result;
     qint64 m_running = -1;    // request id of the call in flight
+    int m_resultFrame = -1;   // the recorder index of the result shown
     int m_listGeneration = 0; // the refresh whose pages may fill the model
     CallGuard m_callGuard;
 };
