@@ -2,6 +2,7 @@
 
 #include "config/envfile.h"
 #include "config/secretreference.h"
+#include "conformance/serverrun.h"
 #include "review/report.h"
 #include "traffic/redaction.h"
 
@@ -28,6 +29,13 @@ verbs:
   request METHOD ['PARAMS_JSON']     send any request and print its result
   watch                              print every notification until interrupted
   conformance URL                    act as the client for the MCP conformance harness
+  conformance-server [SCENARIO] [--harness stable|next] [--suite NAME] [--requirements REV]
+                     [--harness-dir DIR]
+                                     run the conformance harness's server scenarios (one, else the suite)
+                                     against this --url server through a recording proxy on 127.0.0.1:
+                                     each scenario's checks, failing details and the frames it exchanged;
+                                     --protocol-version is the harness's --spec-version; the harness is
+                                     found in DIR or $MCPWB_HARNESS_DIR (node_modules with it and Node 22)
   demo-server [--http PORT]          run the embedded demo server (stdio, or HTTP on 127.0.0.1)
   proxy --stdio "COMMAND" [--record FILE]           pass stdio through to a server, recording every frame
   proxy --url UPSTREAM --listen PORT [--record FILE]  the same for an HTTP server, on 127.0.0.1:PORT
@@ -121,6 +129,7 @@ exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (
             9 high, 10 critical
             12 audit verify: an entry was edited, deleted, inserted or reordered, or a day cut short
             13 diff: a breaking change (compatible changes alone exit 0)
+            14 conformance-server: a check failed or warned (1: harness not installed, 3: it did not run)
 )");
 }
 
@@ -352,6 +361,16 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.startServers << v;
         } else if (arg == QStringLiteral("--ignore")) {
             a.replayIgnore << v;
+        } else if (arg == QStringLiteral("--harness")) {
+            if (!mcp::conformance::harnessFromString(v))
+                return QStringLiteral("--harness takes stable or next, got \"%1\"").arg(v);
+            a.harness = v;
+        } else if (arg == QStringLiteral("--suite")) {
+            a.suite = v;
+        } else if (arg == QStringLiteral("--requirements")) {
+            a.requirements = v;
+        } else if (arg == QStringLiteral("--harness-dir")) {
+            a.harnessDir = v;
         } else if (arg == QStringLiteral("--http")) {
             a.verb << arg << v; // demo-server --http PORT
         } else {

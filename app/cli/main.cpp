@@ -2,6 +2,7 @@
 #include "authcli.h"
 #include "cliargs.h"
 #include "configcli.h"
+#include "conformanceservercli.h"
 #include "demoserver.h"
 #include "inventorycli.h"
 #include "proxy.h"
@@ -53,6 +54,8 @@ int main(int argc, char *argv[])
         return runAuditVerify(args);
     if (args.verb.value(0) == QStringLiteral("config"))
         return runConfig(args);
+    if (args.verb.value(0) == QStringLiteral("conformance-server"))
+        return runConformanceServer(args);
     if (args.verb.value(0) == QStringLiteral("review") && args.allConfigured)
         return runInventoryReview(args);
     Runner runner(args);
