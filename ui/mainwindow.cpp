@@ -4,6 +4,7 @@
 #include "auth/tokeninspectordialog.h"
 #include "common/jsonhighlighter.h"
 #include "common/theme.h"
+#include "conformance/conformancedialog.h"
 #include "connections/connection.h"
 #include "connections/connectiondialog.h"
 #include "connections/connectionlistmodel.h"
@@ -220,6 +221,8 @@ void MainWindow::createActions()
     menu->addSeparator();
     m_compareAction = menu->addAction(tr("Com&pare Surface…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
                                       this, &MainWindow::compareSurface);
+    m_conformanceAction =
+        menu->addAction(tr("Run Conformance &Harness…"), this, &MainWindow::runConformanceHarness);
 
     auto *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Find &Anything…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
@@ -309,6 +312,7 @@ void MainWindow::updateActions()
         a->setEnabled(c);
     m_connectAction->setEnabled(c && !live);
     m_compareAction->setEnabled(state == Connection::State::Ready);
+    m_conformanceAction->setEnabled(c && c->profile().kind == ConnectionProfile::Kind::Url);
     m_disconnectAction->setEnabled(c && live);
 }
 
@@ -318,6 +322,17 @@ CompareDialog *MainWindow::compareSurface()
     if (!c || !c->isReady())
         return nullptr;
     auto *dialog = new CompareDialog(m_connections, c, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+ConformanceDialog *MainWindow::runConformanceHarness()
+{
+    const Connection *c = currentConnection();
+    if (!c || c->profile().kind != ConnectionProfile::Kind::Url)
+        return nullptr;
+    auto *dialog = new ConformanceDialog(QUrl(c->profile().url), c->profile().name, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

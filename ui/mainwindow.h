@@ -30,6 +30,7 @@ namespace mcpui {
 class Connection;
 class ConnectionListModel;
 class CompareDialog;
+class ConformanceDialog;
 class ConnectionPage;
 class ReviewPane;
 class TrafficPane;
@@ -76,6 +77,8 @@ public:
     void removeConnection(); // at once; the Remove action asks first (askToRemoveConnection)
     // Connection › Compare Surface… for the current connection when it is ready: the dialog shown, or null.
     CompareDialog *compareSurface();
+    // Connection › Run Conformance Harness… for the current URL connection: the dialog shown, or null.
+    ConformanceDialog *runConformanceHarness();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -108,8 +111,9 @@ private:
     QAction *m_connectAction = nullptr;
     QAction *m_disconnectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
-    QAction *m_compareAction = nullptr;    // Connection › Compare Surface…
-    QMap<Theme, QAction *> m_themeActions; // View › Theme
+    QAction *m_compareAction = nullptr;     // Connection › Compare Surface…
+    QAction *m_conformanceAction = nullptr; // Connection › Run Conformance Harness…
+    QMap<Theme, QAction *> m_themeActions;  // View › Theme
 };
 
 } // namespace mcpui
