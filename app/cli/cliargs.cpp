@@ -65,6 +65,9 @@ verbs:
                                      prompts, resources, templates, capabilities, protocol version,
                                      serverInfo) as a versioned JSON file with sorted keys (diffs in git)
   diff SNAPSHOT                      compare SNAPSHOT (before) with this server's surface now (after)
+  diff --baseline-stdio "COMMAND" | --baseline-url URL
+                                     compare that live server (before; with this connection's other
+                                     options: --env, --cwd, --header, ...) with this one (after)
   diff BEFORE AFTER                  compare two snapshot files (no --stdio or --url); breaking changes
                                      first: a tool, prompt or template removed, a new required parameter,
                                      a property removed, a type or enum narrowed, a required output field
@@ -361,6 +364,12 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.startServers << v;
         } else if (arg == QStringLiteral("--ignore")) {
             a.replayIgnore << v;
+        } else if (arg == QStringLiteral("--baseline-stdio")) {
+            a.baselineStdio = v;
+        } else if (arg == QStringLiteral("--baseline-url")) {
+            a.baselineUrl = QUrl(v);
+            if (!a.baselineUrl.isValid() || a.baselineUrl.scheme().isEmpty())
+                return QStringLiteral("--baseline-url: \"%1\" is not a URL").arg(v);
         } else if (arg == QStringLiteral("--harness")) {
             if (!mcp::conformance::harnessFromString(v))
                 return QStringLiteral("--harness takes stable or next, got \"%1\"").arg(v);

@@ -40,12 +40,14 @@ struct CliArgs
     QStringList startServers;   // review --all-configured: stdio servers the user agreed to start, by name
     QStringList verb;           // e.g. {"tools", "call", "echo", "{...}"}
     // As written: references in --header and --env values are resolved for connecting, kept by config export.
-    QStringList headers;                        // "Name: value"
-    QStringList environment;                    // "NAME=value", or NAME alone: its value from our environment
-    QString envFile;                            // --env-file: NAME=VALUE lines for the stdio server
-    QHash<QString, QString> inputs;             // --input ID=VALUE: the answers for ${input:ID}
-    QString host;                               // config import, config export: a host's format (hostKeys())
-    QString name;                               // config export: the server's name
+    QStringList headers;            // "Name: value"
+    QStringList environment;        // "NAME=value", or NAME alone: its value from our environment
+    QString envFile;                // --env-file: NAME=VALUE lines for the stdio server
+    QHash<QString, QString> inputs; // --input ID=VALUE: the answers for ${input:ID}
+    QString host;                   // config import, config export: a host's format (hostKeys())
+    QString name;                   // config export: the server's name
+    QString baselineStdio; // diff: the server before, started with this command (the connection's options)
+    QUrl baselineUrl;      // diff: the server before, at this URL (the connection's options)
     QString harness = QStringLiteral("stable"); // conformance-server: stable (0.1.x) or next (0.2.x)
     QString suite;        // conformance-server: the harness's suite (default: its "active")
     QString requirements; // conformance-server (next): a spec revision's required scenarios
