@@ -9,6 +9,7 @@
 #include "connections/connectiondialog.h"
 #include "connections/connectionlistmodel.h"
 #include "connections/connectionpage.h"
+#include "connections/exportasdialog.h"
 #include "discovery/jsonlistmodel.h"
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
@@ -141,7 +142,7 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction})
         sidebarToolbar->addAction(a);
     m_sidebar->addActions({m_connectAction, m_disconnectAction, m_reconnectAction, m_editAction,
-                           m_duplicateAction, m_removeAction});
+                           m_duplicateAction, m_exportAsAction, m_removeAction});
 
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) {
@@ -209,6 +210,7 @@ void MainWindow::createActions()
                                         &MainWindow::duplicateConnection);
     m_removeAction = menu->addAction(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this,
                                      &MainWindow::askToRemoveConnection);
+    m_exportAsAction = menu->addAction(tr("E&xport As…"), this, &MainWindow::exportConnectionAs);
     menu->addSeparator();
     // Their icons follow the theme: setTheme().
     m_connectAction = menu->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::Key_O), this,
@@ -308,7 +310,7 @@ void MainWindow::updateActions()
     const auto state = c ? c->state() : Connection::State::Idle;
     const bool live = state == Connection::State::Ready || state == Connection::State::Connecting ||
                       state == Connection::State::Initializing;
-    for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction, m_reconnectAction})
+    for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction, m_reconnectAction, m_exportAsAction})
         a->setEnabled(c);
     m_connectAction->setEnabled(c && !live);
     m_compareAction->setEnabled(state == Connection::State::Ready);
@@ -322,6 +324,17 @@ CompareDialog *MainWindow::compareSurface()
     if (!c || !c->isReady())
         return nullptr;
     auto *dialog = new CompareDialog(m_connections, c, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+ExportAsDialog *MainWindow::exportConnectionAs()
+{
+    const Connection *c = currentConnection();
+    if (!c)
+        return nullptr;
+    auto *dialog = new ExportAsDialog(c->profile(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

@@ -31,6 +31,7 @@ class Connection;
 class ConnectionListModel;
 class CompareDialog;
 class ConformanceDialog;
+class ExportAsDialog;
 class ConnectionPage;
 class ReviewPane;
 class TrafficPane;
@@ -79,6 +80,8 @@ public:
     CompareDialog *compareSurface();
     // Connection › Run Conformance Harness… for the current URL connection: the dialog shown, or null.
     ConformanceDialog *runConformanceHarness();
+    // Connection › Export As… for the current connection: the dialog shown, or null.
+    ExportAsDialog *exportConnectionAs();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -113,6 +116,7 @@ private:
     QAction *m_reconnectAction = nullptr;
     QAction *m_compareAction = nullptr;     // Connection › Compare Surface…
     QAction *m_conformanceAction = nullptr; // Connection › Run Conformance Harness…
+    QAction *m_exportAsAction = nullptr;    // Connection › Export As…
     QMap<Theme, QAction *> m_themeActions;  // View › Theme
 };
 
