@@ -314,7 +314,7 @@ void MainWindow::updateActions()
         a->setEnabled(c);
     m_connectAction->setEnabled(c && !live);
     m_compareAction->setEnabled(state == Connection::State::Ready);
-    m_conformanceAction->setEnabled(c && c->profile().kind == ConnectionProfile::Kind::Url);
+    m_conformanceAction->setEnabled(c);
     m_disconnectAction->setEnabled(c && live);
 }
 
@@ -343,9 +343,10 @@ ExportAsDialog *MainWindow::exportConnectionAs()
 ConformanceDialog *MainWindow::runConformanceHarness()
 {
     const Connection *c = currentConnection();
-    if (!c || c->profile().kind != ConnectionProfile::Kind::Url)
+    if (!c)
         return nullptr;
-    auto *dialog = new ConformanceDialog(QUrl(c->profile().url), c->profile().name, this);
+    const bool http = c->profile().kind == ConnectionProfile::Kind::Url;
+    auto *dialog = new ConformanceDialog(http ? QUrl(c->profile().url) : QUrl(), c->profile().name, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

@@ -78,7 +78,8 @@ public:
     void removeConnection(); // at once; the Remove action asks first (askToRemoveConnection)
     // Connection › Compare Surface… for the current connection when it is ready: the dialog shown, or null.
     CompareDialog *compareSurface();
-    // Connection › Run Conformance Harness… for the current URL connection: the dialog shown, or null.
+    // Connection › Run Conformance Harness… for the current connection (a stdio one is told the harness needs
+    // HTTP): the dialog shown, or null.
     ConformanceDialog *runConformanceHarness();
     // Connection › Export As… for the current connection: the dialog shown, or null.
     ExportAsDialog *exportConnectionAs();

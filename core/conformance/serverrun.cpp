@@ -270,12 +270,6 @@ bool ServerConformanceRun::start(Error *error)
     return true;
 }
 
-void ServerConformanceRun::cancel()
-{
-    m_report.problems << QStringLiteral("cancelled");
-    m_process.kill();
-}
-
 void ServerConformanceRun::onOutput()
 {
     const QByteArray chunk = m_process.readAll();

@@ -77,7 +77,6 @@ public:
     static constexpr qsizetype maxHarnessOutputBytes = 1024 * 1024;
 
     bool start(Error *error);
-    void cancel();
     const Recorder &recorder() const { return m_recorder; }
     const ServerRunReport &report() const { return m_report; }
 

@@ -1,7 +1,7 @@
 // Connection › Run Conformance Harness… in the real workbench (offscreen) against server-everything over
 // streamable HTTP: the 0.2.x harness's scenarios with their checks, the first failing check selected with
 // its message and details, the scenario's frames and one shown whole; a missing harness says how to install
-// it. Takes the conformance-harness screenshot.
+// it; a stdio connection is told the harness needs HTTP. Takes the conformance-harness screenshot.
 #include "conformance/conformancedialog.h"
 #include "workbenchtest.h"
 
@@ -108,6 +108,20 @@ private Q_SLOTS:
         QCOMPARE(failed.size(), 1);
         QVERIFY(dialog->statusLabel()->text().contains(QStringLiteral("npm install")));
         QVERIFY(dialog->runButton()->isEnabled());
+        dialog->close();
+    }
+
+    void stdioConnectionIsToldTheHarnessNeedsHttp()
+    {
+        ConnectionProfile stdio;
+        stdio.name = QStringLiteral("demo (stdio)");
+        stdio.command = testsupport::mcpwbBinary();
+        stdio.arguments = {QStringLiteral("demo-server")};
+        m_window->selectConnection(m_window->addConnection(stdio));
+        ConformanceDialog *dialog = m_window->runConformanceHarness();
+        QVERIFY(dialog);
+        QVERIFY(!dialog->runButton()->isEnabled());
+        QVERIFY(dialog->statusLabel()->text().contains(QStringLiteral("streamable HTTP")));
         dialog->close();
     }
 

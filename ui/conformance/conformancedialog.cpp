@@ -59,9 +59,18 @@ ConformanceDialog::ConformanceDialog(const QUrl &url, const QString &connectionN
     m_suite->addItem(tr("Required by 2026-07-28 (0.2.x)"), QStringLiteral("requirements"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_status->setText(tr("Runs the harness's server scenarios against %1 through a recording proxy on "
-                         "127.0.0.1. Each scenario makes sessions of its own and calls the server's tools.")
-                          .arg(url.toString()));
+    if (url.isEmpty()) { // the harness speaks streamable HTTP only
+        m_run->setEnabled(false);
+        m_status->setText(tr("This connection starts its server over stdio, and the harness tests streamable "
+                             "HTTP servers: start the server's HTTP mode (mcpwb demo-server --http PORT, "
+                             "server-everything streamableHttp, ...) and run the harness on a URL connection "
+                             "to it."));
+    } else {
+        m_status->setText(
+            tr("Runs the harness's server scenarios against %1 through a recording proxy on "
+               "127.0.0.1. Each scenario makes sessions of its own and calls the server's tools.")
+                .arg(url.toString()));
+    }
     m_results->setHeaderLabels({tr("Scenario / check"), tr("Result"), tr("Message")});
     m_results->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_results->setColumnWidth(0, 320);

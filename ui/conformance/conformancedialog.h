@@ -22,6 +22,7 @@ class ConformanceDialog : public QDialog
 {
     Q_OBJECT
 public:
+    // An empty url: a stdio connection, told how to run the harness on its server instead.
     ConformanceDialog(const QUrl &url, const QString &connectionName, QWidget *parent = nullptr);
     ~ConformanceDialog() override;
 
