@@ -10,10 +10,12 @@
 #include "common/theme.h"
 #include "composer/composer.h"
 #include "composer/resultview.h"
+#include "conformance/conformancedialog.h"
 #include "connections/connection.h"
 #include "connections/connectiondialog.h"
 #include "connections/connectionlistmodel.h"
 #include "connections/connectionpage.h"
+#include "connections/exportasdialog.h"
 #include "discovery/jsonlistmodel.h"
 #include "discovery/promptspane.h"
 #include "discovery/resourcespane.h"
@@ -156,7 +158,7 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction})
         sidebarToolbar->addAction(a);
     m_sidebar->addActions({m_connectAction, m_disconnectAction, m_reconnectAction, m_editAction,
-                           m_duplicateAction, m_removeAction});
+                           m_duplicateAction, m_exportAsAction, m_removeAction});
 
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) {
@@ -237,6 +239,7 @@ void MainWindow::createActions()
                                         &MainWindow::duplicateConnection);
     m_removeAction = menu->addAction(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove…"), this,
                                      &MainWindow::askToRemoveConnection);
+    m_exportAsAction = menu->addAction(tr("E&xport As…"), this, &MainWindow::exportConnectionAs);
     menu->addSeparator();
     // Their icons follow the palette: updateGlyphs().
     // Not Ctrl+O: that is Open Session (QKeySequence::Open), and a key bound twice fires neither action.
@@ -250,6 +253,8 @@ void MainWindow::createActions()
     menu->addSeparator();
     m_compareAction = menu->addAction(tr("Com&pare Surface…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
                                       this, &MainWindow::compareSurface);
+    m_conformanceAction =
+        menu->addAction(tr("Run Conformance &Harness…"), this, &MainWindow::runConformanceHarness);
 
     auto *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Find &Anything…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
@@ -373,10 +378,11 @@ void MainWindow::updateActions()
     const auto state = c ? c->state() : Connection::State::Idle;
     const bool live = state == Connection::State::Ready || state == Connection::State::Connecting ||
                       state == Connection::State::Initializing;
-    for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction, m_reconnectAction})
+    for (QAction *a : {m_editAction, m_duplicateAction, m_removeAction, m_reconnectAction, m_exportAsAction})
         a->setEnabled(c);
     m_connectAction->setEnabled(c && !live);
     m_compareAction->setEnabled(state == Connection::State::Ready);
+    m_conformanceAction->setEnabled(c);
     m_disconnectAction->setEnabled(c && live);
 }
 
@@ -386,6 +392,29 @@ CompareDialog *MainWindow::compareSurface()
     if (!c || !c->isReady())
         return nullptr;
     auto *dialog = new CompareDialog(m_connections, c, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+ExportAsDialog *MainWindow::exportConnectionAs()
+{
+    const Connection *c = currentConnection();
+    if (!c)
+        return nullptr;
+    auto *dialog = new ExportAsDialog(c->profile(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+ConformanceDialog *MainWindow::runConformanceHarness()
+{
+    const Connection *c = currentConnection();
+    if (!c)
+        return nullptr;
+    const bool http = c->profile().kind == ConnectionProfile::Kind::Url;
+    auto *dialog = new ConformanceDialog(http ? QUrl(c->profile().url) : QUrl(), c->profile().name, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

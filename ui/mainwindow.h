@@ -37,6 +37,8 @@ class ConnectionListModel;
 class CollectionRunDialog;
 class CompareDialog;
 class HistoryDialog;
+class ConformanceDialog;
+class ExportAsDialog;
 class ConnectionPage;
 class ReviewPane;
 class TrafficPane;
@@ -92,6 +94,11 @@ public:
     // A request from the history back in its pane: the tool's composer with its arguments, the prompt, or the
     // resource's URI, on the connection of that name (else the current one). False when no pane takes it.
     bool openInComposer(const QString &connection, const QString &method, const mcp::Json &params);
+    // Connection › Run Conformance Harness… for the current connection (a stdio one is told the harness needs
+    // HTTP): the dialog shown, or null.
+    ConformanceDialog *runConformanceHarness();
+    // Connection › Export As… for the current connection: the dialog shown, or null.
+    ExportAsDialog *exportConnectionAs();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -128,8 +135,10 @@ private:
     QAction *m_connectAction = nullptr;
     QAction *m_disconnectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
-    QAction *m_compareAction = nullptr;    // Connection › Compare Surface…
-    QMap<Theme, QAction *> m_themeActions; // View › Theme
+    QAction *m_compareAction = nullptr;     // Connection › Compare Surface…
+    QAction *m_conformanceAction = nullptr; // Connection › Run Conformance Harness…
+    QAction *m_exportAsAction = nullptr;    // Connection › Export As…
+    QMap<Theme, QAction *> m_themeActions;  // View › Theme
 };
 
 } // namespace mcpui

@@ -2,6 +2,7 @@
 
 #include "config/envfile.h"
 #include "config/secretreference.h"
+#include "conformance/serverrun.h"
 #include "review/report.h"
 #include "traffic/redaction.h"
 
@@ -28,6 +29,13 @@ verbs:
   request METHOD ['PARAMS_JSON']     send any request and print its result
   watch                              print every notification until interrupted
   conformance URL                    act as the client for the MCP conformance harness
+  conformance-server [SCENARIO] [--harness stable|next] [--suite NAME] [--requirements REV]
+                     [--harness-dir DIR]
+                                     run the conformance harness's server scenarios (one, else the suite)
+                                     against this --url server through a recording proxy on 127.0.0.1:
+                                     each scenario's checks, failing details and the frames it exchanged;
+                                     --protocol-version is the harness's --spec-version; the harness is
+                                     found in DIR or $MCPWB_HARNESS_DIR (node_modules with it and Node 22)
   demo-server [--http PORT]          run the embedded demo server (stdio, or HTTP on 127.0.0.1)
   proxy --stdio "COMMAND" [--record FILE]           pass stdio through to a server, recording every frame
   proxy --url UPSTREAM --listen PORT [--record FILE]  the same for an HTTP server, on 127.0.0.1:PORT
@@ -57,6 +65,9 @@ verbs:
                                      prompts, resources, templates, capabilities, protocol version,
                                      serverInfo) as a versioned JSON file with sorted keys (diffs in git)
   diff SNAPSHOT                      compare SNAPSHOT (before) with this server's surface now (after)
+  diff --baseline-stdio "COMMAND" | --baseline-url URL
+                                     compare that live server (before; with this connection's other
+                                     options: --env, --cwd, --header, ...) with this one (after)
   diff BEFORE AFTER                  compare two snapshot files (no --stdio or --url); breaking changes
                                      first: a tool, prompt or template removed, a new required parameter,
                                      a property removed, a type or enum narrowed, a required output field
@@ -127,6 +138,7 @@ exit codes: 0 ok, 1 usage, 2 connection, 3 protocol or timeout, 4 server error (
             12 audit verify: an entry was edited, deleted, inserted or reordered, or a day cut short
             13 diff: a breaking change (compatible changes alone exit 0)
             14 run: an answer did not meet its expectations, or a request could not be sent
+            15 conformance-server: a check failed or warned (1: harness not installed, 3: it did not run)
 )");
 }
 
@@ -360,6 +372,22 @@ QString parseArgs(const QStringList &args, CliArgs *out)
             a.startServers << v;
         } else if (arg == QStringLiteral("--ignore")) {
             a.replayIgnore << v;
+        } else if (arg == QStringLiteral("--baseline-stdio")) {
+            a.baselineStdio = v;
+        } else if (arg == QStringLiteral("--baseline-url")) {
+            a.baselineUrl = QUrl(v);
+            if (!a.baselineUrl.isValid() || a.baselineUrl.scheme().isEmpty())
+                return QStringLiteral("--baseline-url: \"%1\" is not a URL").arg(v);
+        } else if (arg == QStringLiteral("--harness")) {
+            if (!mcp::conformance::harnessFromString(v))
+                return QStringLiteral("--harness takes stable or next, got \"%1\"").arg(v);
+            a.harness = v;
+        } else if (arg == QStringLiteral("--suite")) {
+            a.suite = v;
+        } else if (arg == QStringLiteral("--requirements")) {
+            a.requirements = v;
+        } else if (arg == QStringLiteral("--harness-dir")) {
+            a.harnessDir = v;
         } else if (arg == QStringLiteral("--http")) {
             a.verb << arg << v; // demo-server --http PORT
         } else {

@@ -47,6 +47,12 @@ struct CliArgs
     QHash<QString, QString> inputs; // --input ID=VALUE: the answers for ${input:ID}
     QString host;                   // config import, config export: a host's format (hostKeys())
     QString name;                   // config export: the server's name
+    QString baselineStdio; // diff: the server before, started with this command (the connection's options)
+    QUrl baselineUrl;      // diff: the server before, at this URL (the connection's options)
+    QString harness = QStringLiteral("stable"); // conformance-server: stable (0.1.x) or next (0.2.x)
+    QString suite;        // conformance-server: the harness's suite (default: its "active")
+    QString requirements; // conformance-server (next): a spec revision's required scenarios
+    QString harnessDir;   // conformance-server: where the harness is installed
 };
 
 // Parses argv (without the program name). Returns an error message, or empty on success.

@@ -3,6 +3,7 @@
 #include "cliargs.h"
 #include "collectioncli.h"
 #include "configcli.h"
+#include "conformanceservercli.h"
 #include "demoserver.h"
 #include "inventorycli.h"
 #include "proxy.h"
@@ -61,6 +62,8 @@ int main(int argc, char *argv[])
         return runAuditVerify(args);
     if (args.verb.value(0) == QStringLiteral("config"))
         return runConfig(args);
+    if (args.verb.value(0) == QStringLiteral("conformance-server"))
+        return runConformanceServer(args);
     if (args.verb.value(0) == QStringLiteral("review") && args.allConfigured)
         return runInventoryReview(args);
     Runner runner(args);

@@ -1,7 +1,9 @@
 #include "surfacecli.h"
 
+#include "session/clientsession.h"
 #include "surface/surfacediff.h"
 #include "surface/surfacesnapshot.h"
+#include "traffic/recorder.h"
 
 #include <QTextStream>
 
@@ -36,18 +38,96 @@ int printDiff(const CliArgs &args, const Json &before, const Json &after)
     return diff.breakingCount() > 0 ? kExitBreakingChange : 0;
 }
 
+// The baseline server of `diff --baseline-stdio|--baseline-url`: the connection's options, another target.
+mcp::TransportConfig baselineTransport(const CliArgs &args)
+{
+    mcp::TransportConfig config = args.transport;
+    if (!args.baselineStdio.isEmpty()) {
+        const mcp::StdioOptions command = mcp::StdioOptions::fromCommandLine(args.baselineStdio);
+        config.kind = mcp::TransportConfig::Kind::Stdio;
+        config.stdio.program = command.program;
+        config.stdio.arguments = command.arguments;
+    } else {
+        if (config.kind == mcp::TransportConfig::Kind::Stdio)
+            config.kind = mcp::TransportConfig::Kind::Auto;
+        config.http.url = args.baselineUrl;
+    }
+    return config;
+}
+
+// Connects to the baseline server, takes its snapshot and closes; then(snapshot) or done(error).
+void snapshotBaseline(const CliArgs &args, QObject *context, std::function<void(const Json &)> then,
+                      std::function<void(int, const Error &)> done)
+{
+    Error error;
+    std::unique_ptr<mcp::Transport> transport =
+        mcp::TransportFactory::create(baselineTransport(args), &error);
+    if (!transport)
+        return done(0, error);
+    auto *recorder = new mcp::Recorder(context);
+    mcp::SessionOptions options;
+    options.clientName = QStringLiteral("mcpwb");
+    options.connectionName = QStringLiteral("baseline");
+    options.protocolVersion = args.protocolVersion;
+    options.requestTimeoutMs = args.timeoutMs;
+    auto *session = new mcp::ClientSession(transport.release(), recorder, options, context);
+    const auto finish = [session, recorder] {
+        session->close();
+        session->deleteLater();
+        recorder->deleteLater();
+    };
+    QObject::connect(session, &mcp::ClientSession::failed, context, [finish, done](const Error &e) {
+        finish();
+        Error baseline = e;
+        baseline.step = QStringLiteral("baseline: ") + e.step;
+        done(0, baseline);
+    });
+    QObject::connect(session, &mcp::ClientSession::ready, context, [session, context, finish, then, done] {
+        QObject::disconnect(session, &mcp::ClientSession::failed, context, nullptr);
+        surface::takeSnapshot(
+            session,
+            [finish, then, done](const Json &snapshot, const Error &e) {
+                finish();
+                if (e)
+                    return done(0, e);
+                then(snapshot);
+            },
+            context);
+    });
+    session->start();
+}
+
 } // namespace
 
 bool isSurfaceVerb(const QStringList &verb)
 {
     return (verb.value(0) == QStringLiteral("snapshot") && verb.value(1) == QStringLiteral("save") &&
             verb.size() == 3) ||
-           (verb.value(0) == QStringLiteral("diff") && verb.size() == 2);
+           (verb.value(0) == QStringLiteral("diff") && verb.size() <= 2);
 }
 
 void runSurfaceVerb(mcp::ClientSession *session, const CliArgs &args, QObject *context,
                     std::function<void(int, const Error &)> done)
 {
+    const bool live = !args.baselineStdio.isEmpty() || !args.baselineUrl.isEmpty();
+    if (args.verb.value(0) == QStringLiteral("diff") && live == (args.verb.size() == 2))
+        return done(0, usage(QStringLiteral("diff takes a snapshot file or --baseline-stdio/--baseline-url, "
+                                            "one of them")));
+    if (live) {
+        return snapshotBaseline(
+            args, context,
+            [session, args, context, done](const Json &before) {
+                surface::takeSnapshot(
+                    session,
+                    [args, before, done](const Json &now, const Error &error) {
+                        if (error)
+                            return done(0, error);
+                        done(printDiff(args, before, now), {});
+                    },
+                    context);
+            },
+            done);
+    }
     const bool save = args.verb.value(0) == QStringLiteral("snapshot");
     const QString file = args.verb.last();
     Json before;

@@ -121,7 +121,16 @@ void HttpProxy::forward(QTcpSocket *socket, const HttpRequestHead &head, const Q
             request.setRawHeader(name, value);
     if (!body.isEmpty())
         recordFrame(Direction::Sent, body);
-    QNetworkReply *reply = m_network->sendCustomRequest(request, x.method, body);
+    // Qt opens at most six connections to a host per manager and queues the rest: GET streams stay open
+    // for the session, so each gets a manager of its own, or a client's seventh session would stall.
+    QNetworkAccessManager *network = m_network;
+    if (x.method == "GET") {
+        network = new QNetworkAccessManager(this);
+        network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    }
+    QNetworkReply *reply = network->sendCustomRequest(request, x.method, body);
+    if (network != m_network)
+        connect(reply, &QNetworkReply::destroyed, network, &QObject::deleteLater);
     m_exchanges.insert(reply, exchange);
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] { onMetaData(reply); });
     connect(reply, &QNetworkReply::readyRead, this, [this, reply] { onReplyData(reply); });

@@ -1,6 +1,7 @@
 // `mcpwb snapshot save` and `mcpwb diff` against the real server-everything over stdio (pinned Node): a saved
 // snapshot diffs clean against the live server (exit 0), an edited one shows its breaking change first (exit
-// 13, text and --json), two files diff offline, and a bad file is refused naming it (exit 1).
+// 13, text and --json), two live servers diff (server-memory before, server-everything after), two files
+// diff offline, and a bad file is refused naming it (exit 1).
 #include "testsupport.h"
 
 #include <QFile>
@@ -136,6 +137,41 @@ private Q_SLOTS:
         run = testsupport::runMcpwb({"diff", m_saved});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("diff takes two snapshot files (or one, with --stdio or --url)"));
+    }
+
+    // Two live servers: server-memory as the baseline (before), server-everything now (after).
+    void twoLiveServers()
+    {
+        const QString memory =
+            QStringLiteral("%1 %2/dist/index.js")
+                .arg(testsupport::nodeBinary(),
+                     testsupport::peerPackageDir(QStringLiteral("@modelcontextprotocol/server-memory")));
+        const QStringList memoryFile = {QStringLiteral("--env"),
+                                        QStringLiteral("MEMORY_FILE_PATH=") +
+                                            m_dir.filePath(QStringLiteral("memory.json"))};
+        testsupport::CliRun run =
+            testsupport::runMcpwb(everything() + memoryFile << "diff"
+                                                            << "--baseline-stdio" << memory);
+        QVERIFY2(run.exitCode == 13, run.err.constData());
+        QVERIFY2(run.out.contains("BREAKING   tool create_entities: tool removed"), run.out.constData());
+        QVERIFY2(run.out.contains("compatible tool echo: tool added"), run.out.constData());
+        QVERIFY(run.out.indexOf("\nBREAKING") < run.out.indexOf("\ncompatible"));
+
+        run = testsupport::runMcpwb(everything()
+                                    << "diff"
+                                    << "--baseline-stdio" << testsupport::everythingStdioCommand());
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(run.out, QByteArray("no changes\n"));
+
+        run = testsupport::runMcpwb(everything()
+                                    << "diff"
+                                    << "--baseline-stdio" << QStringLiteral("/nonexistent/server"));
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("baseline: stdio: start"), run.err.constData());
+
+        run = testsupport::runMcpwb(everything() << "diff" << m_saved << "--baseline-stdio" << memory);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("one of them"), run.err.constData());
     }
 
     void helpNamesTheVerbsAndExitCode()

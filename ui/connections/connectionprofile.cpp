@@ -130,6 +130,31 @@ ConnectionProfile ConnectionProfile::fromConfigured(const mcp::config::Configure
     return profile;
 }
 
+mcp::config::ConfiguredServer ConnectionProfile::toConfigured() const
+{
+    mcp::config::ConfiguredServer server;
+    server.name = name;
+    server.host = mcp::config::Host::VsCode; // its reference syntax is the workbench's
+    server.scope = QStringLiteral("workbench");
+    server.inputs = inputs;
+    if (kind == Kind::Stdio) {
+        server.command = command;
+        server.args = arguments;
+        server.cwd = workingDirectory;
+        server.envFile = envFile;
+        for (const QString &kv : environment)
+            server.env.append({kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1)});
+        return server;
+    }
+    server.url = url;
+    server.transport =
+        mcp::TransportConfig::kindFromString(transport).value_or(mcp::TransportConfig::Kind::Auto);
+    for (const QString &h : headers)
+        server.headers.append(
+            {h.section(QLatin1Char(':'), 0, 0).trimmed(), h.section(QLatin1Char(':'), 1).trimmed()});
+    return server;
+}
+
 QList<mcp::config::ConfigInput>
 ConnectionProfile::unansweredInputs(const QHash<QString, QString> &answers) const
 {

@@ -44,6 +44,9 @@ struct ConnectionProfile
     // From a server a host's config file, a server.json or a pasted snippet configures: references in the
     // host's syntax become ${env:NAME}, kept as references (resolved when connecting, never saved resolved).
     static ConnectionProfile fromConfigured(const mcp::config::ConfiguredServer &server);
+    // The other way, for exporting to a host's format: references kept (the workbench's ${env:NAME} syntax,
+    // VS Code's), inputs as declared.
+    mcp::config::ConfiguredServer toConfigured() const;
     // The ${input:ID} its values refer to and answers does not hold, as declared (or bare, by ID).
     QList<mcp::config::ConfigInput> unansweredInputs(const QHash<QString, QString> &answers) const;
 
