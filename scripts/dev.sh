@@ -10,9 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 APT_PACKAGES=(build-essential cmake qt6-base-dev qt6-websockets-dev nlohmann-json3-dev libcpptoml-dev libvalijson-dev
               curl libssl-dev libgl-dev xvfb xauth imagemagick clang-14 libclang-rt-14-dev
-              desktop-file-utils appstream qt6-tools-dev qt6-l10n-tools libxml2-utils)
-# desktop-file-utils, appstream: the packaging validators; qt6-tools-dev, qt6-l10n-tools: lupdate and lrelease;
-# libxml2-utils: xmllint, which checks JUnit reports against their schema.
+              desktop-file-utils appstream file qt6-tools-dev qt6-l10n-tools libxml2-utils)
+# desktop-file-utils, appstream: the packaging validators; file: CPack reads the binaries with it for the .deb;
+# qt6-tools-dev, qt6-l10n-tools: lupdate and lrelease; libxml2-utils: xmllint, which checks JUnit reports.
 # Optional: installed only where the distribution has them (KSyntaxHighlighting for Qt 6 is not in Debian 12).
 # qtkeychain keeps OAuth tokens in the system keychain; without it they stay in memory.
 OPTIONAL_PACKAGES=(libkf6syntaxhighlighting-dev qtkeychain-qt6-dev)

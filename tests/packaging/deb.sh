@@ -5,7 +5,8 @@
 #   deb.sh BUILD_DIR VERSION APP_ID
 set -euo pipefail
 build=$1 version=$2 app_id=$3
-for tool in cpack dpkg-deb dpkg-shlibdeps; do
+# CPack reads the binaries with file(1) to find what dpkg-shlibdeps must look at.
+for tool in cpack dpkg-deb dpkg-shlibdeps file; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 work=$(mktemp -d)
