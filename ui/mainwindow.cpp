@@ -184,7 +184,12 @@ MainWindow::MainWindow(QSettings *settings, std::shared_ptr<mcp::auth::TokenStor
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Closing sessions still send and record (a subscription's cancellation, the audit trail's entry): the
+    // connections go first, while the recorder and the audit log, children made before them, are alive.
+    delete m_connections;
+}
 
 // A recorded session file in a read-only window of its own; no server is started.
 void MainWindow::openSession()

@@ -6,6 +6,7 @@
 #include "auth/tokeninspectorwidget.h"
 #include "connections/connectionpage.h"
 #include "discovery/toolspane.h"
+#include "traffic/recorder.h"
 #include "workbenchtest.h"
 
 #include <QDockWidget>
@@ -85,6 +86,35 @@ private Q_SLOTS:
                                      "Traffic of remote", "Log of remote", "Auth of remote"}));
         QCOMPARE(window.allTrafficDock()->widget()->accessibleName(), QStringLiteral("All traffic"));
         QCOMPARE(window.reviewDock()->widget()->accessibleName(), QStringLiteral("Review"));
+    }
+
+    // A window closed with a live 2026-07-28 connection (the demo server: its session listens for changes)
+    // ends the session, which sends and records its cancellations, before the recorder it records into is
+    // gone. It recorded into a deleted recorder before, which a fresh machine's run ended with bad_alloc.
+    void sessionsEndBeforeTheRecorder()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        auto *window = new MainWindow(&settings);
+        ConnectionProfile demo;
+        demo.name = QStringLiteral("Demo server");
+        demo.command = testsupport::mcpwbBinary();
+        demo.arguments = {QStringLiteral("demo-server")};
+        Connection *c = window->addConnection(demo);
+        c->open();
+        QTRY_VERIFY_WITH_TIMEOUT(c->isReady(), 15000);
+        QStringList ended;
+        connect(c, &QObject::destroyed, this, [&] { ended << QStringLiteral("connection"); });
+        connect(window->recorder(), &QObject::destroyed, this, [&] { ended << QStringLiteral("recorder"); });
+        const qsizetype before = window->recorder()->size();
+        connect(window->recorder(), &mcp::Recorder::frameRecorded, this,
+                [&] { ended << QStringLiteral("frame"); });
+        delete window;
+        QVERIFY2(ended.indexOf(QStringLiteral("connection")) < ended.indexOf(QStringLiteral("recorder")),
+                 qPrintable(ended.join(QLatin1Char(' '))));
+        QVERIFY2(ended.contains(QStringLiteral("frame")),
+                 qPrintable(ended.join(QLatin1Char(' ')))); // recorded
+        QVERIFY(before > 0);
     }
 
     // Counted strings are written once with %n; the English translation, compiled in and installed when the
