@@ -36,7 +36,7 @@ BusyBar::BusyBar(Connection *connection, QWidget *parent) : QWidget(parent), m_c
     connect(connection, &Connection::progress, this,
             [this](qint64 id, double progress, double total, const QString &message) {
                 if (id == m_requestId)
-                    showProgress(progress, total, message);
+                    showRequestProgress(m_progress, m_message, progress, total, message);
             });
     hide();
 }
@@ -63,16 +63,17 @@ void BusyBar::cancel()
         m_connection->session()->cancel(id, tr("cancelled by the user"));
 }
 
-void BusyBar::showProgress(double progress, double total, const QString &message)
+void showRequestProgress(QProgressBar *bar, QLabel *message, double progress, double total,
+                         const QString &text)
 {
     if (total > 0) {
-        m_progress->setRange(0, 1000);
-        m_progress->setValue(int(1000 * qBound(0.0, progress / total, 1.0)));
-        m_progress->setFormat(QStringLiteral("%1 / %2").arg(progress).arg(total));
+        bar->setRange(0, 1000);
+        bar->setValue(int(1000 * qBound(0.0, progress / total, 1.0)));
+        bar->setFormat(QStringLiteral("%1 / %2").arg(progress).arg(total));
     } else {
-        m_progress->setRange(0, 0);
+        bar->setRange(0, 0);
     }
-    m_message->setText(message);
+    message->setText(text);
 }
 
 } // namespace mcpui

@@ -18,6 +18,10 @@ class Connection;
 // Request options that ask the server for progress, which the bar shows.
 mcp::RequestOptions progressReported();
 
+// A request's progress as the server reports it: a fraction where it gives a total, else busy; its message.
+void showRequestProgress(QProgressBar *bar, QLabel *message, double progress, double total,
+                         const QString &text);
+
 class BusyBar : public QWidget
 {
     Q_OBJECT
@@ -31,8 +35,6 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
 
 private:
-    void showProgress(double progress, double total, const QString &message);
-
     Connection *m_connection;
     qint64 m_requestId = -1;
     QProgressBar *m_progress;

@@ -1,5 +1,6 @@
 #include "composer.h"
 
+#include "common/busybar.h"
 #include "schemaform.h"
 
 #include <QFontDatabase>
@@ -176,14 +177,7 @@ void Composer::setRunning(bool running)
 
 void Composer::setProgress(double progress, double total, const QString &message)
 {
-    if (total > 0) {
-        m_progress->setRange(0, 1000);
-        m_progress->setValue(int(1000 * qBound(0.0, progress / total, 1.0)));
-        m_progress->setFormat(QStringLiteral("%1 / %2").arg(progress).arg(total));
-    } else {
-        m_progress->setRange(0, 0);
-    }
-    m_progressMessage->setText(message);
+    showRequestProgress(m_progress, m_progressMessage, progress, total, message);
 }
 
 void Composer::updateButtons()
